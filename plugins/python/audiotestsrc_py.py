@@ -1,0 +1,3 @@
+from numgst.elements import audiotestsrc
+
+__gstelementfactory__ = audiotestsrc.FACTORY

@@ -1,0 +1,35 @@
+"""The layer every numgst element stands on: properties from a table, vfuncs whose
+exceptions reach the bus, zero-copy numpy views of buffers, enums that work on
+PyGObject 3.42."""
+
+from .buffers import EscapedViewError, mapped_array
+from .enums import register_enum
+from .errors import post_error, vfunc
+from .properties import (
+    CONTROLLABLE,
+    INT64,
+    RW,
+    UINT,
+    UINT64,
+    Prop,
+    PropertiesMixin,
+    gproperties,
+    settings_record,
+)
+
+__all__ = [
+    "CONTROLLABLE",
+    "INT64",
+    "RW",
+    "UINT",
+    "UINT64",
+    "EscapedViewError",
+    "Prop",
+    "PropertiesMixin",
+    "gproperties",
+    "mapped_array",
+    "post_error",
+    "register_enum",
+    "settings_record",
+    "vfunc",
+]

@@ -1,0 +1,106 @@
+"""Properties declared once, in a table.
+
+Each element lists its properties as :class:`Prop` rows. From that one table come the
+``__gproperties__`` dict PyGObject needs, an immutable ``Settings`` record holding the
+defaults, and the get/set vfuncs. There are no ``if prop.name == ...`` chains.
+
+Thread-safety: a setter replaces the whole Settings record (copy-on-write under a lock),
+so the streaming thread reads ``self.settings`` once per buffer and sees one consistent
+snapshot without taking a lock.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from .gst import GObject, Gst
+
+RW = GObject.ParamFlags.READWRITE
+CONTROLLABLE = RW | Gst.PARAM_CONTROLLABLE
+
+# GParamSpec types that need a range but have no Python builtin of their own.
+UINT = GObject.TYPE_UINT
+INT64 = GObject.TYPE_INT64
+UINT64 = GObject.TYPE_UINT64
+
+
+@dataclasses.dataclass(frozen=True)
+class Prop:
+    """One GObject property.
+
+    ``apply`` names an element method called as ``method(value)`` after the value is
+    stored, for properties that also drive a base-class setting (is-live, blocksize).
+    ``ptype`` is a Python type (bool, int = gint, float = gdouble, str, object), a
+    numeric GType from this module (UINT, INT64, UINT64) or an enum class/GType.
+    """
+
+    name: str
+    ptype: Any
+    nick: str
+    blurb: str
+    default: Any = None
+    minimum: Any = None
+    maximum: Any = None
+    flags: GObject.ParamFlags = RW
+    apply: str | None = None
+
+    @property
+    def field(self) -> str:
+        return self.name.replace("-", "_")
+
+    def gparam(self) -> tuple:
+        t = self.ptype
+        if t is object:
+            return (t, self.nick, self.blurb, self.flags)
+        if t in (bool, str) or _is_enum(t):
+            return (t, self.nick, self.blurb, self.default, self.flags)
+        return (t, self.nick, self.blurb, self.minimum, self.maximum, self.default, self.flags)
+
+def _is_enum(t: Any) -> bool:
+    gtype = getattr(t, "__gtype__", t)
+    return isinstance(gtype, GObject.GType) and gtype.is_a(GObject.GEnum)
+
+
+def gproperties(props: Sequence[Prop]) -> dict[str, tuple]:
+    """The ``__gproperties__`` dict for a property table."""
+    return {p.name: p.gparam() for p in props}
+
+
+def settings_record(name: str, props: Sequence[Prop]) -> type:
+    """A frozen dataclass with one field per property, defaulting to the table's."""
+    fields = [(p.field, Any, dataclasses.field(default=p.default)) for p in props]
+    return dataclasses.make_dataclass(name, fields, frozen=True, slots=True)
+
+
+class PropertiesMixin:
+    """get/set vfuncs driven by the class's ``PROPS`` table and ``Settings`` record.
+
+    Subclasses set ``PROPS`` (sequence of Prop) and ``Settings`` (from
+    :func:`settings_record`) and call :meth:`init_properties` in ``__init__``.
+    """
+
+    PROPS: Sequence[Prop] = ()
+    Settings: type
+
+    def init_properties(self) -> None:
+        self._settings_lock = threading.Lock()
+        self._props_by_name = {p.name: p for p in self.PROPS}
+        self.settings = self.Settings()
+
+    def do_get_property(self, pspec: GObject.ParamSpec) -> Any:
+        return getattr(self.settings, self._props_by_name[pspec.name].field)
+
+    def do_set_property(self, pspec: GObject.ParamSpec, value: Any) -> None:
+        prop = self._props_by_name[pspec.name]
+        with self._settings_lock:
+            self.settings = dataclasses.replace(self.settings, **{prop.field: value})
+        if prop.apply:
+            getattr(self, prop.apply)(value)
+
+    def update_settings(self, **changes: Any) -> None:
+        """Change settings from inside the element (not through GObject)."""
+        with self._settings_lock:
+            self.settings = dataclasses.replace(self.settings, **changes)

@@ -1,0 +1,318 @@
+"""``audiotestsrc_py``: the C ``audiotestsrc`` as a Python element.
+
+The element does GStreamer's part only: caps, time, buffers and properties. Samples
+come from :mod:`numgst.signal`. Time and offset arithmetic follows the C element
+line for line, so timestamps, durations and offsets are identical.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from ..base import (
+    CONTROLLABLE,
+    INT64,
+    UINT,
+    UINT64,
+    Prop,
+    PropertiesMixin,
+    gproperties,
+    mapped_array,
+    register_enum,
+    settings_record,
+    vfunc,
+)
+from ..base.gst import GLib, Gst, GstAudio, GstBase
+from ..signal import oscillators, waves
+
+WAVES = (
+    (0, "Sine", "sine"),
+    (1, "Square", "square"),
+    (2, "Saw", "saw"),
+    (3, "Triangle", "triangle"),
+    (4, "Silence", "silence"),
+    (5, "White uniform noise", "white-noise"),
+    (6, "Pink noise", "pink-noise"),
+    (7, "Sine table", "sine-table"),
+    (8, "Periodic Ticks", "ticks"),
+    (9, "White Gaussian noise", "gaussian-noise"),
+    (10, "Red (brownian) noise", "red-noise"),
+    (11, "Blue noise", "blue-noise"),
+    (12, "Violet noise", "violet-noise"),
+)
+# A name of our own: the C element may be loaded in the same process and owns
+# "GstAudioTestSrcWave".
+Wave = register_enum("NumgstAudioTestSrcWave", WAVES)
+
+PROPS = (
+    Prop("samplesperbuffer", int, "Samples per buffer",
+         "Number of samples in each outgoing buffer", 1024, 1, GLib.MAXINT,
+         apply="_apply_samplesperbuffer"),
+    Prop("wave", Wave, "Waveform", "Oscillator waveform", Wave(0), flags=CONTROLLABLE),
+    Prop("freq", float, "Frequency",
+         "Frequency of test signal. The sample rate needs to be at least 2 times higher.",
+         440.0, 0.0, GLib.MAXINT / 2, flags=CONTROLLABLE),
+    Prop("volume", float, "Volume", "Volume of test signal", 0.8, 0.0, 1.0,
+         flags=CONTROLLABLE),
+    Prop("mute", bool, "Mute", "Mute the test signal (silence, GAP buffers)", False),
+    Prop("is-live", bool, "Is Live", "Whether to act as a live source", False,
+         apply="set_live"),
+    Prop("timestamp-offset", INT64, "Timestamp offset",
+         "An offset added to timestamps set on buffers (in ns)", 0,
+         GLib.MININT64, GLib.MAXINT64),
+    Prop("sine-periods-per-tick", UINT, "Sine periods per tick",
+         "Number of sine wave periods in one tick. Only used if wave = ticks.",
+         10, 1, GLib.MAXUINT),
+    Prop("tick-interval", UINT64, "Time between ticks",
+         "Distance between start of current and start of next tick, in nanoseconds.",
+         Gst.SECOND, 1, GLib.MAXUINT64),
+    Prop("marker-tick-period", UINT, "Marker tick period",
+         "Make every Nth tick a marker tick (= a tick with different volume). "
+         "Only used if wave = ticks. 0 = no marker ticks.", 0, 0, GLib.MAXUINT),
+    Prop("marker-tick-volume", float, "Marker tick volume",
+         "Volume of marker ticks. Only used if wave = ticks and "
+         "marker-tick-period is set to a nonzero value.", 1.0, 0.0, 1.0),
+    Prop("apply-tick-ramp", bool, "Apply tick ramp", "Apply ramp to tick samples", False),
+    Prop("can-activate-push", bool, "Can activate push", "Can activate in push mode",
+         True),
+    Prop("can-activate-pull", bool, "Can activate pull", "Can activate in pull mode",
+         False),
+)
+
+Settings = settings_record("AudioTestSrcSettings", PROPS)
+
+SRC_CAPS = Gst.Caps.from_string(
+    "audio/x-raw, format=(string)F32LE, layout=(string)interleaved, "
+    "rate=(int)[1, 2147483647], channels=(int)[1, 2147483647]"
+)
+
+NONE64 = (1 << 64) - 1  # guint64 -1 as the vfuncs see it
+NONE32 = (1 << 32) - 1  # guint -1
+
+
+@dataclasses.dataclass
+class State:
+    """Everything reset when streaming starts (do_start), as the C element does."""
+
+    info: GstAudio.AudioInfo | None = None
+    rate: int = 0
+    bpf: int = 0
+    channels: int = 0
+    next_sample: int = 0
+    next_byte: int = 0
+    next_time: int = 0
+    accumulator: float = 0.0
+    generate_samples_per_buffer: int = 1024
+    check_seek_stop: bool = False
+    sample_stop: int = 0
+    eos_reached: bool = False
+    reverse: bool = False
+    tags_pushed: bool = False
+    # Work array for phases, grown on demand and reused: no allocation per buffer.
+    phase: np.ndarray = dataclasses.field(default_factory=lambda: np.empty(0))
+
+
+class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
+    __gtype_name__ = "NumgstAudioTestSrc"
+    __gstmetadata__ = (
+        "Audio test source (Python)",
+        "Source/Audio",
+        "Creates audio test signals of given frequency and volume",
+        "numgst developers",
+    )
+    __gsttemplates__ = (
+        Gst.PadTemplate.new("src", Gst.PadDirection.SRC, Gst.PadPresence.ALWAYS, SRC_CAPS),
+    )
+    PROPS = PROPS
+    Settings = Settings
+    __gproperties__ = gproperties(PROPS)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.init_properties()
+        self.state = State()
+        self.set_format(Gst.Format.TIME)
+        self.set_live(self.settings.is_live)
+        self.set_blocksize(NONE32)
+
+    # -- property side effects ------------------------------------------------------
+
+    def _apply_samplesperbuffer(self, spb: int) -> None:
+        self.set_blocksize(self.state.bpf * spb)
+
+    # -- negotiation ------------------------------------------------------------------
+
+    @vfunc(None)
+    def do_fixate(self, caps: Gst.Caps) -> Gst.Caps:
+        # caps.get_structure() gives a copy under PyGObject, and chaining up would hand
+        # the parent a reference we do not own: fixate a structure of our own, then
+        # let gst_caps_fixate settle whatever fields remain, as the parent does.
+        s = caps.get_structure(0).copy()
+        s.fixate_field_nearest_int("rate", max(GstAudio.AUDIO_DEF_RATE,
+                                               int(self.settings.freq * 2)))
+        s.fixate_field_nearest_int("channels", 1)
+        ok, channels = s.get_int("channels")
+        if ok and channels > 2 and not s.has_field_typed("channel-mask", Gst.Bitmask.__gtype__):
+            mask = GstAudio.audio_channel_get_fallback_mask(channels)
+            s.set_value("channel-mask", Gst.Bitmask(mask))
+        fixed = Gst.Caps.new_empty()
+        fixed.append_structure(s)
+        return fixed.fixate()
+
+    @vfunc(False)
+    def do_set_caps(self, caps: Gst.Caps) -> bool:
+        info = GstAudio.AudioInfo.new_from_caps(caps)
+        if info is None:
+            return False
+        st = self.state
+        st.info, st.rate, st.bpf, st.channels = info, info.rate, info.bpf, info.channels
+        self.set_blocksize(info.bpf * self.settings.samplesperbuffer)
+        return True
+
+    # -- streaming --------------------------------------------------------------------
+
+    @vfunc(False)
+    def do_start(self) -> bool:
+        old = self.state
+        self.state = State(info=old.info, rate=old.rate, bpf=old.bpf, channels=old.channels)
+        return True
+
+    @vfunc(True)
+    def do_is_seekable(self) -> bool:
+        return True
+
+    @vfunc(False)
+    def do_do_seek(self, segment: Gst.Segment) -> bool:
+        st = self.state
+        rate = st.rate
+        st.reverse = segment.rate < 0.0
+        # Don't seek to the sample *after* the time.
+        next_sample = segment.position * rate // Gst.SECOND
+        st.next_byte = next_sample * st.bpf
+        st.next_time = _scale_round(next_sample, Gst.SECOND, rate) if rate else 0
+        st.next_sample = next_sample
+        if segment.rate > 0 and segment.stop != NONE64:
+            st.sample_stop = _scale_round(segment.stop, rate, Gst.SECOND)
+            st.check_seek_stop = True
+        elif segment.rate < 0:
+            st.sample_stop = _scale_round(segment.start, rate, Gst.SECOND)
+            st.check_seek_stop = True
+        else:
+            st.check_seek_stop = False
+        st.eos_reached = False
+        return True
+
+    @vfunc(False)
+    def do_gst_base_src_query(self, query: Gst.Query) -> bool:
+        st = self.state
+        if query.type == Gst.QueryType.LATENCY:
+            if st.rate <= 0:
+                return False
+            latency = st.generate_samples_per_buffer * Gst.SECOND // st.rate
+            query.set_latency(self.settings.is_live, latency, Gst.CLOCK_TIME_NONE)
+            return True
+        if query.type == Gst.QueryType.CONVERT:
+            if st.info is None:
+                return False
+            src_fmt, src_val, dest_fmt, _ = query.parse_convert()
+            ok, dest_val = st.info.convert(src_fmt, src_val, dest_fmt)
+            if not ok:
+                return False
+            query.set_convert(src_fmt, src_val, dest_fmt, dest_val)
+            return True
+        if query.type == Gst.QueryType.SCHEDULING:
+            query.set_scheduling(Gst.SchedulingFlags.SEEKABLE, 1, -1, 0)
+            query.add_scheduling_mode(Gst.PadMode.PUSH)
+            if self.settings.can_activate_pull:
+                query.add_scheduling_mode(Gst.PadMode.PULL)
+            return True
+        return GstBase.BaseSrc.do_query(self, query)
+
+    def do_get_times(self, buf: Gst.Buffer) -> tuple[int, int]:
+        # Live sources sync on the buffer's timestamp; others run free.
+        if self.settings.is_live:
+            pts, duration = buf.pts, buf.duration
+            if pts != Gst.CLOCK_TIME_NONE:
+                end = pts + duration if duration != Gst.CLOCK_TIME_NONE else Gst.CLOCK_TIME_NONE
+                return pts, end
+        return Gst.CLOCK_TIME_NONE, Gst.CLOCK_TIME_NONE
+
+    @vfunc(Gst.FlowReturn.ERROR)
+    def do_fill(self, offset: int, length: int, buf: Gst.Buffer) -> Gst.FlowReturn:
+        st = self.state
+        if st.eos_reached:
+            return Gst.FlowReturn.EOS
+        rate, bpf = st.rate, st.bpf
+        samples = self.settings.samplesperbuffer if length == NONE32 else length // bpf
+        if offset == NONE64:
+            offset = st.next_byte
+        if offset != st.next_byte:
+            # A byte offset we did not expect (pull mode): jump there.
+            st.next_sample = offset // bpf
+            st.next_time = st.next_sample * Gst.SECOND // rate
+            st.next_byte = offset
+
+        # The segment stop cuts the last buffer short; EOS comes with the next call.
+        if (st.check_seek_stop and not st.reverse
+                and st.next_sample < st.sample_stop < st.next_sample + samples):
+            n = st.sample_stop - st.next_sample
+            next_sample = st.sample_stop
+            st.eos_reached = True
+        elif st.check_seek_stop and st.reverse and st.sample_stop >= st.next_sample - samples:
+            n = st.next_sample - st.sample_stop
+            next_sample = st.sample_stop
+            st.eos_reached = True
+        else:
+            n = samples
+            next_sample = st.next_sample + (-samples if st.reverse else samples)
+        st.generate_samples_per_buffer = n
+        nbytes = n * bpf
+        next_time = next_sample * Gst.SECOND // rate
+
+        buf.set_size(nbytes)
+        buf.offset = st.next_sample
+        buf.offset_end = next_sample
+        ts_offset = self.settings.timestamp_offset
+        if not st.reverse:
+            buf.pts = ts_offset + st.next_time
+            buf.duration = next_time - st.next_time
+        else:
+            buf.pts = ts_offset + next_time
+            buf.duration = st.next_time - next_time
+        self.sync_values(buf.pts)
+
+        st.next_time = next_time
+        st.next_sample = next_sample
+        st.next_byte += -nbytes if st.reverse else nbytes
+
+        s = self.settings  # after sync_values: controlled values are current
+        silent = s.mute or s.volume == 0.0
+        with mapped_array(buf, np.float32, (n, st.channels)) as out:
+            self._render(s, out)
+        if silent:
+            buf.set_flags(Gst.BufferFlags.GAP)
+        return Gst.FlowReturn.OK
+
+    def _render(self, s, out: np.ndarray) -> None:
+        st = self.state
+        n = out.shape[0]
+        if st.phase.shape[0] < n:
+            st.phase = np.empty(n)
+        phase = st.phase[:n]
+        st.accumulator = oscillators.accumulate_phase(
+            st.accumulator, oscillators.phase_step(s.freq, st.rate), phase)
+        if s.mute:
+            out.fill(0.0)
+            return
+        waves.sine(phase, s.volume, phase)
+        out[...] = phase[:, None]
+
+
+def _scale_round(val: int, num: int, denom: int) -> int:
+    """gst_util_uint64_scale_round: val * num / denom rounded to nearest."""
+    return (val * num + denom // 2) // denom
+
+
+FACTORY = ("audiotestsrc_py", Gst.Rank.NONE, AudioTestSrc)

@@ -1,0 +1,1 @@
+"""Signal generation in pure numpy: no GStreamer here, every function testable alone."""

@@ -1,0 +1,104 @@
+"""Run pipelines and collect what comes out, for tests, benchmarks and the demo.
+
+The application side of GStreamer that every check needs: parse_launch, an appsink
+named ``sink``, the bus read until EOS or ERROR, and the pipeline always back to NULL.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+
+import gi
+
+from .base.gst import Gst
+
+gi.require_version("GstApp", "1.0")
+from gi.repository import GstApp  # noqa: E402,F401 - gives appsink its methods
+
+
+@dataclasses.dataclass
+class Out:
+    """One buffer as it left the pipeline."""
+
+    data: bytes
+    pts: int
+    duration: int
+    offset: int
+    offset_end: int
+    flags: int
+
+
+@dataclasses.dataclass
+class Capture:
+    caps: Gst.Caps | None
+    buffers: list[Out]
+    error: str | None = None
+    error_debug: str | None = None
+    messages: list[Gst.Message] = dataclasses.field(default_factory=list)
+
+    @property
+    def data(self) -> bytes:
+        return b"".join(b.data for b in self.buffers)
+
+
+# Flags that describe the data rather than the pipeline's bookkeeping.
+FLAG_MASK = int(Gst.BufferFlags.DISCONT | Gst.BufferFlags.GAP | Gst.BufferFlags.RESYNC)
+
+
+def _out(sample: Gst.Sample) -> Out:
+    buf = sample.get_buffer()
+    ok, info = buf.map(Gst.MapFlags.READ)
+    try:
+        data = bytes(info.data)
+    finally:
+        buf.unmap(info)
+    flags = int(buf.get_flags()) & FLAG_MASK
+    return Out(data, buf.pts, buf.duration, buf.offset, buf.offset_end, flags)
+
+
+def capture(
+    description: str,
+    timeout: float = 10.0,
+    setup: Callable[[Gst.Pipeline], None] | None = None,
+    max_buffers: int | None = None,
+) -> Capture:
+    """Run ``description`` (which must contain ``appsink name=sink``) to EOS or ERROR.
+
+    ``setup(pipeline)`` runs once the pipeline has prerolled in PAUSED, before
+    PLAYING: the place for seeks. The pipeline is set to NULL whatever happens.
+    """
+    pipeline = Gst.parse_launch(description)
+    sink = pipeline.get_by_name("sink")
+    sink.set_property("sync", False)
+    bus = pipeline.get_bus()
+    result = Capture(caps=None, buffers=[])
+    poll = 20 * Gst.MSECOND
+    deadline = time.monotonic() + timeout
+    try:
+        if setup is not None:
+            pipeline.set_state(Gst.State.PAUSED)
+            pipeline.get_state(int(timeout * Gst.SECOND))
+            setup(pipeline)
+        pipeline.set_state(Gst.State.PLAYING)
+        while max_buffers is None or len(result.buffers) < max_buffers:
+            sample = sink.try_pull_sample(poll)
+            if sample is not None:
+                if result.caps is None:
+                    result.caps = sample.get_caps()
+                result.buffers.append(_out(sample))
+                continue
+            msg = bus.pop_filtered(Gst.MessageType.ERROR)
+            if msg is not None:
+                err, debug = msg.parse_error()
+                result.error, result.error_debug = err.message, debug
+                break
+            if sink.get_property("eos"):
+                break
+            if time.monotonic() > deadline:
+                result.error = f"timeout after {timeout} s"
+                break
+    finally:
+        pipeline.set_state(Gst.State.NULL)
+    return result
