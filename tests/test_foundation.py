@@ -132,3 +132,26 @@ def _latency(element: str, live: bool):
 @pytest.mark.parametrize("live", [False, True])
 def test_latency_query_like_c(live):
     assert _latency("audiotestsrc_py", live) == _latency("audiotestsrc", live)
+
+
+def test_fault_in_element_fill_stops_pipeline_with_traceback():
+    from numgst.base import vfunc
+    from numgst.elements.audiotestsrc import AudioTestSrc
+
+    class FaultyAudioTestSrc(AudioTestSrc):
+        __gtype_name__ = "NumgstTestFaultyAudioTestSrc"
+        calls = 0
+
+        @vfunc(Gst.FlowReturn.ERROR)
+        def do_fill(self, offset, length, buf):
+            FaultyAudioTestSrc.calls += 1
+            if FaultyAudioTestSrc.calls == 3:
+                raise RuntimeError("injected fault on the third buffer")
+            return super().do_fill(offset, length, buf)
+
+    Gst.Element.register(None, "numgst_faulty_audiotestsrc", Gst.Rank.NONE,
+                         FaultyAudioTestSrc)
+    r = capture("numgst_faulty_audiotestsrc num-buffers=10 ! appsink name=sink", timeout=5)
+    assert r.error is not None and "injected fault on the third buffer" in r.error
+    assert "Traceback (most recent call last)" in r.error_debug
+    assert len(r.buffers) == 2

@@ -1,0 +1,139 @@
+"""The base layer on its own: a tiny element built from it, faults injected."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from numgst.base import (
+    CONTROLLABLE,
+    UINT64,
+    EscapedViewError,
+    Prop,
+    PropertiesMixin,
+    gproperties,
+    mapped_array,
+    register_enum,
+    settings_record,
+    vfunc,
+)
+from numgst.base.gst import GObject, Gst, GstBase
+from numgst.testing import capture
+
+Colour = register_enum("NumgstTestColour", [(0, "Red", "red"), (1, "Green", "green")])
+
+PROPS = (
+    Prop("level", float, "Level", "Output level", 0.5, 0.0, 1.0, flags=CONTROLLABLE),
+    Prop("count", UINT64, "Count", "A big counter", 7, 0, 1 << 40),
+    Prop("colour", Colour, "Colour", "A colour", Colour(1)),
+    Prop("fail-in", str, "Fail in", "vfunc that raises (test only)", ""),
+)
+
+
+class ProbeSrc(PropertiesMixin, GstBase.BaseSrc):
+    """Fills constant F32 frames at `level`; raises in the vfunc named by fail-in."""
+
+    __gtype_name__ = "NumgstTestProbeSrc"
+    __gstmetadata__ = ("Probe source", "Source/Audio", "Base layer test element", "numgst")
+    __gsttemplates__ = (Gst.PadTemplate.new(
+        "src", Gst.PadDirection.SRC, Gst.PadPresence.ALWAYS,
+        Gst.Caps.from_string("audio/x-raw,format=F32LE,layout=interleaved,rate=8000,"
+                             "channels=1")),)
+    PROPS = PROPS
+    Settings = settings_record("ProbeSettings", PROPS)
+    __gproperties__ = gproperties(PROPS)
+
+    def __init__(self):
+        super().__init__()
+        self.init_properties()
+        self.set_format(Gst.Format.TIME)
+        self.set_blocksize(4 * 16)
+        self.kept = None
+
+    def _maybe_fail(self, name):
+        if self.settings.fail_in == name:
+            raise ZeroDivisionError(f"injected fault in {name}")
+
+    @vfunc(False)
+    def do_start(self):
+        self._maybe_fail("start")
+        return True
+
+    @vfunc(Gst.FlowReturn.ERROR)
+    def do_fill(self, offset, length, buf):
+        self._maybe_fail("fill")
+        with mapped_array(buf, np.float32, (length // 4,)) as out:
+            out.fill(self.settings.level)
+            if self.settings.fail_in == "escape":
+                self.kept = out
+        return Gst.FlowReturn.OK
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _probe_registered():
+    Gst.Element.register(None, "numgst_probesrc", Gst.Rank.NONE, ProbeSrc)
+
+
+def test_property_table_gives_gobject_properties():
+    e = Gst.ElementFactory.make("numgst_probesrc")
+    spec = {p.name: p for p in e.list_properties()}
+    assert spec["level"].flags & Gst.PARAM_CONTROLLABLE
+    assert spec["count"].value_type == GObject.TYPE_UINT64
+    assert spec["count"].maximum == 1 << 40
+    assert spec["colour"].default_value == Colour(1)
+    assert e.get_property("level") == 0.5
+    e.set_property("count", 1 << 39)
+    assert e.get_property("count") == 1 << 39
+    Gst.util_set_object_arg(e, "colour", "red")
+    assert e.get_property("colour") == Colour(0)
+
+
+def test_settings_are_replaced_not_mutated():
+    e = Gst.ElementFactory.make("numgst_probesrc")
+    before = e.settings
+    e.set_property("level", 0.25)
+    assert before.level == 0.5 and e.settings.level == 0.25
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        e.settings.level = 1.0
+
+
+def test_register_enum_is_idempotent():
+    again = register_enum("NumgstTestColour", [(0, "Red", "red"), (1, "Green", "green")])
+    assert again.__gtype__ == Colour.__gtype__
+
+
+@pytest.mark.parametrize("where", ["fill", "start"])
+def test_exception_in_vfunc_reaches_bus_with_traceback(where):
+    r = capture(f"numgst_probesrc fail-in={where} num-buffers=3 ! appsink name=sink",
+                timeout=5)
+    assert r.error is not None and "ZeroDivisionError" in r.error
+    assert "Traceback (most recent call last)" in r.error_debug
+    assert f"injected fault in {where}" in r.error_debug
+    assert r.buffers == []
+
+
+def test_normal_run_has_no_error():
+    r = capture("numgst_probesrc level=0.75 num-buffers=3 ! appsink name=sink", timeout=5)
+    assert r.error is None
+    assert len(r.buffers) == 3
+    assert set(np.frombuffer(r.data, np.float32)) == {0.75}
+
+
+def test_view_escaping_the_map_is_an_error():
+    r = capture("numgst_probesrc fail-in=escape num-buffers=3 ! appsink name=sink",
+                timeout=5)
+    assert r.error is not None and "EscapedViewError" in r.error
+
+
+def test_mapped_array_is_read_only_after_the_block():
+    buf = Gst.Buffer.new_allocate(None, 16, None)
+    with mapped_array(buf, np.float32, (4,)) as a:
+        a[:] = 1.0
+    with pytest.raises(ValueError):
+        a[0] = 2.0
+    ok, info = buf.map(Gst.MapFlags.READ)
+    assert bytes(info.data) == np.ones(4, np.float32).tobytes()
+    buf.unmap(info)
+    assert EscapedViewError.__mro__[1] is RuntimeError
