@@ -1,0 +1,197 @@
+"""Sample formats: which C type ``audiotestsrc`` generates, and how it reaches memory.
+
+The C element computes samples in one of four C types (``gint16``, ``gint32``,
+``gfloat``, ``gdouble``), picked from the negotiated format:
+
+* native S16, S32, F32, F64 are written straight into the buffer;
+* every other integer format is generated as ``gint32`` (scale 2147483647.0) and then
+  converted by the format's GstAudioFormatInfo pack function (unpack format S32);
+* non-native F32 and F64 are generated as ``gdouble`` and packed from F64.
+
+:func:`store` takes the float64 values the C element holds just before its final cast
+and writes the exact bytes C writes: the cast (integers truncate toward zero, floats
+round to nearest), then the pack step. Pack steps as GStreamer 1.22 does them:
+
+* 8 and 16 bit, S24_32/U24_32: the top ``depth`` bits of the S32 value (unsigned: sign
+  bit flipped first). S24_32 keeps its sign in the padding byte (arithmetic shift),
+  U24_32 has a zero padding byte (logical shift).
+* packed 24-bit (S24/U24, S20/U20, S18/U18): ``(u32 ^ sign) >> (32 - depth)``, a logical
+  shift, low 3 bytes stored: S20/S18 have zero (not sign) bits above their depth.
+* F32 from F64: round to nearest, then swap; F64BE: swap.
+
+Everything here is pure numpy; the hot path writes into the caller's buffer view and a
+caller-owned int32 scratch array, allocating nothing else.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+
+import numpy as np
+
+if sys.byteorder != "little":  # pragma: no cover - every machine we run on is LE
+    raise ImportError("numgst.signal.formats assumes a little-endian host")
+
+INT16_SCALE = 32767.0
+INT32_SCALE = 2147483647.0
+_SIGN = np.uint32(0x80000000)
+
+#: C sample types the element generates, in C's own index order (int16, int32, float,
+#: double), with the amplitude scale of each.
+CTYPE_SCALE = {"int16": INT16_SCALE, "int32": INT32_SCALE, "float": 1.0, "double": 1.0}
+CTYPE_DTYPE = {"int16": np.dtype(np.int16), "int32": np.dtype(np.int32),
+               "float": np.dtype(np.float32), "double": np.dtype(np.float64)}
+
+
+@dataclasses.dataclass(frozen=True)
+class SampleFormat:
+    """One GstAudioFormat as the C ``audiotestsrc`` produces it.
+
+    Attributes
+    ----------
+    name : str
+        GStreamer's name, e.g. ``"S16BE"``.
+    ctype : str
+        C type the samples are generated in: ``"int16"``, ``"int32"``, ``"float"``
+        or ``"double"``.
+    width : int
+        Bytes one sample occupies in the buffer.
+    depth : int
+        Significant bits.
+    signed, floating, big_endian : bool
+        As GstAudioFormatInfo says.
+    packed : bool
+        True when the C element generates into a scratch array and calls the format's
+        pack function; False when it writes the C type straight into the buffer.
+    """
+
+    name: str
+    ctype: str
+    width: int
+    depth: int
+    signed: bool
+    floating: bool
+    big_endian: bool
+    packed: bool
+
+    @property
+    def scale(self) -> float:
+        """Full-scale amplitude of the generated C type (32767.0, 2147483647.0, 1.0)."""
+        return CTYPE_SCALE[self.ctype]
+
+    @property
+    def dtype(self) -> np.dtype | None:
+        """numpy dtype of one stored sample (None for 3-byte packed formats)."""
+        if self.width == 3:
+            return None
+        if self.floating:
+            kind = "f"
+        else:
+            kind = "i" if self.signed else "u"
+        order = ">" if self.big_endian else "<"
+        return np.dtype(f"{order}{kind}{self.width}")
+
+
+def _make_formats() -> dict[str, SampleFormat]:
+    out: dict[str, SampleFormat] = {}
+    ints = (("8", 1, 8), ("16", 2, 16), ("24_32", 4, 24), ("32", 4, 32),
+            ("24", 3, 24), ("20", 3, 20), ("18", 3, 18))
+    for suffix, width, depth in ints:
+        for signed in (True, False):
+            for be in (False, True) if width > 1 else (False,):
+                name = ("S" if signed else "U") + suffix + ("" if width == 1 else
+                                                            ("BE" if be else "LE"))
+                native16 = name == "S16LE"
+                native32 = name == "S32LE"
+                out[name] = SampleFormat(
+                    name, "int16" if native16 else "int32", width, depth, signed, False, be,
+                    packed=not (native16 or native32))
+    for bits, ctype in ((32, "float"), (64, "double")):
+        for be in (False, True):
+            name = f"F{bits}{'BE' if be else 'LE'}"
+            out[name] = SampleFormat(name, "double" if be else ctype, bits // 8, bits,
+                                     False, True, be, packed=be)
+    return out
+
+
+#: The 30 formats of the C element's template, by GStreamer name.
+FORMATS: dict[str, SampleFormat] = _make_formats()
+
+#: Format list in the C template's order (the order fixation falls back on).
+TEMPLATE_ORDER = (
+    "S16LE", "S16BE", "U16LE", "U16BE", "S24_32LE", "S24_32BE", "U24_32LE", "U24_32BE",
+    "S32LE", "S32BE", "U32LE", "U32BE", "S24LE", "S24BE", "U24LE", "U24BE",
+    "S20LE", "S20BE", "U20LE", "U20BE", "S18LE", "S18BE", "U18LE", "U18BE",
+    "F32LE", "F32BE", "F64LE", "F64BE", "S8", "U8",
+)
+
+
+def buffer_view(fmt: SampleFormat, out: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """A view of raw bytes ``out`` as samples of ``fmt``, in memory order ``shape``.
+
+    Returns an array of ``fmt.dtype`` with shape ``shape``, or for 3-byte formats a
+    uint8 array of shape ``shape + (3,)``.
+    """
+    if fmt.width == 3:
+        return out.reshape(shape + (3,))
+    return out.view(fmt.dtype).reshape(shape)
+
+
+def store(values: np.ndarray, fmt: SampleFormat, out: np.ndarray,
+          shape: tuple[int, int], scratch: np.ndarray | None = None) -> None:
+    """Write ``values`` into the raw buffer ``out`` exactly as the C element does.
+
+    Parameters
+    ----------
+    values : ndarray of float64
+        Samples in units of ``fmt.scale`` (before C's cast), broadcastable to
+        ``shape``; a column ``(n, 1)`` or row ``(1, n)`` is packed once and then
+        replicated, which is how identical channels stay cheap.
+    fmt : SampleFormat
+        Target format.
+    out : ndarray of uint8, 1-D, C-contiguous
+        The mapped buffer, ``prod(shape) * fmt.width`` bytes.
+    shape : (int, int)
+        Memory order of the samples: ``(frames, channels)`` for interleaved,
+        ``(channels, frames)`` for planar data.
+    scratch : ndarray of int32, optional
+        At least ``values.size`` elements, reused between calls for integer formats
+        that are packed; allocated when missing.
+    """
+    dst = buffer_view(fmt, out, shape)
+    if fmt.floating:
+        # float64 -> float32 rounds to nearest (C's cast and ORC's convdf alike); the
+        # byte order of dst's dtype does any swapping.
+        np.copyto(dst, values, casting="unsafe")
+        return
+    if not fmt.packed:
+        # Native S16/S32: C's cast truncates toward zero, as numpy's unsafe cast does.
+        np.copyto(dst, values, casting="unsafe")
+        return
+    if fmt.depth == 32:
+        # S32BE / U32*: the pack is at most a sign flip; no narrowing, no scratch. Cast
+        # through int32 (C's cast), then flip the sign bit in place.
+        np.copyto(dst.view(dst.dtype.str[0] + "i4"), values, casting="unsafe")
+        if not fmt.signed:
+            dst ^= _SIGN
+        return
+    n = values.size
+    if scratch is None or scratch.size < n:
+        scratch = np.empty(n, np.int32)
+    s32 = scratch[:n].reshape(values.shape)
+    np.copyto(s32, values, casting="unsafe")
+    u32 = s32.view(np.uint32)
+    if not fmt.signed:
+        u32 ^= _SIGN
+    shift = 32 - fmt.depth
+    if fmt.width == 4 and fmt.signed:
+        np.right_shift(s32, shift, out=s32)  # S24_32: ORC shrsl keeps the sign
+    else:
+        np.right_shift(u32, shift, out=u32)
+    if fmt.width == 3:
+        b = u32.view(np.uint8).reshape(values.shape + (4,))
+        np.copyto(dst, b[..., 2::-1] if fmt.big_endian else b[..., :3])
+    else:
+        # Narrowing keeps the low bits, as the pack functions' stores do.
+        np.copyto(dst, s32, casting="unsafe")
