@@ -7,8 +7,10 @@ line for line, so timestamps, durations and offsets are identical.
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 
+import gi._gi as _gi
 import numpy as np
 
 from ..base import (
@@ -25,7 +27,13 @@ from ..base import (
     vfunc,
 )
 from ..base.gst import GLib, Gst, GstAudio, GstBase
-from ..signal import oscillators, waves
+from ..signal import formats, oscillators
+
+try:  # the full waveform set (helper "waves"); until it lands only sine and silence
+    from ..signal.waves import WaveParams, WaveState
+    from ..signal.waves import render as render_wave
+except ImportError:  # pragma: no cover - transitional
+    WaveParams = WaveState = render_wave = None
 
 WAVES = (
     (0, "Sine", "sine"),
@@ -50,7 +58,8 @@ PROPS = (
     Prop("samplesperbuffer", int, "Samples per buffer",
          "Number of samples in each outgoing buffer", 1024, 1, GLib.MAXINT,
          apply="_apply_samplesperbuffer"),
-    Prop("wave", Wave, "Waveform", "Oscillator waveform", Wave(0), flags=CONTROLLABLE),
+    Prop("wave", Wave, "Waveform", "Oscillator waveform", Wave(0), flags=CONTROLLABLE,
+         apply="_apply_wave"),
     Prop("freq", float, "Frequency",
          "Frequency of test signal. The sample rate needs to be at least 2 times higher.",
          440.0, 0.0, GLib.MAXINT / 2, flags=CONTROLLABLE),
@@ -72,21 +81,27 @@ PROPS = (
          "Make every Nth tick a marker tick (= a tick with different volume). "
          "Only used if wave = ticks. 0 = no marker ticks.", 0, 0, GLib.MAXUINT),
     Prop("marker-tick-volume", float, "Marker tick volume",
-         "Volume of marker ticks. Only used if wave = ticks and "
+         "Volume of marker ticks. Only used if wave = ticks and"
          "marker-tick-period is set to a nonzero value.", 1.0, 0.0, 1.0),
     Prop("apply-tick-ramp", bool, "Apply tick ramp", "Apply ramp to tick samples", False),
     Prop("can-activate-push", bool, "Can activate push", "Can activate in push mode",
-         True),
+         True, apply="_apply_can_activate_push"),
     Prop("can-activate-pull", bool, "Can activate pull", "Can activate in pull mode",
          False),
 )
 
 Settings = settings_record("AudioTestSrcSettings", PROPS)
 
+SINE, SILENCE = 0, 4
+# Waves whose every channel carries the same value: generated once per frame.
+MONO_WAVES = frozenset({0, 1, 2, 3, 4, 7, 8})
+
 SRC_CAPS = Gst.Caps.from_string(
-    "audio/x-raw, format=(string)F32LE, layout=(string)interleaved, "
+    "audio/x-raw, format=(string){ " + ", ".join(formats.TEMPLATE_ORDER) + " }, "
+    "layout=(string){ interleaved, non-interleaved }, "
     "rate=(int)[1, 2147483647], channels=(int)[1, 2147483647]"
 )
+NATIVE_S16 = "S16LE"  # GST_AUDIO_NE(S16); numgst.signal.formats refuses BE hosts
 
 NONE64 = (1 << 64) - 1  # guint64 -1 as the vfuncs see it
 NONE32 = (1 << 32) - 1  # guint -1
@@ -97,6 +112,8 @@ class State:
     """Everything reset when streaming starts (do_start), as the C element does."""
 
     info: GstAudio.AudioInfo | None = None
+    fmt: formats.SampleFormat | None = None
+    planar: bool = False
     rate: int = 0
     bpf: int = 0
     channels: int = 0
@@ -110,8 +127,18 @@ class State:
     eos_reached: bool = False
     reverse: bool = False
     tags_pushed: bool = False
-    # Work array for phases, grown on demand and reused: no allocation per buffer.
-    phase: np.ndarray = dataclasses.field(default_factory=lambda: np.empty(0))
+    waves: object | None = None  # numgst.signal.waves.WaveState
+    # Work arrays grown on demand and reused: no allocation per buffer.
+    work: np.ndarray = dataclasses.field(default_factory=lambda: np.empty((0, 0)))
+    scratch: np.ndarray = dataclasses.field(default_factory=lambda: np.empty(0, np.int32))
+
+    def work_array(self, n: int, channels: int) -> np.ndarray:
+        """A float64 (n, channels) view of the reused work array."""
+        if self.work.shape[0] < n or self.work.shape[1] < channels:
+            self.work = np.empty((max(n, self.work.shape[0]),
+                                  max(channels, self.work.shape[1], self.channels)))
+            self.scratch = np.empty(self.work.size, np.int32)
+        return self.work[:n, :channels]
 
 
 class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
@@ -133,6 +160,7 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
         super().__init__()
         self.init_properties()
         self.state = State()
+        self._wave_dirty = True
         self.set_format(Gst.Format.TIME)
         self.set_live(self.settings.is_live)
         self.set_blocksize(NONE32)
@@ -141,6 +169,17 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
 
     def _apply_samplesperbuffer(self, spb: int) -> None:
         self.set_blocksize(self.state.bpf * spb)
+
+    def _apply_wave(self, _wave: int) -> None:
+        # C's change_wave runs on every set, even to the same wave (it re-seeds the
+        # pink/red noise state); the streaming thread picks this up before its next
+        # buffer.
+        self._wave_dirty = True
+
+    def _apply_can_activate_push(self, value: bool) -> None:
+        # GstBaseSrc checks its own struct field when activating in push mode; PyGObject
+        # can read that field but not write it.
+        _set_struct_bool(self, _CAN_ACTIVATE_PUSH_OFFSET, value)
 
     # -- negotiation ------------------------------------------------------------------
 
@@ -152,6 +191,8 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
         s = caps.get_structure(0).copy()
         s.fixate_field_nearest_int("rate", max(GstAudio.AUDIO_DEF_RATE,
                                                int(self.settings.freq * 2)))
+        s.fixate_field_string("format", NATIVE_S16)
+        s.fixate_field_string("layout", "interleaved")
         s.fixate_field_nearest_int("channels", 1)
         ok, channels = s.get_int("channels")
         if ok and channels > 2 and not s.has_field_typed("channel-mask", Gst.Bitmask.__gtype__):
@@ -168,7 +209,10 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
             return False
         st = self.state
         st.info, st.rate, st.bpf, st.channels = info, info.rate, info.bpf, info.channels
+        st.fmt = formats.FORMATS[info.finfo.name]
+        st.planar = info.layout == GstAudio.AudioLayout.NON_INTERLEAVED
         self.set_blocksize(info.bpf * self.settings.samplesperbuffer)
+        self._wave_dirty = True  # C calls change_wave on new caps
         return True
 
     # -- streaming --------------------------------------------------------------------
@@ -176,7 +220,11 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
     @vfunc(False)
     def do_start(self) -> bool:
         old = self.state
-        self.state = State(info=old.info, rate=old.rate, bpf=old.bpf, channels=old.channels)
+        self.state = State(info=old.info, fmt=old.fmt, planar=old.planar, rate=old.rate,
+                           bpf=old.bpf, channels=old.channels, work=old.work,
+                           scratch=old.scratch)
+        if WaveState is not None:
+            self.state.waves = WaveState()
         return True
 
     @vfunc(True)
@@ -242,6 +290,11 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
     @vfunc(Gst.FlowReturn.ERROR)
     def do_fill(self, offset: int, length: int, buf: Gst.Buffer) -> Gst.FlowReturn:
         st = self.state
+        if not st.tags_pushed:
+            tags = Gst.TagList.new_empty()
+            tags.add_value(Gst.TagMergeMode.APPEND, Gst.TAG_DESCRIPTION, "audiotest wave")
+            self.send_event(Gst.Event.new_tag(tags))
+            st.tags_pushed = True
         if st.eos_reached:
             return Gst.FlowReturn.EOS
         rate, bpf = st.rate, st.bpf
@@ -283,36 +336,89 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
             buf.duration = st.next_time - next_time
         self.sync_values(buf.pts)
 
+        first_sample = st.next_sample
         st.next_time = next_time
         st.next_sample = next_sample
         st.next_byte += -nbytes if st.reverse else nbytes
 
         s = self.settings  # after sync_values: controlled values are current
-        silent = s.mute or s.volume == 0.0
-        with mapped_array(buf, np.float32, (n, st.channels)) as out:
-            self._render(s, out)
-        if silent:
+        if self._wave_dirty:
+            self._wave_dirty = False
+            if st.waves is not None:
+                st.waves.wave_changed(int(s.wave))
+        shape = (st.channels, n) if st.planar else (n, st.channels)
+        with mapped_array(buf, np.uint8, (nbytes,)) as out:
+            self._render(s, first_sample, n, out, shape)
+        if s.mute or s.wave == SILENCE or s.volume == 0.0:
             buf.set_flags(Gst.BufferFlags.GAP)
+        if st.planar:
+            GstAudio.buffer_add_audio_meta(buf, st.info, n, None)
         return Gst.FlowReturn.OK
 
-    def _render(self, s, out: np.ndarray) -> None:
+    def _render(self, s, first_sample: int, n: int, out: np.ndarray,
+                shape: tuple[int, int]) -> None:
+        """Generate ``n`` frames of ``s.wave`` into the mapped bytes ``out``."""
         st = self.state
-        n = out.shape[0]
-        if st.phase.shape[0] < n:
-            st.phase = np.empty(n)
-        phase = st.phase[:n]
-        st.accumulator = oscillators.accumulate_phase(
-            st.accumulator, oscillators.phase_step(s.freq, st.rate), phase)
+        fmt = st.fmt
+        wave = int(s.wave)
+        values = st.work_array(n, 1 if wave in MONO_WAVES else st.channels)
+        if wave == SINE:
+            # Fast path: one column of phases, sine in place, stored to every channel.
+            col = values[:, 0]
+            step = oscillators.phase_step(s.freq, st.rate)
+            if st.waves is not None:
+                st.waves.accumulator = oscillators.accumulate_phase(
+                    st.waves.accumulator, step, col)
+            else:
+                st.accumulator = oscillators.accumulate_phase(st.accumulator, step, col)
+            np.sin(col, out=col)
+            col *= s.volume * fmt.scale
+        elif render_wave is not None:
+            params = WaveParams(
+                freq=s.freq, volume=s.volume, rate=st.rate, ctype=fmt.ctype,
+                sine_periods_per_tick=s.sine_periods_per_tick,
+                tick_interval=s.tick_interval, marker_tick_period=s.marker_tick_period,
+                marker_tick_volume=s.marker_tick_volume, apply_tick_ramp=s.apply_tick_ramp)
+            render_wave(_NICKS[wave], params, st.waves, first_sample, values)
+        elif wave == SILENCE:
+            values.fill(0.0)
+        else:
+            raise NotImplementedError(f"wave {_NICKS[wave]} needs numgst.signal.waves")
         if s.mute:
-            out.fill(0.0)
-            return
-        waves.sine(phase, s.volume, phase)
-        out[...] = phase[:, None]
+            # The oscillator ran (phase stays continuous across mute); output silence.
+            values = values[:, :1]
+            values.fill(0.0)
+        formats.store(values.T if st.planar else values, fmt, out, shape, st.scratch)
+
+
 
 
 def _scale_round(val: int, num: int, denom: int) -> int:
     """gst_util_uint64_scale_round: val * num / denom rounded to nearest."""
     return (val * num + denom // 2) // denom
+
+
+_NICKS = {value: nick for value, _name, nick in WAVES}
+
+
+def _field_offset(namespace: str, type_name: str, field: str) -> int:
+    info = _gi.Repository.get_default().find_by_name(namespace, type_name)
+    for f in info.get_fields():
+        if f.get_name() == field:
+            return f.get_offset()
+    raise LookupError(f"{namespace}.{type_name} has no field {field}")
+
+
+_CAN_ACTIVATE_PUSH_OFFSET = _field_offset("GstBase", "BaseSrc", "can_activate_push")
+_capsule_pointer = ctypes.pythonapi.PyCapsule_GetPointer
+_capsule_pointer.restype = ctypes.c_void_p
+_capsule_pointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
+
+
+def _set_struct_bool(obj: GstBase.BaseSrc, offset: int, value: bool) -> None:
+    """Write a gboolean field of ``obj``'s C instance struct (offset from GI)."""
+    ctypes.c_int.from_address(_capsule_pointer(obj.__gpointer__, None) + offset).value = \
+        int(bool(value))
 
 
 FACTORY = ("audiotestsrc_py", Gst.Rank.NONE, AudioTestSrc)
