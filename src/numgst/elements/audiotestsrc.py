@@ -352,7 +352,7 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
         if s.mute or s.wave == SILENCE or s.volume == 0.0:
             buf.set_flags(Gst.BufferFlags.GAP)
         if st.planar:
-            GstAudio.buffer_add_audio_meta(buf, st.info, n, None)
+            GstAudio.buffer_add_audio_meta(buf, st.info, n)  # offsets: planar default
         return Gst.FlowReturn.OK
 
     def _render(self, s, first_sample: int, n: int, out: np.ndarray,
