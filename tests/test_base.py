@@ -137,3 +137,22 @@ def test_mapped_array_is_read_only_after_the_block():
     assert bytes(info.data) == np.ones(4, np.float32).tobytes()
     buf.unmap(info)
     assert EscapedViewError.__mro__[1] is RuntimeError
+
+
+def test_value_array_gives_controlled_values_per_sample():
+    from numgst.base.control import value_array
+    from numgst.base.gst import GstController
+
+    e = Gst.ElementFactory.make("numgst_probesrc")
+    out = np.full(11, -1.0)
+    assert value_array(e, b"level", 0, Gst.SECOND // 10, out) is False
+    assert (out == -1.0).all()  # untouched without a binding
+    cs = GstController.InterpolationControlSource()
+    cs.set_property("mode", GstController.InterpolationMode.LINEAR)
+    e.add_control_binding(GstController.DirectControlBinding.new(e, "level", cs))
+    cs.set(0, 0.0)
+    cs.set(Gst.SECOND, 1.0)
+    assert value_array(e, b"level", 0, Gst.SECOND // 10, out) is True
+    np.testing.assert_allclose(out, np.linspace(0.0, 1.0, 11), atol=1e-12)
+    with pytest.raises(ValueError):
+        value_array(e, b"level", 0, 1, np.zeros(4, np.float32))

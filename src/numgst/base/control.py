@@ -1,0 +1,60 @@
+"""Controlled property values for every sample, not just once per buffer.
+
+``gst_object_sync_values`` (what C elements call per buffer) gives one value per
+buffer. ``gst_object_get_value_array`` gives a value per sample, but its GI binding
+takes the output as an input list and the values never reach Python. We call it
+through ctypes with a numpy array as the destination instead: one C call per buffer,
+no Python loop, values already converted to the property's units by the binding.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+
+import numpy as np
+
+from .gst import Gst
+
+_libgst = ctypes.CDLL(ctypes.util.find_library("gstreamer-1.0") or "libgstreamer-1.0.so.0")
+_libgst.gst_object_get_value_array.restype = ctypes.c_int
+_libgst.gst_object_get_value_array.argtypes = [
+    ctypes.c_void_p, ctypes.c_char_p, ctypes.c_uint64, ctypes.c_uint64, ctypes.c_uint,
+    ctypes.c_void_p,
+]
+_capsule_pointer = ctypes.pythonapi.PyCapsule_GetPointer
+_capsule_pointer.restype = ctypes.c_void_p
+_capsule_pointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
+
+
+def gobject_pointer(obj: Gst.Object) -> int:
+    """Address of the C GObject behind a PyGObject wrapper."""
+    return _capsule_pointer(obj.__gpointer__, None)
+
+
+def value_array(obj: Gst.Object, prop: bytes, start: int, interval: int,
+                out: np.ndarray) -> bool:
+    """Fill ``out`` (float64) with a controlled double property's values.
+
+    Parameters
+    ----------
+    obj : Gst.Object
+        The element whose property is bound to a control source.
+    prop : bytes
+        Property name, e.g. ``b"freq"``.
+    start : int
+        Time of ``out[0]`` in nanoseconds (the buffer's timestamp).
+    interval : int
+        Nanoseconds between samples (``Gst.SECOND // rate``).
+    out : ndarray of float64, C-contiguous
+        Receives one value per sample, in the property's units.
+
+    Returns
+    -------
+    bool
+        False when the property has no control binding (``out`` is then untouched).
+    """
+    if out.dtype != np.float64 or not out.flags.c_contiguous:
+        raise ValueError("value_array needs a C-contiguous float64 array")
+    return bool(_libgst.gst_object_get_value_array(
+        gobject_pointer(obj), prop, start, interval, out.shape[0], out.ctypes.data))
