@@ -9,27 +9,10 @@ no Python loop, values already converted to the property's units by the binding.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-
 import numpy as np
 
+from . import _gobject_c as c
 from .gst import Gst
-
-_libgst = ctypes.CDLL(ctypes.util.find_library("gstreamer-1.0") or "libgstreamer-1.0.so.0")
-_libgst.gst_object_get_value_array.restype = ctypes.c_int
-_libgst.gst_object_get_value_array.argtypes = [
-    ctypes.c_void_p, ctypes.c_char_p, ctypes.c_uint64, ctypes.c_uint64, ctypes.c_uint,
-    ctypes.c_void_p,
-]
-_capsule_pointer = ctypes.pythonapi.PyCapsule_GetPointer
-_capsule_pointer.restype = ctypes.c_void_p
-_capsule_pointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
-
-
-def gobject_pointer(obj: Gst.Object) -> int:
-    """Address of the C GObject behind a PyGObject wrapper."""
-    return _capsule_pointer(obj.__gpointer__, None)
 
 
 def value_array(obj: Gst.Object, prop: bytes, start: int, interval: int,
@@ -56,5 +39,5 @@ def value_array(obj: Gst.Object, prop: bytes, start: int, interval: int,
     """
     if out.dtype != np.float64 or not out.flags.c_contiguous:
         raise ValueError("value_array needs a C-contiguous float64 array")
-    return bool(_libgst.gst_object_get_value_array(
-        gobject_pointer(obj), prop, start, interval, out.shape[0], out.ctypes.data))
+    return bool(c.object_get_value_array(
+        c.gobject_pointer(obj), prop, start, interval, out.shape[0], out.ctypes.data))
