@@ -29,9 +29,11 @@ CONFIGS = [
 
 def test_wave_nicks_are_the_c_enum():
     src = Gst.ElementFactory.make("audiotestsrc", None)
-    pspec = src.find_property("wave")
-    values = pspec.enum_class.__enum_values__
-    assert WAVE_NICKS == tuple(values[i].value_nick for i in range(len(values)))
+    nicks = []
+    for i in range(len(WAVE_NICKS)):
+        src.set_property("wave", i)  # by number: works on every PyGObject
+        nicks.append(src.get_property("wave").value_nick)
+    assert WAVE_NICKS == tuple(nicks)
 
 
 @pytest.mark.parametrize("config", CONFIGS, ids=lambda c: "-".join(map(str, c)))
