@@ -116,6 +116,27 @@ def _load_renderer():
     return _renderer_module
 
 
+# Idle renderers by (mode, config): building one costs ~0.2 s of layout and a full
+# draw, so a restarted pipeline takes one back instead. Bounded; guarded by _MPL_LOCK.
+_POOL: dict[tuple, list] = {}
+_POOL_MAX = 8
+
+
+def _take_renderer(mode: str, config) -> object:
+    with _MPL_LOCK:
+        idle = _POOL.get((mode, config))
+        if idle:
+            return idle.pop()
+        return _load_renderer().make_renderer(mode, config)
+
+
+def _give_back(mode: str, config, renderer: object) -> None:
+    with _MPL_LOCK:
+        if sum(len(v) for v in _POOL.values()) >= _POOL_MAX:
+            _POOL.pop(next(iter(_POOL)))  # drop the oldest kind
+        _POOL.setdefault((mode, config), []).append(renderer)
+
+
 @dataclasses.dataclass
 class State:
     """Stream state, reset when streaming starts and (timing part) on flush."""
@@ -142,6 +163,7 @@ class State:
     # drawing
     config: object = None
     config_from: tuple | None = None
+    mode: str = ""
     renderer: object = None
     history: History | None = None
     conv: np.ndarray = dataclasses.field(default_factory=lambda: np.empty((0, 0), np.float32))
@@ -190,7 +212,17 @@ class AudioPlot(PropertiesMixin, Gst.Element):
                 return Gst.StateChangeReturn.FAILURE
         elif transition == Gst.StateChange.READY_TO_PAUSED:
             self.state = State()
-        return Gst.Element.do_change_state(self, transition)
+        ret = Gst.Element.do_change_state(self, transition)
+        if transition == Gst.StateChange.PAUSED_TO_READY:
+            self._release_renderer()
+        return ret
+
+    def _release_renderer(self) -> None:
+        st = self.state
+        if st.renderer is not None:
+            _give_back(st.mode, st.config, st.renderer)
+            st.renderer = None
+            st.config = None
 
     # -- negotiation --------------------------------------------------------------------
 
@@ -257,9 +289,11 @@ class AudioPlot(PropertiesMixin, Gst.Element):
             log_freq=s.freq_scale.value_nick == "log", min_db=s.min_db,
             max_db=s.max_db if s.max_db > s.min_db else s.min_db + 1.0,
         )
-        if config != st.config:
-            with _MPL_LOCK:
-                st.renderer = renderer.make_renderer(s.mode.value_nick, config)
+        mode = s.mode.value_nick
+        if (mode, config) != (st.mode, st.config):
+            self._release_renderer()
+            st.renderer = _take_renderer(mode, config)
+            st.mode = mode
             old = st.history
             if old is None or (old.size, old.channels) != (window, st.channels):
                 st.history = History(st.channels, window)
