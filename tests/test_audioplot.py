@@ -377,3 +377,78 @@ def test_render_png(tmp_path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", data[16:24])
     assert (width, height) == (800, 500)
+
+
+# -- exact window contents ------------------------------------------------------------
+
+def _run_appsrc(audio: np.ndarray, rate: int, props: str, chunk: int,
+                on_frame=None) -> list[tuple[int, np.ndarray]]:
+    """Push mono F32 ``audio`` in ``chunk``-sample buffers; return (pts, frame)s."""
+    from gi.repository import GstApp  # noqa: F401
+
+    pipeline = Gst.parse_launch(
+        f"appsrc name=src format=time caps=audio/x-raw,format=F32LE,rate={rate},"
+        f"channels=1,layout=interleaved ! audioplot name=plot {props} "
+        "! appsink name=sink sync=false")
+    src, sink = pipeline.get_by_name("src"), pipeline.get_by_name("sink")
+    pipeline.set_state(Gst.State.PLAYING)
+    for start in range(0, audio.size, chunk):
+        buf = Gst.Buffer.new_wrapped(audio[start:start + chunk].tobytes())
+        buf.pts = Gst.util_uint64_scale(start, Gst.SECOND, rate)
+        src.emit("push-buffer", buf)
+    src.emit("end-of-stream")
+    frames = []
+    while (sample := sink.try_pull_sample(5 * Gst.SECOND)) is not None:
+        buf = sample.get_buffer()
+        frames.append((buf.pts, np.frombuffer(buf.extract_dup(0, buf.get_size()),
+                                              np.uint8).reshape(H, W, 4)))
+        if on_frame is not None:
+            on_frame(pipeline.get_by_name("plot"), len(frames))
+    pipeline.set_state(Gst.State.NULL)
+    return frames
+
+
+@pytest.mark.parametrize("mode", ["waveform", "spectrum"])
+def test_each_frame_shows_exactly_its_window(mode):
+    rate, per_frame, window = 8000, 320, 800  # 25 fps, window-duration 100 ms
+    rng = np.random.default_rng(7)
+    audio = (0.5 * rng.standard_normal(10 * per_frame + 100)).astype(np.float32)
+    frames = _run_appsrc(audio, rate, f"mode={mode} window-duration={100 * MS}", chunk=123)
+    assert [p for p, _ in frames] == [k * 40 * MS for k in range(11)]
+    r = renderer.make_renderer(mode, renderer.PlotConfig(rate=rate, window=window))
+    padded = np.concatenate([np.zeros(window, np.float32), audio,
+                             np.zeros(per_frame, np.float32)])  # silence before/after
+    want = np.empty((H, W, 4), np.uint8)
+    for k, (_, img) in enumerate(frames):
+        end = window + (k + 1) * per_frame
+        r.render(padded[None, end - window:end], want)
+        np.testing.assert_array_equal(img, want, err_msg=f"frame {k}")
+
+
+def test_mode_switch_mid_stream():
+    rate = 8000
+    audio = (0.5 * np.sin(2 * np.pi * 1000 * np.arange(8000) / rate)).astype(np.float32)
+
+    def switch(plot, n):
+        if n == 10:
+            plot.set_property("mode", "spectrum")
+
+    frames = _run_appsrc(audio, rate, "colors=red", chunk=320, on_frame=switch)
+    assert len(frames) == 25
+    cfg = renderer.PlotConfig(rate=rate, window=320, colors=("red",))
+    drawn = {m: renderer.make_renderer(m, cfg) for m in ("waveform", "spectrum")}
+    want = np.empty((H, W, 4), np.uint8)
+    kinds = []
+    for k, (_, img) in enumerate(frames):
+        for m, r in drawn.items():
+            r.render(audio[None, k * 320:(k + 1) * 320], want)
+            if np.array_equal(img, want):
+                kinds.append(m)
+                break
+        else:
+            kinds.append("?")
+    # Frames already queued when the property changed may still be waveforms; after
+    # the switch every frame is a spectrum, and nothing else was drawn.
+    switch_at = kinds.index("spectrum")
+    assert 10 <= switch_at < 25
+    assert kinds == ["waveform"] * switch_at + ["spectrum"] * (25 - switch_at)
