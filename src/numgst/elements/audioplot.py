@@ -137,6 +137,12 @@ def _give_back(mode: str, config, renderer: object) -> None:
         _POOL.setdefault((mode, config), []).append(renderer)
 
 
+def _time_segment() -> Gst.Segment:
+    seg = Gst.Segment()
+    seg.init(Gst.Format.TIME)
+    return seg
+
+
 @dataclasses.dataclass
 class State:
     """Stream state, reset when streaming starts and (timing part) on flush."""
@@ -147,7 +153,7 @@ class State:
     rate: int = 0
     channels: int = 0
     bpf: int = 0
-    segment: Gst.Segment | None = None
+    segment: Gst.Segment = dataclasses.field(default_factory=lambda: _time_segment())
     # video side
     width: int = 0
     height: int = 0
@@ -328,7 +334,7 @@ class AudioPlot(PropertiesMixin, Gst.Element):
     def _running_time(self, pts: int) -> int | None:
         st = self.state
         seg = st.segment
-        if pts == NONE64 or seg is None or seg.format != Gst.Format.TIME:
+        if pts == NONE64 or seg.format != Gst.Format.TIME:
             return None
         rt = seg.to_running_time(Gst.Format.TIME, pts)
         return None if rt == NONE64 else rt
@@ -443,8 +449,7 @@ class AudioPlot(PropertiesMixin, Gst.Element):
             seg = event.parse_segment()
             if seg.format != Gst.Format.TIME:
                 # Bytes or samples: we count time from the samples ourselves.
-                seg = Gst.Segment()
-                seg.init(Gst.Format.TIME)
+                seg = _time_segment()
                 event = Gst.Event.new_segment(seg)
             st.segment = seg
             return self.srcpad.push_event(event)
