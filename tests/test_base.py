@@ -9,11 +9,13 @@ import pytest
 
 from numgst.base import (
     CONTROLLABLE,
+    DOUBLE_ARRAY,
     UINT64,
     EscapedViewError,
     Prop,
     PropertiesMixin,
     gproperties,
+    install_array_properties,
     mapped_array,
     register_enum,
     settings_record,
@@ -29,6 +31,7 @@ PROPS = (
     Prop("count", UINT64, "Count", "A big counter", 7, 0, 1 << 40),
     Prop("colour", Colour, "Colour", "A colour", Colour(1)),
     Prop("fail-in", str, "Fail in", "vfunc that raises (test only)", ""),
+    Prop("gains", DOUBLE_ARRAY, "Gains", "Per-channel gains", (), 0.0, 4.0),
 )
 
 
@@ -69,6 +72,9 @@ class ProbeSrc(PropertiesMixin, GstBase.BaseSrc):
             if self.settings.fail_in == "escape":
                 self.kept = out
         return Gst.FlowReturn.OK
+
+
+install_array_properties(ProbeSrc)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -137,3 +143,36 @@ def test_mapped_array_is_read_only_after_the_block():
     assert bytes(info.data) == np.ones(4, np.float32).tobytes()
     buf.unmap(info)
     assert EscapedViewError.__mro__[1] is RuntimeError
+
+
+def test_value_array_gives_controlled_values_per_sample():
+    from numgst.base.control import value_array
+    from numgst.base.gst import GstController
+
+    e = Gst.ElementFactory.make("numgst_probesrc")
+    out = np.full(11, -1.0)
+    assert value_array(e, b"level", 0, Gst.SECOND // 10, out) is False
+    assert (out == -1.0).all()  # untouched without a binding
+    cs = GstController.InterpolationControlSource()
+    cs.set_property("mode", GstController.InterpolationMode.LINEAR)
+    e.add_control_binding(GstController.DirectControlBinding.new(e, "level", cs))
+    cs.set(0, 0.0)
+    cs.set(Gst.SECOND, 1.0)
+    assert value_array(e, b"level", 0, Gst.SECOND // 10, out) is True
+    np.testing.assert_allclose(out, np.linspace(0.0, 1.0, 11), atol=1e-12)
+    with pytest.raises(ValueError):
+        value_array(e, b"level", 0, 1, np.zeros(4, np.float32))
+
+
+def test_value_array_property_from_python_and_launch_syntax():
+    e = Gst.ElementFactory.make("numgst_probesrc")
+    spec = e.find_property("gains")
+    assert spec.value_type.name == "GstValueArray"
+    assert tuple(e.get_property("gains")) == ()
+    e.set_property("gains", Gst.ValueArray([0.5, 2.0]))
+    assert e.settings.gains == (0.5, 2.0)
+    assert list(e.get_property("gains")) == [0.5, 2.0]
+    assert Gst.util_set_object_arg(e, "gains", "<0.25, 1.0, 3.5>") is None
+    assert e.settings.gains == (0.25, 1.0, 3.5)
+    p = Gst.parse_launch('numgst_probesrc name=s gains="<1.5, 2.5>" ! fakesink')
+    assert p.get_by_name("s").settings.gains == (1.5, 2.5)

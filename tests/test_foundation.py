@@ -77,7 +77,7 @@ def test_f32_samples_and_time_equal_c(rate, channels, freq, spb):
 
 def test_fixation_like_c():
     c, py = _pair("freq=30000", "audio/x-raw,format=F32LE")
-    s_c, s_py = c.caps.get_structure(0), py.caps.get_structure(0)
+    s_c, s_py = c.caps[0], py.caps[0]
     assert s_py.get_value("rate") == s_c.get_value("rate") == 60000
     assert s_py.get_value("channels") == s_c.get_value("channels") == 1
 

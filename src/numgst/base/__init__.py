@@ -7,6 +7,7 @@ from .enums import register_enum
 from .errors import post_error, vfunc
 from .properties import (
     CONTROLLABLE,
+    DOUBLE_ARRAY,
     INT64,
     RW,
     UINT,
@@ -14,11 +15,13 @@ from .properties import (
     Prop,
     PropertiesMixin,
     gproperties,
+    install_array_properties,
     settings_record,
 )
 
 __all__ = [
     "CONTROLLABLE",
+    "DOUBLE_ARRAY",
     "INT64",
     "RW",
     "UINT",
@@ -27,6 +30,7 @@ __all__ = [
     "Prop",
     "PropertiesMixin",
     "gproperties",
+    "install_array_properties",
     "mapped_array",
     "post_error",
     "register_enum",

@@ -40,6 +40,8 @@ def post_error(
 def vfunc(failure: Any) -> Callable[[Callable], Callable]:
     """Decorate a vfunc so that any exception becomes a bus ERROR and ``failure``.
 
+    ``failure`` is the value returned after an exception; if callable, it is called
+    with the vfunc's arguments to make that value (a fixate vfunc must return caps).
     Flow-control results that subclasses want to return (FLUSHING, EOS) are returned
     normally; only exceptions are turned into errors.
     """
@@ -61,7 +63,7 @@ def vfunc(failure: Any) -> Callable[[Callable], Callable]:
                     frame.name,
                     frame.lineno or 0,
                 )
-                return failure
+                return failure(*args) if callable(failure) else failure
 
         return guarded
 

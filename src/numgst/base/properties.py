@@ -21,6 +21,10 @@ from .gst import GObject, Gst
 RW = GObject.ParamFlags.READWRITE
 CONTROLLABLE = RW | Gst.PARAM_CONTROLLABLE
 
+# A GstValueArray of doubles, written ``"<440.0, 880.0>"`` in gst-launch, like
+# audiomixmatrix's ``matrix``. PyGObject cannot declare it, see install_array_properties.
+DOUBLE_ARRAY = "GstValueArray<gdouble>"
+
 # GParamSpec types that need a range but have no Python builtin of their own.
 UINT = GObject.TYPE_UINT
 INT64 = GObject.TYPE_INT64
@@ -51,6 +55,17 @@ class Prop:
     def field(self) -> str:
         return self.name.replace("-", "_")
 
+    def to_python(self, value: Any) -> Any:
+        """A GValue's content as stored in Settings (arrays become tuples of floats)."""
+        if self.ptype == DOUBLE_ARRAY:
+            return tuple(float(v) for v in value)
+        return value
+
+    def to_gvalue(self, value: Any) -> Any:
+        if self.ptype == DOUBLE_ARRAY:
+            return Gst.ValueArray(list(value))
+        return value
+
     def gparam(self) -> tuple:
         t = self.ptype
         if t is object:
@@ -65,8 +80,30 @@ def _is_enum(t: Any) -> bool:
 
 
 def gproperties(props: Sequence[Prop]) -> dict[str, tuple]:
-    """The ``__gproperties__`` dict for a property table."""
-    return {p.name: p.gparam() for p in props}
+    """The ``__gproperties__`` dict for a property table (arrays are installed later)."""
+    return {p.name: p.gparam() for p in props if p.ptype != DOUBLE_ARRAY}
+
+
+def install_array_properties(cls: type) -> None:
+    """Install the table's GstValueArray properties on a registered element class.
+
+    PyGObject has no way to declare a GstParamSpecArray, so we make the pspec with
+    ``gst_param_spec_array`` through ctypes and install it on the GObject class; the
+    class's get/set vfuncs (ours) then see it like any other property, and gst-launch
+    parses ``"<1.0, 2.0>"`` into it. Call once, right after the class statement.
+    """
+    from . import _gobject_c as c
+
+    klass = c.class_ref(hash(cls.__gtype__))
+    for i, p in enumerate(cls.PROPS):
+        if p.ptype != DOUBLE_ARRAY:
+            continue
+        element = c.param_spec_double(p.field.encode(), p.nick.encode(), p.blurb.encode(),
+                                      p.minimum, p.maximum, p.minimum, int(RW))
+        spec = c.param_spec_array(p.name.encode(), p.nick.encode(), p.blurb.encode(),
+                                  element, int(p.flags))
+        # Ids above PyGObject's own (1..N for __gproperties__).
+        c.install_property(klass, 0x4000 + i, spec)
 
 
 def settings_record(name: str, props: Sequence[Prop]) -> type:
@@ -91,10 +128,12 @@ class PropertiesMixin:
         self.settings = self.Settings()
 
     def do_get_property(self, pspec: GObject.ParamSpec) -> Any:
-        return getattr(self.settings, self._props_by_name[pspec.name].field)
+        prop = self._props_by_name[pspec.name]
+        return prop.to_gvalue(getattr(self.settings, prop.field))
 
     def do_set_property(self, pspec: GObject.ParamSpec, value: Any) -> None:
         prop = self._props_by_name[pspec.name]
+        value = prop.to_python(value)
         with self._settings_lock:
             self.settings = dataclasses.replace(self.settings, **{prop.field: value})
         if prop.apply:

@@ -183,12 +183,13 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
 
     # -- negotiation ------------------------------------------------------------------
 
-    @vfunc(None)
+    @vfunc(lambda caps: caps)  # unfixed caps: the base class then fails negotiation
     def do_fixate(self, caps: Gst.Caps) -> Gst.Caps:
-        # caps.get_structure() gives a copy under PyGObject, and chaining up would hand
-        # the parent a reference we do not own: fixate a structure of our own, then
-        # let gst_caps_fixate settle whatever fields remain, as the parent does.
-        s = caps.get_structure(0).copy()
+        # Chaining up would hand the parent a reference we do not own: fixate a
+        # structure of our own, then let gst_caps_fixate settle whatever fields
+        # remain, as the parent does. caps[0] is a plain Gst.Structure on every
+        # gst-python (1.26's get_structure() returns a context-manager wrapper).
+        s = caps[0].copy()
         s.fixate_field_nearest_int("rate", max(GstAudio.AUDIO_DEF_RATE,
                                                int(self.settings.freq * 2)))
         s.fixate_field_string("format", NATIVE_S16)

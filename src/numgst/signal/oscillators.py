@@ -8,16 +8,41 @@ The C element keeps one double ``acc`` and, per frame, does::
 
 so the first sample of a stream is ``f(step)``, not ``f(0)``. Float rounding in that
 sequential sum decides the low bits of every sample, so for bit-exact output the phases
-here are computed with the same sequence of IEEE additions, vectorised per period.
+here are the results of the very same sequence of IEEE additions.
+
+How it is vectorised (see :func:`accumulate_phase`): one row per period of the wave.
+A row ``[s, step, step, ...]`` summed left to right (``np.cumsum(axis=1)``, which adds
+sequentially) reproduces the C sums of one period exactly once its start ``s`` (the
+wrapped accumulator) is right, and all rows are summed at once. The starts are found
+by a fixed-point iteration that is exact by construction:
+
+* every wrapped start is ``c - 2*pi`` with ``c`` in [2*pi, 2*pi + step), computed
+  exactly (Sterbenz), so all starts lie on the grid of 2**-50 in [0, step];
+* the map T from one start to the next is a translation, T(s) = s + D, with D taking
+  a handful of values that change only where ``s`` crosses a few fixed thresholds
+  (the period gets one frame longer, or a binade is entered one frame later);
+* so from guessed starts g_k the rows give exact values T(g_k), and the next guesses are
+  s_1 + sum(T(g_m) - g_m): exact integer sums on that grid, right as long as each guess
+  lay on the same side of the thresholds as the true start. Row 0 starts from the
+  known ``acc``, so every round makes at least one more start exact; in practice two
+  or three rounds settle a whole buffer, and a consistency check proves it.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 
 import numpy as np
 
 TWO_PI = 2.0 * math.pi  # same double as C's M_PI_M2 = M_PI + M_PI
+
+# Rounds of the fixed-point iteration before falling back to one cumsum per period.
+# Each round fixes at least one more period; adversarial steps (ties in rounding that
+# alternate with the last bit of the start) could otherwise need one round per period.
+_MAX_ROUNDS = 6
+_GRID = 2.0**-50  # spacing of doubles in [4, 8), where the wraps happen
+_GRID_INV = 2.0**50
 
 
 def phase_step(freq: float, rate: int) -> float:
@@ -47,14 +72,109 @@ def accumulate_phase(acc: float, step: float, out: np.ndarray) -> float:
         return acc
     if step >= TWO_PI:
         return _accumulate_fast_wrapping(acc, step, out)
+    if not (0.0 < step and 0.0 <= acc < TWO_PI):
+        # freq == 0, or an accumulator left outside [0, 2*pi) by forced caps.
+        return _accumulate_periods(acc, step, out)
+    # Rows needed: a period has at least floor(2pi/step) - 1 frames after its start.
+    period = TWO_PI / step
+    row_len = min(int(period) + 3, n + 1)
+    if row_len > n:
+        # At most one wrap in this block: the per-period loop does one or two cumsums.
+        return _accumulate_periods(acc, step, out)
+    rows = n // max(int(period) - 1, 1) + 2
+    return _accumulate_rows(acc, step, out, _workspace(step, rows, row_len))
+
+
+class _Workspace:
+    """Preallocated arrays for one (step, rows, row_len), reused from call to call."""
+
+    def __init__(self, step: float, rows: int, row_len: int) -> None:
+        self.key = (step, rows, row_len)
+        self.terms = np.full((rows, row_len), step)  # column 0 receives the starts
+        self.sums = np.empty((rows, row_len))
+        self.flat_sums = self.sums.reshape(-1)
+        self.below = np.empty((rows, row_len), dtype=bool)
+        self.keep = np.empty((rows, row_len), dtype=bool)
+        self.cols = np.arange(row_len)
+        self.row_offset = np.arange(rows) * row_len
+        self.wrap = np.empty(rows, dtype=np.intp)
+        self.at = np.empty(rows, dtype=np.intp)
+        self.minus_k_two_pi = np.arange(rows) * -TWO_PI
+
+
+_local = threading.local()
+
+
+def _workspace(step: float, rows: int, row_len: int) -> _Workspace:
+    # Per thread: two elements streaming in two threads must not share work arrays.
+    ws = getattr(_local, "ws", None)
+    if ws is None or ws.key != (step, rows, row_len):
+        ws = _Workspace(step, rows, row_len)
+        _local.ws = ws
+    return ws
+
+
+def _accumulate_rows(acc: float, step: float, out: np.ndarray, ws: _Workspace) -> float:
+    n = out.shape[0]
+    last = ws.terms.shape[1] - 1
+    # First guesses from exact math: row k starts at (acc - k*2pi) mod step. Off by
+    # rounding only, which the iteration corrects.
+    starts = np.mod(ws.minus_k_two_pi + acc, step)
+    # On the 2**-50 grid, as every true start is: the translation argument needs it.
+    starts *= _GRID_INV
+    np.rint(starts, out=starts)
+    starts *= _GRID
+    starts[0] = acc
+    wrap, at = ws.wrap, ws.at
+    for _ in range(_MAX_ROUNDS):
+        ws.terms[:, 0] = starts
+        np.cumsum(ws.terms, axis=1, out=ws.sums)
+        np.less(ws.sums, TWO_PI, out=ws.below)
+        # Rows increase, so the count below 2*pi is the index of the first sum >= 2*pi.
+        np.add.reduce(ws.below, axis=1, dtype=np.intp, out=wrap)
+        np.minimum(wrap, last, out=at)
+        at += ws.row_offset
+        nxt = ws.flat_sums.take(at)
+        nxt -= TWO_PI  # exact: Sterbenz
+        diff = np.flatnonzero(nxt[:-1] != starts[1:])
+        if diff.size == 0:
+            np.less(ws.cols, wrap[:, None], out=ws.keep)
+            ws.keep[0, 0] = False  # row 0's column 0 is the previous accumulator
+            got = ws.sums[ws.keep]
+            if got.shape[0] < n:  # cannot happen: rows are sized for n frames
+                break
+            out[:] = got[:n]
+            return float(out[-1])
+        # Starts up to b are exact, so T(start_b) is the exact start of row b + 1, and
+        # the translations measured at the later guesses give the next guesses.
+        b = int(diff[0])
+        moved = nxt[b:-1] - starts[b:-1]  # exact: both on the 2**-50 grid, < 8
+        moved[0] = nxt[b]
+        np.cumsum(moved, out=starts[b + 1 :])
+        _fold(starts[b + 2 :], step)
+    # Not settled: redo it one period at a time, which is exact for any start.
+    return _accumulate_periods(acc, step, out)
+
+
+def _fold(starts: np.ndarray, step: float) -> None:
+    # True starts lie in [0, step]; bring wild guesses back there, leave the others as
+    # they are so that an exact start is never altered.
+    if starts.size and (starts.min() < 0.0 or starts.max() > step):
+        bad = (starts < 0.0) | (starts > step)
+        starts[bad] = np.rint(np.mod(starts[bad], step) * _GRID_INV) * _GRID
+
+
+def _accumulate_periods(acc: float, step: float, out: np.ndarray) -> float:
     # One cumsum per period: each period restarts from the wrapped value, exactly as
     # the sequential C loop does. np.cumsum on 1-D data adds strictly left to right.
+    n = out.shape[0]
     period = TWO_PI / step if step > 0.0 else math.inf
     i = 0
     while i < n:
         ahead = n - i
         # Frames until the next wrap, plus margin for rounding in the estimate.
         span = ahead if period == math.inf else min(ahead, int((TWO_PI - acc) / step) + 2)
+        span = max(span, 1)
         seg = out[i : i + span]
         seg.fill(step)
         seg[0] = acc + step

@@ -1,0 +1,3 @@
+from numgst.elements import audioplot
+
+__gstelementfactory__ = audioplot.FACTORY

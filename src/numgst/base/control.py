@@ -1,0 +1,43 @@
+"""Controlled property values for every sample, not just once per buffer.
+
+``gst_object_sync_values`` (what C elements call per buffer) gives one value per
+buffer. ``gst_object_get_value_array`` gives a value per sample, but its GI binding
+takes the output as an input list and the values never reach Python. We call it
+through ctypes with a numpy array as the destination instead: one C call per buffer,
+no Python loop, values already converted to the property's units by the binding.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _gobject_c as c
+from .gst import Gst
+
+
+def value_array(obj: Gst.Object, prop: bytes, start: int, interval: int,
+                out: np.ndarray) -> bool:
+    """Fill ``out`` (float64) with a controlled double property's values.
+
+    Parameters
+    ----------
+    obj : Gst.Object
+        The element whose property is bound to a control source.
+    prop : bytes
+        Property name, e.g. ``b"freq"``.
+    start : int
+        Time of ``out[0]`` in nanoseconds (the buffer's timestamp).
+    interval : int
+        Nanoseconds between samples (``Gst.SECOND // rate``).
+    out : ndarray of float64, C-contiguous
+        Receives one value per sample, in the property's units.
+
+    Returns
+    -------
+    bool
+        False when the property has no control binding (``out`` is then untouched).
+    """
+    if out.dtype != np.float64 or not out.flags.c_contiguous:
+        raise ValueError("value_array needs a C-contiguous float64 array")
+    return bool(c.object_get_value_array(
+        c.gobject_pointer(obj), prop, start, interval, out.shape[0], out.ctypes.data))

@@ -1,0 +1,573 @@
+"""``audioplot``: raw audio in, video frames of a live matplotlib plot out.
+
+The element does GStreamer's part: caps on both sides, time, buffers and properties.
+Unpacking and drawing live in :mod:`numgst.plot` (numpy + matplotlib's Agg).
+
+Why a plain ``Gst.Element`` with chain and event functions, and not a base class:
+
+* ``GstPbutils.AudioVisualizer`` can be subclassed from Python, but its ``render``
+  vfunc hands over a ``GstVideoFrame`` whose ``buffer`` reads as None and whose
+  ``data`` pointers are unusable under PyGObject 3.42; it also drops the last partial
+  frame at EOS and does not treat GAP buffers as silence.
+* ``GstBase.BaseTransform`` is 1:1 by design; a decoupled N:M element on it needs
+  ``do_submit_input_buffer``/``do_generate_output`` and ``do_transform_size`` and
+  still fights its assumptions about caps and allocation.
+
+Output time: frame ``k`` covers running time ``[k*P, (k+1)*P)`` with ``P`` the frame
+period; its pts is that running time converted back through the input segment, and it
+shows the audio up to the end of its period. A frame is pushed once its period's
+audio has arrived (or, at EOS, padded with silence), so the element adds one frame
+period of latency.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+
+import numpy as np
+
+from ..base import (
+    UINT64,
+    Prop,
+    PropertiesMixin,
+    gproperties,
+    mapped_array,
+    post_error,
+    register_enum,
+    settings_record,
+    vfunc,
+)
+from ..base.gst import Gst, GstAudio
+from ..plot.audio import History, PcmFormat, pcm_to_float
+
+MODES = (
+    (0, "Waveform: amplitude (full scale) against time (ms)", "waveform"),
+    (1, "Spectrum: magnitude (dBFS) against frequency (Hz)", "spectrum"),
+)
+Mode = register_enum("NumgstAudioPlotMode", MODES)
+Layout = register_enum("NumgstAudioPlotLayout", (
+    (0, "One axes per channel, stacked", "stacked"),
+    (1, "All channels on one axes", "overlaid"),
+))
+FreqScale = register_enum("NumgstAudioPlotFreqScale", (
+    (0, "Logarithmic frequency axis", "log"),
+    (1, "Linear frequency axis", "linear"),
+))
+
+MAX_WINDOW = 60 * Gst.SECOND
+
+PROPS = (
+    Prop("mode", Mode, "Mode", "What to plot", Mode(0)),
+    Prop("window-duration", UINT64, "Window duration",
+         "Audio shown (waveform) or analysed (spectrum) in each frame, in ns; "
+         "0 = one frame period", 0, 0, MAX_WINDOW),
+    Prop("layout", Layout, "Layout", "How channels share the plot", Layout(0)),
+    Prop("freq-scale", FreqScale, "Frequency scale", "Spectrum frequency axis",
+         FreqScale(0)),
+    Prop("amplitude", float, "Amplitude range",
+         "Waveform amplitude axis spans +-amplitude, in full-scale units",
+         1.0, 1e-9, 1e9),
+    Prop("min-db", float, "Minimum dB", "Spectrum magnitude axis bottom, in dBFS",
+         -90.0, -1000.0, 1000.0),
+    Prop("max-db", float, "Maximum dB", "Spectrum magnitude axis top, in dBFS",
+         0.0, -1000.0, 1000.0),
+    Prop("colors", str, "Colours",
+         "Comma-separated matplotlib colours for the channels' traces, cycled "
+         "(e.g. \"red,#00a0ff\"); empty = matplotlib's default cycle", ""),
+    Prop("line-width", float, "Line width", "Trace width in points", 1.0, 0.05, 50.0),
+    Prop("grid", bool, "Grid", "Draw a grid", True),
+)
+
+Settings = settings_record("AudioPlotSettings", PROPS)
+
+SINK_CAPS = Gst.Caps.from_string(
+    f"audio/x-raw, format=(string){GstAudio.AUDIO_FORMATS_ALL}, "
+    "layout=(string){ interleaved, non-interleaved }, "
+    "rate=(int)[1, 2147483647], channels=(int)[1, 2147483647]"
+)
+SRC_CAPS = Gst.Caps.from_string(
+    "video/x-raw, format=(string){ RGBA, BGRA }, width=(int)[16, 16384], "
+    "height=(int)[16, 16384], framerate=(fraction)[1/2147483647, 2147483647/1], "
+    "pixel-aspect-ratio=(fraction)1/1"
+)
+DEFAULT_SIZE = (640, 480)
+DEFAULT_FPS = (25, 1)
+# Timestamps closer than this to where the stream should be are taken as contiguous.
+JITTER = Gst.MSECOND
+# A hole in the input longer than this restarts the frame grid instead of drawing
+# that much silence.
+MAX_SILENCE = 10 * Gst.SECOND
+NONE64 = Gst.CLOCK_TIME_NONE
+
+# matplotlib keeps process-wide caches (fonts, text layout) that are not thread-safe;
+# several audioplot instances run on several streaming threads.
+_MPL_LOCK = threading.Lock()
+_renderer_module = None
+
+
+def _load_renderer():
+    """Import the matplotlib side on first use, so the registry scan never needs it."""
+    global _renderer_module
+    if _renderer_module is None:
+        from ..plot import renderer
+
+        _renderer_module = renderer
+    return _renderer_module
+
+
+# Idle renderers by (mode, config): building one costs ~0.2 s of layout and a full
+# draw, so a restarted pipeline takes one back instead. Bounded; guarded by _MPL_LOCK.
+_POOL: dict[tuple, list] = {}
+_POOL_MAX = 8
+
+
+def _take_renderer(mode: str, config) -> object:
+    with _MPL_LOCK:
+        idle = _POOL.get((mode, config))
+        if idle:
+            return idle.pop()
+        return _load_renderer().make_renderer(mode, config)
+
+
+def _give_back(mode: str, config, renderer: object) -> None:
+    with _MPL_LOCK:
+        if sum(len(v) for v in _POOL.values()) >= _POOL_MAX:
+            _POOL.pop(next(iter(_POOL)))  # drop the oldest kind
+        _POOL.setdefault((mode, config), []).append(renderer)
+
+
+def _time_segment() -> Gst.Segment:
+    seg = Gst.Segment()
+    seg.init(Gst.Format.TIME)
+    return seg
+
+
+@dataclasses.dataclass
+class State:
+    """Stream state, reset when streaming starts and (timing part) on flush."""
+
+    # audio side
+    fmt: PcmFormat | None = None
+    interleaved: bool = True
+    rate: int = 0
+    channels: int = 0
+    bpf: int = 0
+    segment: Gst.Segment = dataclasses.field(default_factory=lambda: _time_segment())
+    # video side
+    width: int = 0
+    height: int = 0
+    fps_n: int = 0
+    fps_d: int = 1
+    bgra: bool = False
+    # time: running time of sample 0 since the last (re)sync, samples since then, and
+    # the index of the frame being filled. origin None = not synced yet.
+    origin: int | None = None
+    nsamp: int = 0
+    frame: int = 0
+    discont: bool = True
+    # drawing
+    config: object = None
+    config_from: tuple | None = None
+    mode: str = ""
+    renderer: object = None
+    history: History | None = None
+    conv: np.ndarray = dataclasses.field(default_factory=lambda: np.empty((0, 0), np.float32))
+
+
+class AudioPlot(PropertiesMixin, Gst.Element):
+    __gtype_name__ = "NumgstAudioPlot"
+    __gstmetadata__ = (
+        "Audio plot (matplotlib)",
+        "Visualization",
+        "Draws audio as a live matplotlib plot with axes and units: waveform or spectrum",
+        "numgst developers",
+    )
+    __gsttemplates__ = (
+        Gst.PadTemplate.new("sink", Gst.PadDirection.SINK, Gst.PadPresence.ALWAYS,
+                            SINK_CAPS),
+        Gst.PadTemplate.new("src", Gst.PadDirection.SRC, Gst.PadPresence.ALWAYS, SRC_CAPS),
+    )
+    PROPS = PROPS
+    Settings = Settings
+    __gproperties__ = gproperties(PROPS)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.init_properties()
+        self.state = State()
+        self.sinkpad = Gst.Pad.new_from_template(self.get_pad_template("sink"), "sink")
+        self.sinkpad.set_chain_function_full(self._chain, None)
+        self.sinkpad.set_event_function_full(self._sink_event, None)
+        self.add_pad(self.sinkpad)
+        self.srcpad = Gst.Pad.new_from_template(self.get_pad_template("src"), "src")
+        self.srcpad.set_query_function_full(self._src_query, None)
+        self.add_pad(self.srcpad)
+
+    # -- state --------------------------------------------------------------------------
+
+    @vfunc(Gst.StateChangeReturn.FAILURE)
+    def do_change_state(self, transition: Gst.StateChange) -> Gst.StateChangeReturn:
+        if transition == Gst.StateChange.NULL_TO_READY:
+            try:
+                _load_renderer()
+            except ImportError as exc:
+                post_error(self, "audioplot needs matplotlib: install numgst[plot] "
+                           "(pip install matplotlib)", f"{type(exc).__name__}: {exc}",
+                           Gst.LibraryError.quark(), Gst.LibraryError.INIT)
+                return Gst.StateChangeReturn.FAILURE
+        elif transition == Gst.StateChange.READY_TO_PAUSED:
+            self.state = State()
+        ret = Gst.Element.do_change_state(self, transition)
+        if transition == Gst.StateChange.PAUSED_TO_READY:
+            self._release_renderer()
+        return ret
+
+    def _release_renderer(self) -> None:
+        st = self.state
+        if st.renderer is not None:
+            _give_back(st.mode, st.config, st.renderer)
+            st.renderer = None
+            st.config = None
+
+    # -- negotiation --------------------------------------------------------------------
+
+    def _set_audio_caps(self, caps: Gst.Caps) -> bool:
+        info = GstAudio.AudioInfo.new_from_caps(caps)
+        if info is None:
+            return False
+        fi = info.finfo
+        flags = fi.flags
+        st = self.state
+        st.fmt = PcmFormat(
+            width=fi.width, depth=fi.depth,
+            is_float=bool(flags & GstAudio.AudioFormatFlags.FLOAT),
+            signed=bool(flags & GstAudio.AudioFormatFlags.SIGNED),
+            big_endian=fi.endianness == 4321,  # G_BIG_ENDIAN
+        )
+        st.interleaved = info.layout == GstAudio.AudioLayout.INTERLEAVED
+        if (info.rate, info.channels) != (st.rate, st.channels):
+            # A new sample clock: the old history and frame grid mean nothing now.
+            st.origin = None
+        st.rate, st.channels, st.bpf = info.rate, info.channels, info.bpf
+        return self._negotiate_src()
+
+    def _negotiate_src(self) -> bool:
+        templ = self.srcpad.get_pad_template_caps()
+        peer = self.srcpad.peer_query_caps(templ)
+        caps = peer.intersect_full(templ, Gst.CapsIntersectMode.FIRST)
+        if caps.is_empty():
+            return False
+        s = caps.get_structure(0).copy()
+        s.fixate_field_nearest_int("width", DEFAULT_SIZE[0])
+        s.fixate_field_nearest_int("height", DEFAULT_SIZE[1])
+        s.fixate_field_nearest_fraction("framerate", *DEFAULT_FPS)
+        s.fixate_field_nearest_fraction("pixel-aspect-ratio", 1, 1)
+        fixed = Gst.Caps.new_empty()
+        fixed.append_structure(s)
+        fixed = fixed.fixate()
+        s = fixed.get_structure(0)
+        st = self.state
+        _, st.width = s.get_int("width")
+        _, st.height = s.get_int("height")
+        _, fps_n, fps_d = s.get_fraction("framerate")
+        if (fps_n, fps_d) != (st.fps_n, st.fps_d):
+            st.origin = None
+        st.fps_n, st.fps_d = fps_n, fps_d
+        st.bgra = s.get_string("format") == "BGRA"
+        return self.srcpad.push_event(Gst.Event.new_caps(fixed))
+
+    def _ensure_config(self) -> None:
+        """(Re)build the renderer and history when settings or caps changed."""
+        st, s = self.state, self.settings
+        key = (s, st.width, st.height, st.rate, st.channels, st.fps_n, st.fps_d)
+        if key == st.config_from:
+            return
+        period = Gst.util_uint64_scale_int(Gst.SECOND, st.fps_d, st.fps_n)
+        duration = s.window_duration or period
+        window = max(2, Gst.util_uint64_scale_round(duration, st.rate, Gst.SECOND))
+        renderer = _load_renderer()
+        config = renderer.PlotConfig(
+            width=st.width, height=st.height, rate=st.rate, channels=st.channels,
+            window=window, stacked=s.layout.value_nick == "stacked",
+            colors=renderer.parse_colors(s.colors), line_width=s.line_width,
+            grid=s.grid, amplitude=s.amplitude,
+            log_freq=s.freq_scale.value_nick == "log", min_db=s.min_db,
+            max_db=s.max_db if s.max_db > s.min_db else s.min_db + 1.0,
+        )
+        mode = s.mode.value_nick
+        if (mode, config) != (st.mode, st.config):
+            self._release_renderer()
+            st.renderer = _take_renderer(mode, config)
+            st.mode = mode
+            old = st.history
+            if old is None or (old.size, old.channels) != (window, st.channels):
+                st.history = History(st.channels, window)
+                if old is not None and old.channels == st.channels:
+                    st.history.push(old.window())
+            st.config = config
+        st.config_from = key
+
+    # -- time ---------------------------------------------------------------------------
+
+    def _frame_rt(self, k: int) -> int:
+        st = self.state
+        return Gst.util_uint64_scale(k, Gst.SECOND * st.fps_d, st.fps_n)
+
+    def _boundary_sample(self, k: int) -> int:
+        """Index (since origin) of the first sample at or after frame k's start."""
+        st = self.state
+        num = (self._frame_rt(k) - st.origin) * st.rate
+        return -(-num // Gst.SECOND)
+
+    def _sync(self, rt: int) -> None:
+        st = self.state
+        st.origin, st.nsamp = rt, 0
+        k = rt * st.fps_n // (Gst.SECOND * st.fps_d)
+        while self._boundary_sample(k + 1) <= 0:
+            k += 1
+        st.frame = k
+        st.discont = True
+        if st.history is not None:
+            st.history.clear()
+
+    def _running_time(self, pts: int) -> int | None:
+        st = self.state
+        seg = st.segment
+        if pts == NONE64 or seg.format != Gst.Format.TIME:
+            return None
+        rt = seg.to_running_time(Gst.Format.TIME, pts)
+        return None if rt == NONE64 else rt
+
+    def _feed(self, rt: int | None, x: np.ndarray | None, n: int) -> Gst.FlowReturn:
+        """Take ``n`` samples starting at running time ``rt`` (None: contiguous);
+        ``x`` (channels, n) or None for silence. Pushes every frame they complete."""
+        st = self.state
+        if st.origin is None:
+            self._sync(rt if rt is not None else 0)
+        elif rt is not None:
+            expected = st.origin + Gst.util_uint64_scale(st.nsamp, Gst.SECOND, st.rate)
+            drift = rt - expected
+            if drift > MAX_SILENCE:
+                ret = self._drain()
+                if ret != Gst.FlowReturn.OK:
+                    return ret
+                self._sync(rt)
+            elif drift > JITTER:
+                ret = self._advance(None, Gst.util_uint64_scale_round(drift, st.rate,
+                                                                     Gst.SECOND))
+                if ret != Gst.FlowReturn.OK:
+                    return ret
+            elif drift < -JITTER:
+                # Overlap with what we already drew: drop the overlapping samples.
+                drop = min(n, Gst.util_uint64_scale_round(-drift, st.rate, Gst.SECOND))
+                n -= drop
+                if x is not None:
+                    x = x[:, drop:]
+        return self._advance(x, n)
+
+    def _advance(self, x: np.ndarray | None, n: int) -> Gst.FlowReturn:
+        st = self.state
+        i = 0
+        while n > 0:
+            need = self._boundary_sample(st.frame + 1) - st.nsamp
+            take = min(n, need)
+            if take > 0:
+                st.history.push(None if x is None else x[:, i:i + take], take)
+                st.nsamp += take
+                i += take
+                n -= take
+            if take == need:
+                ret = self._emit()
+                if ret != Gst.FlowReturn.OK:
+                    return ret
+        return Gst.FlowReturn.OK
+
+    def _drain(self) -> Gst.FlowReturn:
+        """Pad the frame being filled with silence and push it, if it has any audio."""
+        st = self.state
+        if st.origin is None or st.nsamp <= self._boundary_sample(st.frame):
+            return Gst.FlowReturn.OK
+        return self._advance(None, self._boundary_sample(st.frame + 1) - st.nsamp)
+
+    def _emit(self) -> Gst.FlowReturn:
+        st = self.state
+        k = st.frame
+        st.frame += 1
+        start, end = self._frame_rt(k), self._frame_rt(k + 1)
+        pts = st.segment.position_from_running_time(Gst.Format.TIME, start)
+        if pts == NONE64:
+            return Gst.FlowReturn.OK  # before the segment: nothing to show
+        if self.srcpad.check_reconfigure():
+            if not self._negotiate_src():
+                return Gst.FlowReturn.NOT_NEGOTIATED
+            self._ensure_config()
+        buf = Gst.Buffer.new_allocate(None, st.width * st.height * 4, None)
+        with mapped_array(buf, np.uint8, (st.height, st.width, 4)) as out, _MPL_LOCK:
+            st.renderer.render(st.history.window(), out, st.bgra)
+        buf.pts = pts
+        buf.duration = end - start
+        buf.offset = k
+        buf.offset_end = k + 1
+        if st.discont:
+            buf.set_flags(Gst.BufferFlags.DISCONT)
+            st.discont = False
+        return self.srcpad.push(buf)
+
+    # -- pads ---------------------------------------------------------------------------
+
+    @vfunc(Gst.FlowReturn.ERROR)
+    def _chain(self, pad: Gst.Pad, parent: Gst.Object, buf: Gst.Buffer) -> Gst.FlowReturn:
+        st = self.state
+        if st.fmt is None or st.fps_n == 0:
+            return Gst.FlowReturn.NOT_NEGOTIATED
+        self._ensure_config()
+        n = buf.get_size() // st.bpf
+        if n == 0:
+            return Gst.FlowReturn.OK
+        rt = self._running_time(buf.pts)
+        if buf.pts != NONE64 and rt is None and st.segment.format == Gst.Format.TIME:
+            return Gst.FlowReturn.OK  # outside the segment
+        if buf.has_flags(Gst.BufferFlags.DISCONT) and st.origin is not None and rt is not None:
+            st.discont = True
+        if buf.has_flags(Gst.BufferFlags.GAP):
+            return self._feed(rt, None, n)
+        if st.conv.shape[0] != st.channels or st.conv.shape[1] < n:
+            st.conv = np.empty((st.channels, n), np.float32)
+        x = st.conv[:, :n]
+        with mapped_array(buf, np.uint8, (n * st.bpf,), Gst.MapFlags.READ) as raw:
+            pcm_to_float(raw, st.fmt, st.channels, st.interleaved, x)
+        return self._feed(rt, x, n)
+
+    @vfunc(False)
+    def _sink_event(self, pad: Gst.Pad, parent: Gst.Object, event: Gst.Event) -> bool:
+        st = self.state
+        t = event.type
+        if t == Gst.EventType.CAPS:
+            return self._set_audio_caps(event.parse_caps())
+        if t == Gst.EventType.SEGMENT:
+            seg = event.parse_segment()
+            if seg.format != Gst.Format.TIME:
+                # Bytes or samples: we count time from the samples ourselves.
+                seg = _time_segment()
+                event = Gst.Event.new_segment(seg)
+            st.segment = seg
+            return self.srcpad.push_event(event)
+        if t == Gst.EventType.FLUSH_STOP:
+            st.origin = None
+            return self.srcpad.push_event(event)
+        if t == Gst.EventType.EOS:
+            if st.fmt is not None and st.fps_n:
+                self._ensure_config()
+                self._drain()
+            return self.srcpad.push_event(event)
+        if t == Gst.EventType.GAP:
+            ts, duration = event.parse_gap()
+            if st.fmt is not None and st.fps_n and duration != NONE64:
+                self._ensure_config()
+                n = Gst.util_uint64_scale_round(duration, st.rate, Gst.SECOND)
+                self._feed(self._running_time(ts), None, n)
+            return True
+        return pad.event_default(parent, event)
+
+    @vfunc(False)
+    def _src_query(self, pad: Gst.Pad, parent: Gst.Object, query: Gst.Query) -> bool:
+        if query.type == Gst.QueryType.LATENCY:
+            if not self.sinkpad.peer_query(query):
+                return False
+            live, lo, hi = query.parse_latency()
+            st = self.state
+            # A frame leaves once its whole period of audio has arrived.
+            ours = self._frame_rt(1) if st.fps_n else 0
+            query.set_latency(live, lo + ours, hi + ours if hi != NONE64 else NONE64)
+            return True
+        return pad.query_default(parent, query)
+
+
+FACTORY = ("audioplot", Gst.Rank.NONE, AudioPlot)
+
+
+# -- application helpers (demo, bench) -------------------------------------------------
+
+
+def render_png(path: str, mode: str = "waveform", width: int = 640, height: int = 480,
+               freqs: tuple[float, ...] = (440.0,), rate: int = 48000,
+               extra: str = "") -> None:
+    """Render one frame of ``audiotestsrc_py`` tones through audioplot into a PNG.
+
+    One sine per entry of ``freqs`` (one channel each, volume 0.8 / index), so the
+    picture shows as many traces as tones. ``extra`` adds audioplot properties, e.g.
+    ``"layout=overlaid"``. Needs the elements registered (:func:`numgst.register`).
+    """
+    period = rate // 25
+    def tone(i: int, f: float) -> str:
+        return (f"audiotestsrc_py freq={f} volume={0.8 / (i + 1):.3f} "
+                f"samplesperbuffer={period} num-buffers=1 ! audio/x-raw,rate={rate},channels=1")
+
+    if len(freqs) == 1:
+        src = tone(0, freqs[0])
+    else:
+        # interleave (gst-plugins-good) makes one channel per tone.
+        src = " ".join(f"{tone(i, f)} ! i.sink_{i}" for i, f in enumerate(freqs))
+        src += " interleave name=i"
+    desc = (f"{src} ! audioplot mode={mode} {extra} ! video/x-raw,width={width},"
+            f"height={height} ! pngenc snapshot=true ! filesink location={path}")
+    pipeline = Gst.parse_launch(desc)
+    pipeline.set_state(Gst.State.PLAYING)
+    msg = pipeline.get_bus().timed_pop_filtered(
+        30 * Gst.SECOND, Gst.MessageType.EOS | Gst.MessageType.ERROR)
+    pipeline.set_state(Gst.State.NULL)
+    if msg is None:
+        raise RuntimeError("render_png: pipeline did not finish within 30 s")
+    if msg.type == Gst.MessageType.ERROR:
+        err, debug = msg.parse_error()
+        raise RuntimeError(f"render_png: {err.message}\n{debug}")
+
+
+def bench_fps(mode: str = "waveform", width: int = 640, height: int = 480,
+              seconds: float = 2.0, channels: int = 2, rate: int = 48000) -> float:
+    """Frames per second of ``audiotestsrc ! audioplot ! fakesink`` running free.
+
+    Feeds ``seconds`` of wall time worth of audio-at-25-fps as fast as the pipeline
+    takes it (sync=false) and returns output frames divided by wall time. For
+    ``./run bench``; the renderer alone is :func:`numgst.plot.renderer.bench_render_fps`.
+    """
+    import time
+
+    # Enough audio that the run lasts about ``seconds`` at a generous 1000 fps.
+    frames = max(25, int(seconds * 1000))
+    spb = rate // 25
+    desc = (f"audiotestsrc num-buffers={frames} samplesperbuffer={spb} "
+            f"! audio/x-raw,format=F32LE,rate={rate},channels={channels} "
+            f"! audioplot mode={mode} ! video/x-raw,width={width},height={height},"
+            f"framerate=25/1 ! fakesink name=sink sync=false signal-handoffs=true")
+    pipeline = Gst.parse_launch(desc)
+    count = [0]
+    start = [0.0]
+
+    def on_handoff(*_args) -> None:
+        if count[0] == 0:
+            start[0] = time.perf_counter()
+        count[0] += 1
+
+    pipeline.get_by_name("sink").connect("handoff", on_handoff)
+    pipeline.set_state(Gst.State.PLAYING)
+    bus = pipeline.get_bus()
+    deadline = time.perf_counter() + seconds + 30
+    try:
+        while True:
+            msg = bus.timed_pop_filtered(50 * Gst.MSECOND,
+                                         Gst.MessageType.EOS | Gst.MessageType.ERROR)
+            if msg is not None:
+                if msg.type == Gst.MessageType.ERROR:
+                    raise RuntimeError(msg.parse_error()[0].message)
+                break
+            if count[0] and time.perf_counter() - start[0] >= seconds:
+                break
+            if time.perf_counter() > deadline:
+                break
+    finally:
+        elapsed = time.perf_counter() - start[0]
+        n = count[0]
+        pipeline.set_state(Gst.State.NULL)
+    return (n - 1) / elapsed if n > 1 and elapsed > 0 else 0.0

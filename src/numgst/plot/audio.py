@@ -1,0 +1,202 @@
+"""Sample-side helpers for plotting audio: PCM to float, a history window, spectra.
+
+Pure numpy. Nothing here knows about GStreamer; formats are described by
+:class:`PcmFormat`, which the element fills from ``GstAudioFormatInfo``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+
+@dataclasses.dataclass(frozen=True)
+class PcmFormat:
+    """How one PCM sample is stored.
+
+    Attributes
+    ----------
+    width : int
+        Bits per stored sample (8, 16, 24, 32, 64).
+    depth : int
+        Significant bits, held in the least significant bits of the word (S24_32: 24).
+    is_float : bool
+        IEEE float samples (width 32 or 64).
+    signed : bool
+        Two's complement integers; unsigned integers are offset by ``2**(depth-1)``.
+    big_endian : bool
+        Byte order of the word.
+    """
+
+    width: int
+    depth: int
+    is_float: bool = False
+    signed: bool = True
+    big_endian: bool = False
+
+    @property
+    def bytes(self) -> int:
+        return self.width // 8
+
+    def numpy_dtype(self) -> np.dtype | None:
+        """The dtype one sample maps to directly, or None for 24-bit packed words."""
+        if self.width not in (8, 16, 32, 64):
+            return None
+        kind = "f" if self.is_float else ("i" if self.signed else "u")
+        return np.dtype(f"{'>' if self.big_endian else '<'}{kind}{self.bytes}")
+
+
+def pcm_to_float(
+    raw: np.ndarray,
+    fmt: PcmFormat,
+    channels: int,
+    interleaved: bool,
+    out: np.ndarray,
+) -> None:
+    """Unpack PCM bytes into float samples in full-scale units.
+
+    Parameters
+    ----------
+    raw : ndarray of uint8, shape (n * channels * fmt.bytes,)
+        The buffer's bytes.
+    fmt : PcmFormat
+        Sample storage.
+    channels : int
+        Number of channels.
+    interleaved : bool
+        True for frame-interleaved data, False for one plane per channel.
+    out : ndarray of float32, shape (channels, n)
+        Receives the samples; integers are scaled so that full scale is +-1
+        (``2**(depth-1)`` maps to 1.0), floats are copied as they are.
+    """
+    n = out.shape[1]
+    dtype = fmt.numpy_dtype()
+    if dtype is not None:
+        words = raw.view(dtype)
+    else:
+        words = _unpack24(raw, fmt.big_endian)
+    # A (channels, n) view of the words, whatever the layout.
+    words = words.reshape(n, channels).T if interleaved else words.reshape(channels, n)
+
+    if fmt.is_float:
+        np.copyto(out, words, casting="unsafe")
+        return
+    shift = dtype.itemsize * 8 - fmt.depth if dtype is not None else 32 - fmt.depth
+    if shift:
+        # Padded words (S24_32, S20, S18): keep the low ``depth`` bits, sign-extended.
+        words = words.astype(np.int64 if fmt.width == 64 else np.int32)
+        if not fmt.signed:
+            words &= (1 << fmt.depth) - 1
+        else:
+            words <<= shift
+            words >>= shift
+    scale = np.float32(1.0 / (1 << (fmt.depth - 1)))
+    if fmt.signed:
+        np.multiply(words, scale, out=out, casting="unsafe")
+    else:
+        np.subtract(words, np.float32(1 << (fmt.depth - 1)), out=out, casting="unsafe")
+        out *= scale
+
+
+def _unpack24(raw: np.ndarray, big_endian: bool) -> np.ndarray:
+    """Three-byte words as int32 (raw bit pattern, not yet sign-extended)."""
+    b = raw.reshape(-1, 3).astype(np.int32)
+    lo, hi = (2, 0) if big_endian else (0, 2)
+    return b[:, lo] | (b[:, 1] << 8) | (b[:, hi] << 16)
+
+
+class History:
+    """The last ``size`` samples of each channel, readable as one contiguous view.
+
+    Every sample is written twice, at ``i`` and ``i + size`` of a ``2 * size`` buffer,
+    so the newest ``size`` samples are always ``buf[:, w : w + size]``: reading the
+    window never copies.
+    """
+
+    def __init__(self, channels: int, size: int) -> None:
+        self.size = size
+        self.buf = np.zeros((channels, 2 * size), np.float32)
+        self.w = 0
+
+    @property
+    def channels(self) -> int:
+        return self.buf.shape[0]
+
+    def window(self) -> np.ndarray:
+        """The newest ``size`` samples, oldest first, shape (channels, size). A view."""
+        return self.buf[:, self.w : self.w + self.size]
+
+    def push(self, x: np.ndarray | None, n: int | None = None) -> None:
+        """Append samples ``x`` (channels, n); ``x=None`` appends ``n`` zeros."""
+        size = self.size
+        if x is not None:
+            n = x.shape[1]
+            if n >= size:
+                x, n = x[:, n - size :], size
+        else:
+            n = min(n or 0, size)
+        w = self.w
+        first = min(n, size - w)
+        rest = n - first
+        self._put(w, first, None if x is None else x[:, :first])
+        if rest:
+            self._put(0, rest, None if x is None else x[:, first:])
+        self.w = (w + n) % size
+
+    def _put(self, lo: int, n: int, src: np.ndarray | None) -> None:
+        for off in (lo, lo + self.size):
+            dst = self.buf[:, off : off + n]
+            if src is None:
+                dst.fill(0.0)
+            else:
+                dst[...] = src
+
+    def clear(self) -> None:
+        self.buf.fill(0.0)
+        self.w = 0
+
+
+def next_pow2(n: int) -> int:
+    """Smallest power of two >= n (and >= 1)."""
+    return 1 << max(0, int(n - 1).bit_length())
+
+
+class Spectrum:
+    """Magnitude spectrum in dBFS of a fixed-length window, Hann-weighted.
+
+    A full-scale sine whose frequency sits on a bin reads 0 dBFS: the magnitude is
+    scaled by ``2 / sum(window)``.
+
+    Parameters
+    ----------
+    length : int
+        Samples per analysed window (the plot's window).
+    rate : int
+        Sample rate in Hz.
+    floor_db : float
+        Magnitudes below this are clamped to it (avoids log of zero).
+    """
+
+    def __init__(self, length: int, rate: int, floor_db: float = -200.0) -> None:
+        self.length = length
+        self.nfft = max(16, next_pow2(length))
+        # Periodic Hann: the spectral-analysis variant (no repeated end point).
+        n = np.arange(length)
+        self.window = (0.5 - 0.5 * np.cos(2 * np.pi * n / length)).astype(np.float32)
+        self.scale = 2.0 / float(self.window.sum())
+        self.freqs = np.arange(self.nfft // 2 + 1) * (rate / self.nfft)
+        self.floor = 10.0 ** (floor_db / 20.0)
+        self._weighted: np.ndarray | None = None
+
+    def db(self, x: np.ndarray, out: np.ndarray) -> None:
+        """dBFS of each rfft bin of ``x`` (channels, length) into ``out`` (channels, bins)."""
+        if self._weighted is None or self._weighted.shape != x.shape:
+            self._weighted = np.empty(x.shape, np.float32)
+        np.multiply(x, self.window, out=self._weighted)
+        spec = np.fft.rfft(self._weighted, n=self.nfft, axis=-1)
+        np.abs(spec, out=out, casting="unsafe")
+        out *= self.scale
+        np.maximum(out, self.floor, out=out)
+        np.log10(out, out=out)
+        out *= 20.0

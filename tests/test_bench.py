@@ -1,0 +1,36 @@
+"""Smoke test of ./run bench with tiny sizes: it runs, writes its JSON, reports n/a."""
+
+from __future__ import annotations
+
+import json
+
+from numgst import bench
+
+
+def test_bench_quick(tmp_path, capsys):
+    rc = bench.main(["--quick", "--spb", "256", "--formats", "F32LE,S16LE",
+                     "--out", str(tmp_path)])
+    assert rc == 0
+    data = json.loads((tmp_path / "bench-latest.json").read_text())
+    assert data["machine"]["cores"] >= 1 and data["machine"]["gstreamer"]
+    rows = {(r["wave"], r["format"]): r for r in data["table"]}
+    sine = rows[("sine", "F32LE")]
+    assert sine["status"] == "ok", sine
+    assert sine["c_s"] > 0 and sine["py_s"] > 0 and sine["py_peak_rss_kib"] > 0
+    assert rows[("floor", "F32LE")]["status"] == "ok"
+    # an unsupported combination is reported, not fatal
+    s16 = rows[("sine", "S16LE")]
+    assert s16["status"] in ("ok", "n/a")
+    if s16["status"] == "n/a":
+        assert s16["error"]
+    assert data["memory"]["status"] == "ok" and data["memory"]["buffers"] == 2000
+    assert data["live"]["py"]["cpu_s"] >= 0 and data["live"]["c"]["cpu_s"] >= 0
+    assert "sine" in capsys.readouterr().out
+
+
+def test_bench_bad_wave_is_na(tmp_path):
+    bench.main(["--quick", "--table", "--waves", "no-such-wave", "--spb", "256",
+                "--formats", "F32LE", "--out", str(tmp_path)])
+    data = json.loads((tmp_path / "bench-latest.json").read_text())
+    row = [r for r in data["table"] if r["wave"] == "no-such-wave"][0]
+    assert row["status"] == "n/a" and row["error"]

@@ -1,0 +1,95 @@
+"""The phase accumulator against a pure-Python copy of the C loop, bit for bit."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from numgst.signal.oscillators import TWO_PI, accumulate_phase, phase_step
+
+
+def reference(acc: float, step: float, n: int) -> tuple[list[float], float]:
+    """The C element's loop, one IEEE addition at a time."""
+    out = []
+    for _ in range(n):
+        acc += step
+        if acc >= TWO_PI:
+            acc -= TWO_PI
+        out.append(acc)
+    return out, acc
+
+
+def check_blocks(step: float, lengths: list[int], acc: float = 0.0) -> None:
+    ref_acc = acc
+    for n in lengths:
+        out = np.full(n, np.nan)
+        acc = accumulate_phase(acc, step, out)
+        ref, ref_acc = reference(ref_acc, step, n)
+        got = out.tolist()
+        if got != ref:
+            j = next(i for i, (a, b) in enumerate(zip(got, ref, strict=True)) if a != b)
+            pytest.fail(f"step={step!r} n={n}: frame {j}: {got[j]!r} != {ref[j]!r}")
+        assert acc == ref_acc
+
+
+@pytest.mark.parametrize("freq,rate", [
+    (440.0, 44100), (1000.0, 48000), (10000.0, 44100), (22050.0, 44100),
+    (24000.0, 48000), (1.0, 8000), (0.5, 192000), (12345.678, 96000), (7000.0, 22050),
+    (19999.0, 44100), (44099.0, 88200), (3.0, 1),
+])
+def test_common_rates(freq, rate):
+    check_blocks(phase_step(freq, rate), [1024, 1024, 1, 7, 1023, 4096, 333])
+
+
+def test_random_rates_freqs_lengths():
+    rng = np.random.default_rng(1234)
+    for _ in range(60):
+        rate = int(rng.integers(1, 192001))
+        kind = rng.integers(0, 4)
+        if kind == 0:
+            freq = float(rng.uniform(0.0, rate / 2))
+        elif kind == 1:
+            freq = rate / 2  # Nyquist
+        elif kind == 2:
+            freq = float(rng.integers(1, max(rate // 2, 2)))
+        else:
+            freq = float(rng.uniform(0.0, rate))
+        lengths = [int(x) for x in rng.integers(1, 10001, size=3)]
+        check_blocks(phase_step(freq, rate), lengths)
+
+
+@pytest.mark.parametrize("step", [
+    # dyadic fractions: sums exact, wraps land exactly on 2*pi's neighbours
+    0.5, 0.25, 0.125, 2.0**-10, 0.75, 1.5, 3.0,
+    # exact divisors of 2*pi: starts hover at 0 / step, where the period changes
+    TWO_PI / 2, TWO_PI / 3, TWO_PI / 7, TWO_PI / 48, TWO_PI / 100, TWO_PI / 1024,
+    # very small, just below pi, just below 2*pi
+    1e-9, 3e-5, math.pi, math.nextafter(math.pi, 0.0), math.nextafter(TWO_PI, 0.0),
+    TWO_PI * 0.999, TWO_PI * 0.51,
+    # last bit of step at half the grid of [4, 8): rounding ties in the top binade
+    2.0 + 2.0**-51, 1.0 + 3 * 2.0**-51, 0.0625 + 2.0**-51,
+])
+def test_adversarial_steps(step):
+    check_blocks(step, [1, 2, 3, 1024, 4097, 10000, 17])
+
+
+@pytest.mark.parametrize("acc", [0.0, 1e-300, 1.0, math.pi, math.nextafter(TWO_PI, 0.0)])
+def test_any_start(acc):
+    for step in (phase_step(440.0, 44100), phase_step(10000.0, 44100), 0.1):
+        check_blocks(step, [1000, 3000], acc=acc)
+
+
+def test_zero_and_degenerate_steps():
+    check_blocks(0.0, [5, 1024])
+    check_blocks(TWO_PI, [50])  # freq == rate: forced caps only
+    check_blocks(7.5, [50, 3])
+    out = np.empty(0)
+    assert accumulate_phase(1.25, 0.1, out) == 1.25
+
+
+def test_many_consecutive_blocks():
+    for freq in (440.0, 1000.0, 10000.0):
+        step = phase_step(freq, 44100)
+        check_blocks(step, [1024] * 200 + [8192] * 10 + [256] * 50)

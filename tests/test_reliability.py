@@ -1,0 +1,281 @@
+"""Reliability: bad input, negotiation failures, state cycles, concurrency, seek storms.
+
+Fast cases run in every ``./run test``; soak versions are marked slow
+(``./run test --slow``).
+"""
+
+from __future__ import annotations
+
+import random
+import resource
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from numgst.base.gst import GLib, Gst
+from numgst.testing import capture
+
+ELEMENTS = ("audiotestsrc", "audiotestsrc_py")
+
+
+# -- bad properties -----------------------------------------------------------------
+
+BAD_VALUES = {
+    "freq": [-1.0, 1e12, "abc"],
+    "volume": [-0.1, 1.5, "loud"],
+    "samplesperbuffer": [0, -5, 2**40, 1.5],
+    "wave": [99, -1, "no-such-wave"],
+    "is-live": ["maybe"],
+    "timestamp-offset": [2**70, "x"],
+    "sine-periods-per-tick": [0, -1],
+    "tick-interval": [0, -1],
+    "marker-tick-period": [-1],
+    "marker-tick-volume": [2.0, -1.0],
+    "apply-tick-ramp": [object()],
+    "can-activate-push": ["nope"],
+    "can-activate-pull": ["nope"],
+}
+
+
+def _set_outcome(element, name, value):
+    before = element.get_property(name)
+    try:
+        element.set_property(name, value)
+        raised = None
+    except Exception as exc:  # noqa: BLE001 - we compare what each element does
+        raised = type(exc).__name__
+    return raised, element.get_property(name) == before
+
+
+@pytest.mark.parametrize("name", sorted(BAD_VALUES))
+def test_bad_property_values_refused_like_c(name):
+    c = Gst.ElementFactory.make("audiotestsrc")
+    py = Gst.ElementFactory.make("audiotestsrc_py")
+    for value in BAD_VALUES[name]:
+        assert _set_outcome(py, name, value) == _set_outcome(c, name, value), value
+        # Whatever happened, the value is unchanged and the element still works.
+        assert py.get_property(name) == c.get_property(name) or name == "wave"
+
+
+@pytest.mark.parametrize("launch", [
+    "freq=-5", "volume=3", "samplesperbuffer=0", "wave=bogus", "wave=42",
+])
+def test_bad_launch_values_refused_like_c(launch):
+    outcomes = []
+    for element in ELEMENTS:
+        try:
+            p = Gst.parse_launch(f"{element} {launch} num-buffers=1 ! fakesink")
+            p.set_state(Gst.State.NULL)
+            outcomes.append("ok")
+        except GLib.Error as exc:
+            outcomes.append(exc.message.split(" in element")[0])
+    assert outcomes[0] == outcomes[1].replace("audiotestsrc_py", "audiotestsrc")
+
+
+# -- negotiation failures -----------------------------------------------------------
+
+def _negotiate(element: str, caps: str):
+    # The capsfilter is set after linking, so the failure happens at run time, where
+    # a user's pipeline meets it, not in parse_launch.
+    p = Gst.parse_launch(f"{element} num-buffers=3 ! capsfilter name=f ! fakesink")
+    p.get_by_name("f").set_property("caps", Gst.Caps.from_string(caps))
+    start = time.monotonic()
+    try:
+        p.set_state(Gst.State.PLAYING)
+        msg = p.get_bus().timed_pop_filtered(
+            5 * Gst.SECOND, Gst.MessageType.ERROR | Gst.MessageType.EOS)
+    finally:
+        p.set_state(Gst.State.NULL)
+    return msg, time.monotonic() - start
+
+
+@pytest.mark.parametrize("caps", [
+    "video/x-raw",
+    "audio/x-raw,format=NOPE",
+    "audio/x-raw,rate=0",
+    "audio/x-raw,channels=0",
+    "audio/x-raw,layout=weird",
+])
+def test_negotiation_failure_is_a_bus_error_quickly(caps):
+    msg, seconds = _negotiate("audiotestsrc_py", caps)
+    c_msg, _ = _negotiate("audiotestsrc", caps)
+    assert c_msg is not None and c_msg.type == Gst.MessageType.ERROR
+    assert msg is not None and msg.type == Gst.MessageType.ERROR
+    err, debug = msg.parse_error()
+    assert "not-negotiated" in (debug or "") or "negotiat" in err.message.lower()
+    assert seconds < 1.0
+
+
+# -- state changes ------------------------------------------------------------------
+
+def _rss_kib() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _cycle(n: int) -> None:
+    p = Gst.parse_launch("audiotestsrc_py samplesperbuffer=256 ! "
+                         "audio/x-raw,format=F32LE,channels=2 ! fakesink sync=false")
+    bus = p.get_bus()
+    try:
+        for i in range(n):
+            assert p.set_state(Gst.State.PLAYING) != Gst.StateChangeReturn.FAILURE
+            if i % 2:
+                assert p.set_state(Gst.State.PAUSED) != Gst.StateChangeReturn.FAILURE
+                assert p.set_state(Gst.State.PLAYING) != Gst.StateChangeReturn.FAILURE
+            p.get_state(Gst.SECOND)
+            assert p.set_state(Gst.State.NULL) == Gst.StateChangeReturn.SUCCESS
+            assert bus.pop_filtered(Gst.MessageType.ERROR) is None
+    finally:
+        p.set_state(Gst.State.NULL)
+
+
+def test_state_cycles_no_error_no_growth():
+    _cycle(10)  # warm-up
+    before = _rss_kib()
+    _cycle(50)
+    assert _rss_kib() - before < 2048
+
+
+@pytest.mark.slow
+def test_state_cycles_soak():
+    _cycle(20)
+    before = _rss_kib()
+    _cycle(500)
+    assert _rss_kib() - before < 2048
+
+
+# -- concurrency --------------------------------------------------------------------
+
+def _hammer(element, stop: threading.Event, count: list[int], live: bool) -> None:
+    rnd = random.Random(7)
+    while not stop.is_set():
+        element.set_property("freq", rnd.uniform(0.0, 20000.0))
+        element.set_property("volume", rnd.uniform(0.0, 1.0))
+        element.set_property("wave", rnd.randrange(13))
+        element.set_property("samplesperbuffer", rnd.randrange(1, 4096))
+        if live:
+            # GstBaseSrc does not support switching liveness while PLAYING (the C
+            # element stalls just the same): buffers must stay valid and the
+            # pipeline must still shut down, but flow may stop.
+            element.set_property("is-live", rnd.random() < 0.5)
+        count[0] += 1
+
+
+@pytest.mark.parametrize("fmt,live", [("F32LE", False), ("S16LE", False), ("F32LE", True)])
+def test_property_changes_from_another_thread_keep_buffers_valid(fmt, live):
+    p = Gst.parse_launch(f"audiotestsrc_py name=src ! audio/x-raw,format={fmt},"
+                         "rate=48000,channels=2 ! appsink name=sink sync=false "
+                         "max-buffers=16")
+    try:
+        p.set_state(Gst.State.PLAYING)
+    except Exception:
+        p.set_state(Gst.State.NULL)
+        raise
+    src, sink = p.get_by_name("src"), p.get_by_name("sink")
+    stop, count = threading.Event(), [0]
+    t = threading.Thread(target=_hammer, args=(src, stop, count, live))
+    t.start()
+    dtype = np.float32 if fmt == "F32LE" else np.int16
+    full = 1.0 if fmt == "F32LE" else 32767
+    try:
+        next_offset = None
+        seen = 0
+        deadline = time.monotonic() + 2.0
+        while time.monotonic() < deadline:
+            sample = sink.emit("try-pull-sample", Gst.SECOND // 4)
+            if sample is None:
+                if live:
+                    continue
+                break
+            buf = sample.get_buffer()
+            ok, info = buf.map(Gst.MapFlags.READ)
+            x = np.frombuffer(info.data, dtype).copy()
+            buf.unmap(info)
+            assert x.size % 2 == 0 and x.size // 2 == buf.offset_end - buf.offset
+            assert np.isfinite(x.astype(np.float64)).all()
+            assert np.abs(x.astype(np.float64)).max(initial=0) <= full
+            if next_offset is not None:
+                assert buf.offset == next_offset  # contiguous
+            next_offset = buf.offset_end
+            seen += 1
+        assert p.get_bus().pop_filtered(Gst.MessageType.ERROR) is None
+    finally:
+        stop.set()
+        t.join()
+        assert p.set_state(Gst.State.NULL) == Gst.StateChangeReturn.SUCCESS
+    assert count[0] > 10
+    assert live or seen > 10
+
+
+# -- seeks --------------------------------------------------------------------------
+
+def test_seek_storm_every_segment_starts_at_the_right_sample():
+    rate = 44100
+    p = Gst.parse_launch(f"audiotestsrc_py ! audio/x-raw,format=F32LE,rate={rate} ! "
+                         "appsink name=sink sync=false max-buffers=4")
+    sink = p.get_by_name("sink")
+    rnd = random.Random(3)
+    try:
+        p.set_state(Gst.State.PLAYING)
+        p.get_state(2 * Gst.SECOND)
+        for _ in range(100):
+            pos = rnd.randrange(0, 3600) * Gst.SECOND // 10
+            if rnd.random() < 0.3:
+                fmt, target = Gst.Format.DEFAULT, pos * rate // Gst.SECOND
+                assert p.seek_simple(fmt, Gst.SeekFlags.FLUSH | Gst.SeekFlags.ACCURATE,
+                                     target)
+            else:
+                assert p.seek_simple(Gst.Format.TIME,
+                                     Gst.SeekFlags.FLUSH | Gst.SeekFlags.ACCURATE, pos)
+            sample = sink.emit("try-pull-sample", 2 * Gst.SECOND)
+            assert sample is not None
+            buf = sample.get_buffer()
+            assert buf.offset == pos * rate // Gst.SECOND
+            assert buf.pts == buf.offset * Gst.SECOND // rate
+        assert p.get_bus().pop_filtered(Gst.MessageType.ERROR) is None
+    finally:
+        p.set_state(Gst.State.NULL)
+
+
+# -- several elements at once -------------------------------------------------------
+
+def _mix(n: int, spb: int, live: bool, element: str = "audiotestsrc_py"):
+    branches = " ".join(
+        f"{element} freq={200 * (i + 1)} volume=0.1 samplesperbuffer={spb} "
+        f"is-live={str(live).lower()} num-buffers=20 ! "
+        f"audio/x-raw,format=F32LE,rate=48000,channels=1 ! mix. "
+        for i in range(n))
+    r = capture(f"audiomixer name=mix ! audio/x-raw,format=F32LE,rate=48000,channels=1 "
+                f"! appsink name=sink {branches}", timeout=20)
+    assert r.error is None, r.error_debug
+    return np.frombuffer(r.data, np.float32).astype(np.float64)
+
+
+def test_eight_sources_into_audiomixer_mix_exactly():
+    n, spb = 8, 480
+    mixed = _mix(n, spb, live=False)
+    parts = []
+    for i in range(n):
+        one = capture(f"audiotestsrc_py freq={200 * (i + 1)} volume=0.1 "
+                      f"samplesperbuffer={spb} num-buffers=20 ! "
+                      "audio/x-raw,format=F32LE,rate=48000,channels=1 ! appsink name=sink")
+        parts.append(np.frombuffer(one.data, np.float32).astype(np.float64))
+    expected = np.sum(parts, axis=0)
+    assert mixed.size == expected.size == spb * 20
+    # audiomixer sums in F32: allow float rounding, not misalignment.
+    assert np.abs(mixed - expected).max() < 1e-5
+
+
+def test_eight_live_sources_into_audiomixer():
+    # Live sources start against the clock, so the mix's first samples depend on
+    # scheduling; check that every tone is there at its level instead.
+    n, rate = 8, 48000
+    mixed = _mix(n, 480, live=True)
+    assert mixed.size >= 480 * 19
+    seg = mixed[-rate // 10:]
+    spectrum = np.abs(np.fft.rfft(seg * np.hanning(seg.size))) / (seg.size / 4)
+    for i in range(n):
+        k = round(200 * (i + 1) * seg.size / rate)
+        assert 0.08 < spectrum[k - 1:k + 2].max() < 0.12

@@ -1,0 +1,97 @@
+"""Noise of render() against the C audiotestsrc: same statistics (the random numbers
+differ by design), reproducible with a seed, within full scale."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from _wavehelp import FORMATS, c_buffers, py_buffers
+
+from numgst.signal import waves
+from numgst.signal.waves import WAVE_NICKS, WaveParams
+
+NOISES = [waves.WHITE_NOISE, waves.PINK_NOISE, waves.GAUSSIAN_NOISE, waves.RED_NOISE,
+          waves.BLUE_NOISE, waves.VIOLET_NOISE]
+SPB, NBUF = 4096, 40
+
+# Tolerances on (mean, rms, lag-1 autocorrelation) per channel, as fractions of full
+# scale. Pink and red are dominated by slow components (the slowest pink row changes
+# every 4096 samples, red wanders for hundreds), so their means and RMS scatter more.
+TOL = {
+    waves.WHITE_NOISE: (0.02, 0.02, 0.02),
+    waves.GAUSSIAN_NOISE: (0.02, 0.03, 0.02),
+    waves.PINK_NOISE: (0.06, 0.03, 0.06),
+    waves.BLUE_NOISE: (0.02, 0.03, 0.06),
+    waves.RED_NOISE: (0.1, 0.08, 0.01),
+    waves.VIOLET_NOISE: (0.02, 0.08, 0.01),
+}
+# Lag-1 autocorrelation C gives with one channel; the sign is what tells the colours
+# apart, the test checks it against C measured in the same run.
+EXPECTED_SIGN = {waves.WHITE_NOISE: 0, waves.GAUSSIAN_NOISE: 0, waves.PINK_NOISE: 1,
+                 waves.RED_NOISE: 1, waves.BLUE_NOISE: -1, waves.VIOLET_NOISE: -1}
+
+
+def _stats(x: np.ndarray) -> np.ndarray:
+    x = x.astype(np.float64)
+    xc = x - x.mean()
+    return np.array([x.mean(), np.sqrt(np.mean(x * x)), (xc[1:] @ xc[:-1]) / (xc @ xc)])
+
+
+@pytest.mark.parametrize("channels", [1, 2, 3])
+@pytest.mark.parametrize("wave", NOISES, ids=lambda w: WAVE_NICKS[w])
+def test_noise_statistics_like_c(wave, channels):
+    p = WaveParams(440.0, 1.0, 44100, "double")
+    c = np.concatenate(c_buffers(wave, p, channels, SPB, NBUF))
+    py = np.concatenate(py_buffers(wave, p, channels, [SPB] * NBUF, seed=1234 + channels))
+    tol = np.array(TOL[wave])
+    for ch in range(channels):
+        sc, sp = _stats(c[:, ch]), _stats(py[:, ch])
+        assert (np.abs(sc - sp) <= tol).all(), (ch, sc, sp)
+        if EXPECTED_SIGN[wave]:
+            assert np.sign(sp[2]) == np.sign(sc[2]) == EXPECTED_SIGN[wave]
+            assert abs(sp[2]) > 0.5
+        else:
+            assert abs(sp[2]) < 0.02
+    if channels > 1:
+        # Channels of one frame: independent for white/gaussian, consecutive draws of
+        # one shared generator for the coloured noises.
+        cc = np.corrcoef(c[:, 0], c[:, 1])[0, 1]
+        cp = np.corrcoef(py[:, 0], py[:, 1])[0, 1]
+        assert abs(cc - cp) < 0.05, (cc, cp)
+
+
+@pytest.mark.parametrize("wave", NOISES, ids=lambda w: WAVE_NICKS[w])
+def test_same_seed_same_samples_whatever_the_buffers(wave):
+    p = WaveParams(440.0, 0.7, 48000, "double")
+    a = np.concatenate(py_buffers(wave, p, 2, [3000], seed=7))
+    b = np.concatenate(py_buffers(wave, p, 2, [1, 999, 17, 1983], seed=7))
+    c = np.concatenate(py_buffers(wave, p, 2, [3000], seed=8))
+    assert a.tobytes() == b.tobytes()
+    assert not np.array_equal(a, c)
+
+
+@pytest.mark.parametrize("ctype", list(FORMATS))
+@pytest.mark.parametrize("wave", NOISES, ids=lambda w: WAVE_NICKS[w])
+def test_noise_within_full_scale(wave, ctype):
+    # Gaussian noise is unbounded (C overflows its cast too): keep 6 sigma in range.
+    volume = 1 / 6 if wave == waves.GAUSSIAN_NOISE else 1.0
+    p = WaveParams(440.0, volume, 44100, ctype)
+    out = np.concatenate(py_buffers(wave, p, 2, [8192] * 3, seed=3))
+    scale = waves.SCALES[ctype]
+    if wave == waves.GAUSSIAN_NOISE:
+        assert np.abs(out.astype(np.float64)).max() < scale
+    else:
+        assert np.abs(out.astype(np.float64)).max() <= scale
+    assert np.count_nonzero(out) > out.size * 0.9
+
+
+def test_red_walk_stays_in_bounds_and_state_carries():
+    p = WaveParams(0.0, 1.0, 8000, "double")
+    st = waves.WaveState(5)
+    st.wave_changed(waves.RED_NOISE)
+    out = np.empty((20000, 1))
+    waves.render(waves.RED_NOISE, p, st, 0, out)
+    assert np.abs(out).max() <= 0.5  # state in [-8, 8], / 16
+    assert out[-1, 0] == st.noise.red_state * 0.0625
+    steps = np.diff(out[:, 0]) * 16
+    assert np.abs(steps).max() <= 1.0 + 1e-12
