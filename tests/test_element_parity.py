@@ -19,7 +19,7 @@ from numgst.testing import capture
 NOISE = {"white-noise", "pink-noise", "gaussian-noise", "red-noise", "blue-noise",
          "violet-noise"}
 ALL_WAVES = [nick for _v, _n, nick in element.WAVES]
-WAVES = ALL_WAVES if element.render_wave is not None else ["sine", "silence"]
+WAVES = ALL_WAVES
 
 RATES = (8000, 11025, 22050, 32000, 44100, 48000, 96000, 192000)
 CHANNELS = (1, 2, 3, 6, 8)
@@ -149,3 +149,31 @@ def test_gap_flag(props):
     assert all(b.flags & Gst.BufferFlags.GAP for b in py.buffers)
     # Silence in an unsigned format is the mid-scale value, as C writes it.
     assert set(np.frombuffer(py.data, ">u2").tolist()) == {0x8000}
+
+
+@pytest.mark.parametrize("fmt,ramp,spb", [("S16LE", False, 1024), ("F32LE", True, 999),
+                                          ("S24BE", True, 64), ("F64BE", False, 4096)])
+def test_ticks_equal_c(fmt, ramp, spb):
+    """Ticks every 10 ms with marker ticks and the ramp, placed as C places them."""
+    props = (f"wave=ticks tick-interval=10000000 sine-periods-per-tick=3 freq=1000 "
+             f"marker-tick-period=3 marker-tick-volume=0.3 volume=0.9 "
+             f"apply-tick-ramp={str(ramp).lower()} samplesperbuffer={spb}")
+    caps = f"audio/x-raw,format={fmt},rate=48000,channels=2"
+    nbuf = 40 if spb < 500 else 8
+    c, py = _run("audiotestsrc", props, caps, nbuf), _run("audiotestsrc_py", props, caps, nbuf)
+    assert_same_stream(c, py, compare_bytes=False)
+    # 1.22 leaves the first sample of each tick unwritten (stale buffer memory; fixed
+    # upstream, where it is 0 as here): compare every other frame exactly.
+    bpf = formats.FORMATS[fmt].width * 2
+    sbt = 480  # tick-interval * rate
+    ticks = 0
+    for a, b in zip(c.buffers, py.buffers, strict=True):
+        ca = np.frombuffer(a.data, np.uint8).reshape(-1, bpf).copy()
+        pb = np.frombuffer(b.data, np.uint8).reshape(-1, bpf)
+        # C places a buffer's ticks from its end: (offset_end + i) % sbt == 0.
+        starts = [i for i in range(len(pb)) if (b.offset_end + i) % sbt == 0]
+        ticks += len(starts)
+        assert not pb[starts].any()
+        ca[starts] = 0
+        assert ca.tobytes() == pb.tobytes()
+    assert ticks >= 3 and np.frombuffer(py.data, np.uint8).any()

@@ -27,13 +27,7 @@ from ..base import (
     vfunc,
 )
 from ..base.gst import GLib, Gst, GstAudio, GstBase
-from ..signal import formats, oscillators
-
-try:  # the full waveform set (helper "waves"); until it lands only sine and silence
-    from ..signal.waves import WaveParams, WaveState
-    from ..signal.waves import render as render_wave
-except ImportError:  # pragma: no cover - transitional
-    WaveParams = WaveState = render_wave = None
+from ..signal import formats, oscillators, waves
 
 WAVES = (
     (0, "Sine", "sine"),
@@ -92,9 +86,9 @@ PROPS = (
 
 Settings = settings_record("AudioTestSrcSettings", PROPS)
 
-SINE, SILENCE = 0, 4
 # Waves whose every channel carries the same value: generated once per frame.
-MONO_WAVES = frozenset({0, 1, 2, 3, 4, 7, 8})
+MONO_WAVES = frozenset({waves.SINE, waves.SQUARE, waves.SAW, waves.TRIANGLE, waves.SILENCE,
+                        waves.SINE_TABLE, waves.TICKS})
 
 SRC_CAPS = Gst.Caps.from_string(
     "audio/x-raw, format=(string){ " + ", ".join(formats.TEMPLATE_ORDER) + " }, "
@@ -120,25 +114,24 @@ class State:
     next_sample: int = 0
     next_byte: int = 0
     next_time: int = 0
-    accumulator: float = 0.0
     generate_samples_per_buffer: int = 1024
     check_seek_stop: bool = False
     sample_stop: int = 0
     eos_reached: bool = False
     reverse: bool = False
     tags_pushed: bool = False
-    waves: object | None = None  # numgst.signal.waves.WaveState
+    waves: waves.WaveState = dataclasses.field(default_factory=waves.WaveState)
     # Work arrays grown on demand and reused: no allocation per buffer.
-    work: np.ndarray = dataclasses.field(default_factory=lambda: np.empty((0, 0)))
+    work: np.ndarray = dataclasses.field(default_factory=lambda: np.empty(0))
     scratch: np.ndarray = dataclasses.field(default_factory=lambda: np.empty(0, np.int32))
 
     def work_array(self, n: int, channels: int) -> np.ndarray:
-        """A float64 (n, channels) view of the reused work array."""
-        if self.work.shape[0] < n or self.work.shape[1] < channels:
-            self.work = np.empty((max(n, self.work.shape[0]),
-                                  max(channels, self.work.shape[1], self.channels)))
+        """A C-contiguous float64 (n, channels) view of the reused work array."""
+        size = n * channels
+        if self.work.size < size:
+            self.work = np.empty(max(size, 2 * self.work.size))
             self.scratch = np.empty(self.work.size, np.int32)
-        return self.work[:n, :channels]
+        return self.work[:size].reshape(n, channels)
 
 
 class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
@@ -224,8 +217,6 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
         self.state = State(info=old.info, fmt=old.fmt, planar=old.planar, rate=old.rate,
                            bpf=old.bpf, channels=old.channels, work=old.work,
                            scratch=old.scratch)
-        if WaveState is not None:
-            self.state.waves = WaveState()
         return True
 
     @vfunc(True)
@@ -337,7 +328,6 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
             buf.duration = st.next_time - next_time
         self.sync_values(buf.pts)
 
-        first_sample = st.next_sample
         st.next_time = next_time
         st.next_sample = next_sample
         st.next_byte += -nbytes if st.reverse else nbytes
@@ -345,12 +335,13 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
         s = self.settings  # after sync_values: controlled values are current
         if self._wave_dirty:
             self._wave_dirty = False
-            if st.waves is not None:
-                st.waves.wave_changed(int(s.wave))
+            st.waves.wave_changed(int(s.wave))
         shape = (st.channels, n) if st.planar else (n, st.channels)
         with mapped_array(buf, np.uint8, (nbytes,)) as out:
-            self._render(s, first_sample, n, out, shape)
-        if s.mute or s.wave == SILENCE or s.volume == 0.0:
+            # C generates after advancing next_sample: ticks are placed from the
+            # buffer's end, which is C's (1.22 and later) tick placement.
+            self._render(s, st.next_sample, n, out, shape)
+        if s.mute or s.wave == waves.SILENCE or s.volume == 0.0:
             buf.set_flags(Gst.BufferFlags.GAP)
         if st.planar:
             GstAudio.buffer_add_audio_meta(buf, st.info, n)  # offsets: planar default
@@ -363,28 +354,20 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
         fmt = st.fmt
         wave = int(s.wave)
         values = st.work_array(n, 1 if wave in MONO_WAVES else st.channels)
-        if wave == SINE:
-            # Fast path: one column of phases, sine in place, stored to every channel.
+        if wave == waves.SINE:
+            # Fast path: phases straight into the work column, sine in place.
             col = values[:, 0]
-            step = oscillators.phase_step(s.freq, st.rate)
-            if st.waves is not None:
-                st.waves.accumulator = oscillators.accumulate_phase(
-                    st.waves.accumulator, step, col)
-            else:
-                st.accumulator = oscillators.accumulate_phase(st.accumulator, step, col)
+            st.waves.accumulator = oscillators.accumulate_phase(
+                st.waves.accumulator, oscillators.phase_step(s.freq, st.rate), col)
             np.sin(col, out=col)
             col *= s.volume * fmt.scale
-        elif render_wave is not None:
-            params = WaveParams(
+        else:
+            params = waves.WaveParams(
                 freq=s.freq, volume=s.volume, rate=st.rate, ctype=fmt.ctype,
                 sine_periods_per_tick=s.sine_periods_per_tick,
                 tick_interval=s.tick_interval, marker_tick_period=s.marker_tick_period,
                 marker_tick_volume=s.marker_tick_volume, apply_tick_ramp=s.apply_tick_ramp)
-            render_wave(_NICKS[wave], params, st.waves, first_sample, values)
-        elif wave == SILENCE:
-            values.fill(0.0)
-        else:
-            raise NotImplementedError(f"wave {_NICKS[wave]} needs numgst.signal.waves")
+            waves.render(wave, params, st.waves, first_sample, values)
         if s.mute:
             # The oscillator ran (phase stays continuous across mute); output silence.
             values = values[:, :1]
@@ -397,9 +380,6 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
 def _scale_round(val: int, num: int, denom: int) -> int:
     """gst_util_uint64_scale_round: val * num / denom rounded to nearest."""
     return (val * num + denom // 2) // denom
-
-
-_NICKS = {value: nick for value, _name, nick in WAVES}
 
 
 def _field_offset(namespace: str, type_name: str, field: str) -> int:
