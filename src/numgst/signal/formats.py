@@ -158,6 +158,12 @@ def store(values: np.ndarray, fmt: SampleFormat, out: np.ndarray,
     scratch : ndarray of int32, optional
         At least ``values.size`` elements, reused between calls for integer formats
         that are packed; allocated when missing.
+
+    Notes
+    -----
+    Values beyond the C type's range cast as x86-64 C casts them (int32: INT_MIN;
+    int16: the low 16 bits of the int32 conversion); numpy warns about them unless
+    called under ``np.errstate(invalid="ignore")``.
     """
     dst = buffer_view(fmt, out, shape)
     if fmt.floating:
