@@ -1,8 +1,20 @@
 """``audiotestsrc_py``: the C ``audiotestsrc`` as a Python element.
 
 The element does GStreamer's part only: caps, time, buffers and properties. Samples
-come from :mod:`numgst.signal`. Time and offset arithmetic follows the C element
-line for line, so timestamps, durations and offsets are identical.
+come from :mod:`numgst.signal` (waves render the double C computes, formats cast and
+pack it into the negotiated format exactly as C does). Time and offset arithmetic
+follows the C element line for line, so timestamps, durations and offsets are
+identical.
+
+Known differences from GStreamer 1.22's element (see the tests):
+
+* noise waves draw from numpy, not GLib's generator (same algorithms, not the same
+  numbers);
+* ticks: 1.22 leaves the first sample of each tick unwritten (stale memory); here it
+  is 0, as upstream later fixed;
+* F32BE/F32 non-native: GStreamer's ORC pack flushes float denormals to zero
+  (|sample| < 1.2e-38, i.e. volume below ~1e-38); we keep them;
+* the blue/violet sign flip is per instance (C: one static shared by all instances).
 """
 
 from __future__ import annotations
@@ -26,6 +38,7 @@ from ..base import (
     settings_record,
     vfunc,
 )
+from ..base._gobject_c import gobject_pointer
 from ..base.gst import GLib, Gst, GstAudio, GstBase
 from ..signal import formats, oscillators, waves
 
@@ -382,8 +395,6 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
             formats.store(values, fmt, out, shape, st.scratch)
 
 
-
-
 def _scale_round(val: int, num: int, denom: int) -> int:
     """gst_util_uint64_scale_round: val * num / denom rounded to nearest."""
     return (val * num + denom // 2) // denom
@@ -398,15 +409,11 @@ def _field_offset(namespace: str, type_name: str, field: str) -> int:
 
 
 _CAN_ACTIVATE_PUSH_OFFSET = _field_offset("GstBase", "BaseSrc", "can_activate_push")
-_capsule_pointer = ctypes.pythonapi.PyCapsule_GetPointer
-_capsule_pointer.restype = ctypes.c_void_p
-_capsule_pointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
 
 
 def _set_struct_bool(obj: GstBase.BaseSrc, offset: int, value: bool) -> None:
     """Write a gboolean field of ``obj``'s C instance struct (offset from GI)."""
-    ctypes.c_int.from_address(_capsule_pointer(obj.__gpointer__, None) + offset).value = \
-        int(bool(value))
+    ctypes.c_int.from_address(gobject_pointer(obj) + offset).value = int(bool(value))
 
 
 FACTORY = ("audiotestsrc_py", Gst.Rank.NONE, AudioTestSrc)
