@@ -26,23 +26,33 @@ CHANNELS = (1, 2, 3, 6, 8)
 SPBS = (1, 7, 1024, 4099)
 
 
+SIGNAL_WAVES = [w for w in WAVES if w not in NOISE and w != "silence"]
+EXTRA_WAVES = [w for w in WAVES if w in NOISE or w == "silence"]
+
+
 def _cases():
-    n = 34
+    # First every format with a deterministic signal (bytes compared), then silence,
+    # the noises and volume 0 on a further spread.
     out = []
-    for i in range(n):
-        fmt = formats.TEMPLATE_ORDER[i % 30]
+    for i in range(30 + len(EXTRA_WAVES) + 2):
+        fmt = formats.TEMPLATE_ORDER[(i * 7) % 30 if i >= 30 else i]
         rate = RATES[i % len(RATES)]
         channels = CHANNELS[i % len(CHANNELS)]
         layout = "non-interleaved" if i % 2 else "interleaved"
         spb = SPBS[(i // 2) % len(SPBS)]
         freq = (0.0, 21.5, 440.0, rate / 2 - 1.0, rate / 2 * 0.93)[i % 5]
-        # Volume 0 only past the first 30, so every format also carries a signal.
-        volume = 0.0 if i >= 30 else (1.0, 0.8, 0.37)[i % 3]
-        wave = WAVES[i % len(WAVES)]
+        if i < 30:
+            wave, volume = SIGNAL_WAVES[i % len(SIGNAL_WAVES)], (1.0, 0.8, 0.37)[i % 3]
+        elif i < 30 + len(EXTRA_WAVES):
+            wave, volume = EXTRA_WAVES[i - 30], (1.0, 0.8, 0.37)[i % 3]
+        else:
+            wave, volume = SIGNAL_WAVES[i % len(SIGNAL_WAVES)], 0.0
+        if freq == 0.0 and wave == "square" or wave == "sine" and freq == 0.0:
+            freq = 3.0  # a constant or all-zero output would prove little
         nbuf = 6 if spb < 100 else 3
         out.append(pytest.param(fmt, rate, channels, layout, spb, freq, volume, wave, nbuf,
-                           id=f"{wave}-{fmt}-{rate}-{channels}ch-{layout[:3]}-spb{spb}"
-                              f"-f{freq:g}-v{volume:g}"))
+                                id=f"{wave}-{fmt}-{rate}-{channels}ch-{layout[:3]}-spb{spb}"
+                                   f"-f{freq:g}-v{volume:g}"))
     return out
 
 
