@@ -96,3 +96,16 @@ def test_truncation_toward_zero_and_rounding():
     out = np.zeros(x.size * 4, np.uint8)
     formats.store(x, formats.FORMATS["F32BE"], out, x.shape)
     assert out.view(">f4").tolist() == [1.0, float(np.float32(0.1))]
+
+
+@pytest.mark.parametrize("volume", [1e-39, 1e-44, 3e-38])
+def test_f32be_flushes_subnormals_like_c(volume):
+    """GStreamer's ORC F64->F32 pack runs with flush-to-zero: tiny volumes give 0."""
+    caps = "audio/x-raw,format=F32BE,rate=48000,channels=2"
+    out = []
+    for name in ("audiotestsrc", "audiotestsrc_py"):
+        r = capture(f"{name} volume={volume!r} freq=1234.5 num-buffers=2 ! {caps} "
+                    "! appsink name=sink")
+        assert r.error is None, r.error
+        out.append(r.data)
+    assert out[1] == out[0]

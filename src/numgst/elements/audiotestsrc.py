@@ -12,8 +12,9 @@ Known differences from GStreamer 1.22's element (see the tests):
   numbers);
 * ticks: 1.22 leaves the first sample of each tick unwritten (stale memory); here it
   is 0, as upstream later fixed;
-* F32BE/F32 non-native: GStreamer's ORC pack flushes float denormals to zero
-  (|sample| < 1.2e-38, i.e. volume below ~1e-38); we keep them;
+* native F32 with volume below ~1e-38: C's output depends on whether an earlier ORC
+  call left flush-to-zero set in the (pooled) streaming thread; we keep subnormals
+  (F32BE, always packed by ORC, is flushed here as in C);
 * the blue/violet sign flip is per instance (C: one static shared by all instances).
 """
 
@@ -108,6 +109,9 @@ SRC_CAPS = Gst.Caps.from_string(
     "layout=(string){ interleaved, non-interleaved }, "
     "rate=(int)[1, 2147483647], channels=(int)[1, 2147483647]"
 )
+# Below this volume samples can be subnormal floats (every wave's smallest nonzero
+# |value| is at least ~1e-16 * volume), which GStreamer's F32BE pack flushes to zero.
+TINY_VOLUME = 1e-20
 NATIVE_S16 = "S16LE"  # GST_AUDIO_NE(S16); numgst.signal.formats refuses BE hosts
 
 NONE64 = (1 << 64) - 1  # guint64 -1 as the vfuncs see it
@@ -386,13 +390,15 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
             values = values[:, :1]
             values.fill(0.0)
         values = values.T if st.planar else values
+        # Subnormal floats only come out of volumes this small (see formats.store).
+        ftz = s.volume < TINY_VOLUME or s.marker_tick_volume < TINY_VOLUME
         if wave == waves.GAUSSIAN_NOISE and fmt.ctype in ("int16", "int32"):
             # Only gaussian noise leaves the integer range; numpy then casts like x86 C
             # (int32: INT_MIN, int16: low 16 bits) but warns unless told not to.
             with np.errstate(invalid="ignore"):
                 formats.store(values, fmt, out, shape, st.scratch)
         else:
-            formats.store(values, fmt, out, shape, st.scratch)
+            formats.store(values, fmt, out, shape, st.scratch, flush_subnormal=ftz)
 
 
 def _scale_round(val: int, num: int, denom: int) -> int:

@@ -17,7 +17,8 @@ round to nearest), then the pack step. Pack steps as GStreamer 1.22 does them:
   U24_32 has a zero padding byte (logical shift).
 * packed 24-bit (S24/U24, S20/U20, S18/U18): ``(u32 ^ sign) >> (32 - depth)``, a logical
   shift, low 3 bytes stored: S20/S18 have zero (not sign) bits above their depth.
-* F32 from F64: round to nearest, then swap; F64BE: swap.
+* F32 from F64: round to nearest (flushing subnormal results to zero: ORC runs with
+  FTZ, see ``flush_subnormal``), then swap; F64BE: swap.
 
 Everything here is pure numpy; the hot path writes into the caller's buffer view and a
 caller-owned int32 scratch array, allocating nothing else.
@@ -139,7 +140,8 @@ def buffer_view(fmt: SampleFormat, out: np.ndarray, shape: tuple[int, int]) -> n
 
 
 def store(values: np.ndarray, fmt: SampleFormat, out: np.ndarray,
-          shape: tuple[int, int], scratch: np.ndarray | None = None) -> None:
+          shape: tuple[int, int], scratch: np.ndarray | None = None,
+          flush_subnormal: bool = False) -> None:
     """Write ``values`` into the raw buffer ``out`` exactly as the C element does.
 
     Parameters
@@ -158,6 +160,11 @@ def store(values: np.ndarray, fmt: SampleFormat, out: np.ndarray,
     scratch : ndarray of int32, optional
         At least ``values.size`` elements, reused between calls for integer formats
         that are packed; allocated when missing.
+    flush_subnormal : bool
+        For packed F32 (F32BE): GStreamer's ORC pack runs with flush-to-zero, so
+        results below the smallest normal float become (signed) zero. That takes an
+        extra pass, only worth it when samples can be that small (volume < ~1e-20);
+        ignored for other formats.
 
     Notes
     -----
@@ -170,6 +177,9 @@ def store(values: np.ndarray, fmt: SampleFormat, out: np.ndarray,
         # float64 -> float32 rounds to nearest (C's cast and ORC's convdf alike); the
         # byte order of dst's dtype does any swapping.
         np.copyto(dst, values, casting="unsafe")
+        if flush_subnormal and fmt.packed and fmt.width == 4:
+            tiny = np.abs(dst) < np.finfo(np.float32).tiny
+            dst[tiny] = np.copysign(0.0, dst[tiny])
         return
     if not fmt.packed:
         # Native S16/S32: C's cast truncates toward zero, as numpy's unsafe cast does.
