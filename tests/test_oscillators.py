@@ -93,3 +93,11 @@ def test_many_consecutive_blocks():
     for freq in (440.0, 1000.0, 10000.0):
         step = phase_step(freq, 44100)
         check_blocks(step, [1024] * 200 + [8192] * 10 + [256] * 50)
+
+
+@pytest.mark.parametrize("freq,rate", [(440.0, 44100), (997.0, 48000), (261.63, 96000),
+                                       (1500.0, 44100), (100.0, 8000)])
+def test_steady_state_templates_over_a_long_run(freq, rate):
+    # Long enough that the period start visits every template of the step, with
+    # block sizes that change and a block of 1 frame in between.
+    check_blocks(phase_step(freq, rate), [1024] * 300 + [1] + [777] * 50 + [2048] * 30)

@@ -1,9 +1,11 @@
-"""``./run demo``: render test tones from audiotestsrc_py to a WAV file and describe it.
+"""``./run demo``: render test tones from audiotestsrc_py to a WAV file, plot them.
 
 Three seconds of stereo tones, 440 Hz, then 660 Hz, then 880 Hz, made by the Python
 element, encoded by GStreamer's wavenc and written by filesink. The file is then
 read back and each second's pitch and level are printed, so the run shows both that
-the pipeline works and what it produced.
+the pipeline works and what it produced. The same three tones, one channel each,
+then go through audioplot and pngenc into two pictures: their waveforms and their
+spectrum.
 """
 
 from __future__ import annotations
@@ -80,6 +82,13 @@ def main(argv: list[str] | None = None) -> int:
     wav = args.out.resolve() / "demo-tones.wav"
     render_wav(wav)
     print(describe_wav(wav))
+    from numgst.elements.audioplot import render_png
+
+    for mode, extra in (("waveform", ""), ("spectrum", "layout=overlaid")):
+        png = args.out.resolve() / f"demo-{mode}.png"
+        render_png(str(png), mode=mode, width=800, height=500, freqs=TONES, extra=extra)
+        print(f"{png}: audioplot {mode} of the {len(TONES)} tones, 800x500 PNG, "
+              f"{png.stat().st_size} bytes")
     return 0
 
 

@@ -26,12 +26,22 @@ by a fixed-point iteration that is exact by construction:
   lay on the same side of the thresholds as the true start. Row 0 starts from the
   known ``acc``, so every round makes at least one more start exact; in practice two
   or three rounds settle a whole buffer, and a consistency check proves it.
+
+The steady state is cheaper still (:class:`_Templates`): because a start ``s`` lies on
+the 2**-50 grid, every later sum of its period is ``s + T[j]`` exactly, with a template
+``T`` that is the same for every start in an interval of starts (the interval where
+each sum stays in the same binade and the wrap happens at the same frame). A step has
+only a handful of such templates. So once the accumulator is at a known start, a
+buffer is a few ``np.add(T[j:k], s, out=...)`` (one per period) and an integer walk
+from start to start; no cumsum at all.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 import threading
+from fractions import Fraction
 
 import numpy as np
 
@@ -75,6 +85,14 @@ def accumulate_phase(acc: float, step: float, out: np.ndarray) -> float:
     if not (0.0 < step and 0.0 <= acc < TWO_PI):
         # freq == 0, or an accumulator left outside [0, 2*pi) by forced caps.
         return _accumulate_periods(acc, step, out)
+    # Templates pay off with at least one whole period per block and not too many.
+    if step <= _TEMPLATE_MAX_STEP and TWO_PI <= n * step <= _TEMPLATE_MAX_PERIODS * TWO_PI:
+        return _accumulate_templates(acc, step, out)
+    return _accumulate_fixed_point(acc, step, out)
+
+
+def _accumulate_fixed_point(acc: float, step: float, out: np.ndarray) -> float:
+    n = out.shape[0]
     # Rows needed: a period has at least floor(2pi/step) - 1 frames after its start.
     period = TWO_PI / step
     row_len = min(int(period) + 3, n + 1)
@@ -200,4 +218,143 @@ def _accumulate_fast_wrapping(acc: float, step: float, out: np.ndarray) -> float
         if acc >= TWO_PI:
             acc -= TWO_PI
         out[j] = acc
+    return acc
+
+
+# Templates need the wrap to happen below 8 (one grid, 2**-50, for every start) and pay
+# one numpy call per period: used up to this many periods per block.
+_TEMPLATE_MAX_STEP = 8.0 - TWO_PI - 1e-9
+_TEMPLATE_MAX_PERIODS = 32
+
+
+class _Template:
+    """The sums of one period from any start ``m * 2**-50`` with ``lo <= m < hi``."""
+
+    __slots__ = ("lo", "hi", "sums", "length", "jump")
+
+    def __init__(self, lo: int, hi: int, sums: np.ndarray, jump: int) -> None:
+        self.lo, self.hi = lo, hi
+        self.sums = sums  # sums[j] = value j of the period minus its start; j < length
+        self.length = sums.shape[0] - 1  # sums[length] is the sum that wraps
+        self.jump = jump  # next start = this start + jump (grid units)
+
+
+class _Templates:
+    """Every template met so far for one step, sorted by the starts they cover."""
+
+    def __init__(self, step: float) -> None:
+        self.step = step
+        self.los: list[int] = []
+        self.items: list[_Template] = []
+        self.usable = True  # False once a rounding tie makes templates start-dependent
+
+    def find(self, m: int) -> _Template | None:
+        i = bisect.bisect_right(self.los, m) - 1
+        if i >= 0 and m < self.items[i].hi:
+            return self.items[i]
+        t = self._build(m)
+        if t is not None:
+            i = bisect.bisect_right(self.los, t.lo)
+            self.los.insert(i, t.lo)
+            self.items.insert(i, t)
+        return t
+
+    def _build(self, m: int) -> _Template | None:
+        step = self.step
+        s = m * _GRID
+        terms = np.full(int(TWO_PI / step) + 3, step)
+        terms[0] = s
+        v = np.cumsum(terms)
+        length = int(np.searchsorted(v, TWO_PI, side="left"))
+        if length >= v.shape[0] - 1 or v[length] >= 8.0:
+            self.usable = False
+            return None
+        v = v[: length + 1]
+        # A tie in rounding (exact sum half-way between two doubles) is broken towards
+        # the even neighbour. Below 4 the grid is at most 2**-51, on which every start
+        # is even, so ties come out the same for all starts; in [4, 8) the grid is
+        # 2**-50 and the outcome would depend on the start's last bit.
+        a, r = v[:-1], v[1:]
+        moved = r - a
+        err = (a - (r - moved)) + (step - moved)  # TwoSum: exact rounding error
+        if np.any((r >= 4.0) & (err != 0) & (np.abs(err) == np.spacing(r) / 2)):
+            self.usable = False
+            return None
+        sums = v - s  # exact: same grid, no cancellation beyond it
+        # Starts for which each sum stays in its binade and the wrap stays at `length`.
+        exps = np.frexp(r)[1] - 1
+        edges = np.flatnonzero(np.diff(exps)) + 1  # first index of each binade run
+        firsts = np.concatenate(([0], edges))
+        lasts = np.concatenate((edges - 1, [exps.shape[0] - 1]))
+        lo = Fraction(0)
+        hi = Fraction(step)
+        for f, last in zip(firsts, lasts, strict=True):
+            e = int(exps[f])
+            lo = max(lo, Fraction(2) ** e - Fraction(float(sums[f + 1])))
+            hi = min(hi, Fraction(2) ** (e + 1) - Fraction(float(sums[last + 1])))
+        lo = max(lo, Fraction(TWO_PI) - Fraction(float(sums[length])))
+        if length >= 1:
+            hi = min(hi, Fraction(TWO_PI) - Fraction(float(sums[length - 1])))
+        scale = 1 << 50
+        lo_m, hi_m = math.ceil(lo * scale), math.ceil(hi * scale)
+        jump = (Fraction(float(sums[length])) - Fraction(TWO_PI)) * scale
+        if not (lo_m <= m < hi_m) or jump.denominator != 1:
+            self.usable = False  # cannot happen by the argument above; stay exact anyway
+            return None
+        return _Template(lo_m, hi_m, sums, int(jump))
+
+
+_TEMPLATE_STEPS = 32  # steps remembered per thread (a controller ramp brings new ones)
+
+
+def _templates(step: float) -> _Templates:
+    cache = getattr(_local, "templates", None)
+    if cache is None:
+        cache = _local.templates = {}
+    t = cache.get(step)
+    if t is None:
+        if len(cache) >= _TEMPLATE_STEPS:
+            cache.pop(next(iter(cache)))
+        t = cache[step] = _Templates(step)
+    return t
+
+
+def _accumulate_templates(acc: float, step: float, out: np.ndarray) -> float:
+    n = out.shape[0]
+    tpl = _templates(step)
+    # Where the last block for this step stopped: start (grid units) and frame index.
+    resume = getattr(_local, "resume", None)
+    if resume is not None and resume[0] == step and resume[1] == acc:
+        m, j = resume[2], resume[3]
+    elif acc < step and (acc * _GRID_INV).is_integer():
+        m, j = int(acc * _GRID_INV), 1  # acc is itself a start (stream start: 0.0)
+    else:
+        m = -1
+    t = tpl.find(m) if m >= 0 and tpl.usable else None
+    if t is None:
+        # Unknown position within a period: settle this block with the row method and
+        # find the last start in it, so that the next block can use templates.
+        acc = _accumulate_fixed_point(acc, step, out)
+        drops = np.flatnonzero(out[1:] < out[:-1])
+        if drops.size:
+            w = int(drops[-1]) + 1
+            _local.resume = (step, acc, int(out[w] * _GRID_INV), n - w)
+        return acc
+    i = 0
+    sums, length = t.sums, t.length
+    while i < n:
+        if j == length:
+            m += t.jump
+            t = tpl.find(m)
+            if t is None:  # a tie: finish with the row method, exact from here
+                _local.resume = None
+                acc = float(out[i - 1]) if i else acc
+                return _accumulate_fixed_point(acc, step, out[i:])
+            sums, length, j = t.sums, t.length, 0
+        take = min(length - j, n - i)
+        np.add(sums[j : j + take], m * _GRID, out=out[i : i + take])
+        i += take
+        j += take
+    acc = float(out[-1])
+    _local.resume = (step, acc, m, j)
     return acc
