@@ -345,6 +345,7 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
             buf.duration = st.next_time - next_time
         self.sync_values(buf.pts)
 
+        first_sample = st.next_sample
         st.next_time = next_time
         st.next_sample = next_sample
         st.next_byte += -nbytes if st.reverse else nbytes
@@ -355,9 +356,10 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
             st.waves.wave_changed(int(s.wave))
         shape = (st.channels, n) if st.planar else (n, st.channels)
         with mapped_array(buf, np.uint8, (nbytes,)) as out:
-            # C generates after advancing next_sample: ticks are placed from the
-            # buffer's end, which is C's (1.22 and later) tick placement.
-            self._render(s, st.next_sample, n, out, shape)
+            # Ticks fall at multiples of tick-interval from the stream start. C
+            # generates after advancing next_sample, so its ticks are placed from the
+            # end of the first buffer and move when samplesperbuffer changes.
+            self._render(s, first_sample, n, out, shape)
         if s.mute or s.wave == waves.SILENCE or s.volume == 0.0:
             buf.set_flags(Gst.BufferFlags.GAP)
         if st.planar:
