@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from numgst.signal.oscillators import TWO_PI, accumulate_phase, phase_step
+from numgst.signal.oscillators import TWO_PI, PhaseMemo, accumulate_phase, phase_step
 
 
 def reference(acc: float, step: float, n: int) -> tuple[list[float], float]:
@@ -21,11 +21,15 @@ def reference(acc: float, step: float, n: int) -> tuple[list[float], float]:
     return out, acc
 
 
-def check_blocks(step: float, lengths: list[int], acc: float = 0.0) -> None:
+def check_blocks(step: float, lengths: list[int], acc: float = 0.0,
+                 memo: PhaseMemo | None = None) -> None:
+    # One memo for the whole stream, as an element keeps one: the steady-state path
+    # (templates, resume) is what runs from the second block on.
+    memo = PhaseMemo() if memo is None else memo
     ref_acc = acc
     for n in lengths:
         out = np.full(n, np.nan)
-        acc = accumulate_phase(acc, step, out)
+        acc = accumulate_phase(acc, step, out, memo)
         ref, ref_acc = reference(ref_acc, step, n)
         got = out.tolist()
         if got != ref:
@@ -101,3 +105,15 @@ def test_steady_state_templates_over_a_long_run(freq, rate):
     # Long enough that the period start visits every template of the step, with
     # block sizes that change and a block of 1 frame in between.
     check_blocks(phase_step(freq, rate), [1024] * 300 + [1] + [777] * 50 + [2048] * 30)
+
+
+def test_without_a_memo_results_are_the_same():
+    step = phase_step(440.0, 44100)
+    acc_a = acc_b = 0.0
+    memo = PhaseMemo()
+    for _ in range(50):
+        a, b = np.empty(1024), np.empty(1024)
+        acc_a = accumulate_phase(acc_a, step, a)
+        acc_b = accumulate_phase(acc_b, step, b, memo)
+        assert a.tobytes() == b.tobytes() and acc_a == acc_b
+    assert memo.templates[step].items  # the memo did learn templates

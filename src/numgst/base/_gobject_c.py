@@ -38,3 +38,48 @@ _capsule_pointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
 def gobject_pointer(obj: object) -> int:
     """Address of the C GObject behind a PyGObject wrapper."""
     return _capsule_pointer(obj.__gpointer__, None)
+
+
+class GstMapInfo(ctypes.Structure):
+    _fields_ = [
+        ("memory", ctypes.c_void_p), ("flags", ctypes.c_int), ("data", ctypes.c_void_p),
+        ("size", ctypes.c_size_t), ("maxsize", ctypes.c_size_t),
+        ("user_data", ctypes.c_void_p * 4), ("_gst_reserved", ctypes.c_void_p * 4),
+    ]
+
+
+buffer_map = _gst.gst_buffer_map
+buffer_map.restype = ctypes.c_int
+buffer_map.argtypes = [ctypes.c_void_p, ctypes.POINTER(GstMapInfo), ctypes.c_int]
+buffer_unmap = _gst.gst_buffer_unmap
+buffer_unmap.restype = None
+buffer_unmap.argtypes = [ctypes.c_void_p, ctypes.POINTER(GstMapInfo)]
+_buffer_get_size = _gst.gst_buffer_get_size
+_buffer_get_size.restype = ctypes.c_size_t
+_buffer_get_size.argtypes = [ctypes.c_void_p]
+
+
+def _boxed_pointer_by_hash(boxed: object) -> int:
+    # PyGObject hashes a boxed wrapper (Gst.Buffer, ...) by its C pointer.
+    return hash(boxed)
+
+
+def _boxed_pointer_by_layout(boxed: object) -> int:
+    # PyGBoxed: PyObject_HEAD, then the boxed pointer.
+    return ctypes.c_void_p.from_address(id(boxed) + 2 * ctypes.sizeof(ctypes.c_void_p)).value
+
+
+def _pick_boxed_pointer():
+    from .gst import Gst
+
+    probe = Gst.Buffer.new_allocate(None, 4321, None)
+    for way in (_boxed_pointer_by_hash, _boxed_pointer_by_layout):
+        try:
+            if _buffer_get_size(way(probe)) == 4321:
+                return way
+        except Exception:  # noqa: BLE001,S112 - try the next way
+            continue
+    raise ImportError("cannot find the C pointer of a Gst.Buffer on this PyGObject")
+
+
+boxed_pointer = _pick_boxed_pointer()

@@ -1,17 +1,23 @@
-"""Zero-copy numpy views of Gst.Buffer memory."""
+"""Zero-copy numpy views of Gst.Buffer memory.
+
+The buffer is mapped with ``gst_buffer_map`` through ctypes, not through gst-python's
+``Buffer.map`` override: that one builds a MapInfo and a memoryview per call and costs
+several times more than the C call itself, on the per-buffer hot path of every
+element. The view is made once per map from the data pointer.
+"""
 
 from __future__ import annotations
 
+import ctypes
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import numpy as np
 
+from . import _gobject_c as c
 from .gst import Gst
 
 # References to the yielded array that are expected while the with block ends: our
-# local, getrefcount's argument and the caller's ``as`` target.
+# attribute, getrefcount's argument and the caller's ``as`` target.
 _EXPECTED_REFS = 3
 
 
@@ -19,27 +25,44 @@ class EscapedViewError(RuntimeError):
     """A numpy view of mapped buffer memory was kept after the buffer was unmapped."""
 
 
-@contextmanager
-def mapped_array(
-    buf: Gst.Buffer,
-    dtype: np.dtype,
-    shape: tuple[int, ...],
-    flags: Gst.MapFlags = Gst.MapFlags.WRITE,
-) -> Iterator[np.ndarray]:
-    """Map ``buf`` and yield a numpy array over its memory, without copying.
+class MapError(RuntimeError):
+    """gst_buffer_map failed (for WRITE: the buffer is not writable)."""
+
+
+class mapped_array:  # noqa: N801 - used like a function: with mapped_array(...) as a
+    """Map ``buf`` and give a numpy array over its memory, without copying.
+
+    ``with mapped_array(buf, np.float32, (frames, channels)) as out: ...``
 
     The array is valid only inside the ``with`` block. On exit it is made read-only,
     so a stray write through the ``as`` name fails loudly instead of scribbling on
-    freed memory, and if anything else still holds it (an attribute, a list, a view
-    left in a local) :class:`EscapedViewError` is raised, which the element's vfunc
-    guard turns into a bus ERROR.
+    unmapped memory, and if anything else still holds it (an attribute, a list, a
+    view left in a local) :class:`EscapedViewError` is raised, which the element's
+    vfunc guard turns into a bus ERROR. READ maps give a read-only array.
     """
-    with buf.map(flags) as info:
-        arr = np.ndarray(shape, dtype, buffer=info.data)
-        try:
-            yield arr
-        finally:
+
+    __slots__ = ("buf", "dtype", "shape", "flags", "info", "ptr", "array")
+
+    def __init__(self, buf: Gst.Buffer, dtype: np.dtype, shape: tuple[int, ...],
+                 flags: Gst.MapFlags = Gst.MapFlags.WRITE) -> None:
+        self.buf, self.dtype, self.shape, self.flags = buf, dtype, shape, int(flags)
+
+    def __enter__(self) -> np.ndarray:
+        self.ptr = c.boxed_pointer(self.buf)
+        self.info = info = c.GstMapInfo()
+        if not c.buffer_map(self.ptr, ctypes.byref(info), self.flags):
+            raise MapError(f"could not map buffer (flags {self.flags})")
+        raw = (ctypes.c_char * info.size).from_address(info.data)
+        self.array = arr = np.frombuffer(raw, self.dtype, count=-1).reshape(self.shape)
+        if not self.flags & int(Gst.MapFlags.WRITE):
             arr.flags.writeable = False
-            escaped = sys.getrefcount(arr) > _EXPECTED_REFS
-    if escaped:
-        raise EscapedViewError("a numpy view of a Gst.Buffer outlived its map")
+        return arr
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        arr = self.array
+        arr.flags.writeable = False
+        escaped = sys.getrefcount(arr) > _EXPECTED_REFS + 1  # + our local `arr`
+        self.array = None
+        c.buffer_unmap(self.ptr, ctypes.byref(self.info))
+        if escaped and exc_type is None:
+            raise EscapedViewError("a numpy view of a Gst.Buffer outlived its map")

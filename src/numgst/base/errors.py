@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .gst import GLib, Gst
+from .threads import pin_thread_state
 
 
 def post_error(
@@ -40,6 +41,9 @@ def post_error(
 def vfunc(failure: Any) -> Callable[[Callable], Callable]:
     """Decorate a vfunc so that any exception becomes a bus ERROR and ``failure``.
 
+    The calling thread's Python state is also kept alive (see :mod:`.threads`), so a
+    streaming thread stops paying for a new one on every buffer.
+
     ``failure`` is the value returned after an exception; if callable, it is called
     with the vfunc's arguments to make that value (a fixate vfunc must return caps).
     Flow-control results that subclasses want to return (FLUSHING, EOS) are returned
@@ -50,6 +54,7 @@ def vfunc(failure: Any) -> Callable[[Callable], Callable]:
         @functools.wraps(fn)
         def guarded(self: Gst.Element, *args: Any) -> Any:
             try:
+                pin_thread_state()
                 return fn(self, *args)
             except Exception as exc:  # noqa: BLE001 - every exception must reach the bus
                 frame = traceback.extract_tb(exc.__traceback__)[-1]

@@ -377,7 +377,8 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
             # Fast path: phases straight into the work column, sine in place.
             col = values[:, 0]
             st.waves.accumulator = oscillators.accumulate_phase(
-                st.waves.accumulator, oscillators.phase_step(s.freq, st.rate), col)
+                st.waves.accumulator, oscillators.phase_step(s.freq, st.rate), col,
+                st.waves.phase_memo)
             np.sin(col, out=col)
             col *= s.volume * fmt.scale
         else:

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import bisect
 import math
-import threading
 from fractions import Fraction
 
 import numpy as np
@@ -60,7 +59,23 @@ def phase_step(freq: float, rate: int) -> float:
     return TWO_PI * freq / rate
 
 
-def accumulate_phase(acc: float, step: float, out: np.ndarray) -> float:
+class PhaseMemo:
+    """What an accumulator learns about its step, kept between blocks of one stream.
+
+    Owned by one stream (one element instance): its work arrays are reused from
+    block to block, and its period templates and position make the steady state
+    cheap. Not shared between threads. Holding no memo is always correct, only
+    slower (nothing is reused).
+    """
+
+    def __init__(self) -> None:
+        self.workspace: _Workspace | None = None
+        self.templates: dict[float, _Templates] = {}
+        self.resume: tuple[float, float, int, int] | None = None
+
+
+def accumulate_phase(acc: float, step: float, out: np.ndarray,
+                     memo: PhaseMemo | None = None) -> float:
     """Fill ``out`` with the accumulator's next ``len(out)`` phases; return the last.
 
     Parameters
@@ -71,6 +86,8 @@ def accumulate_phase(acc: float, step: float, out: np.ndarray) -> float:
         Phase increment per frame, radians (see :func:`phase_step`).
     out : ndarray of float64, shape (n,)
         Receives the phases, radians, bit-identical to the C accumulator's.
+    memo : PhaseMemo, optional
+        The stream's memo (see :class:`PhaseMemo`): same results, less work.
 
     Returns
     -------
@@ -86,12 +103,15 @@ def accumulate_phase(acc: float, step: float, out: np.ndarray) -> float:
         # freq == 0, or an accumulator left outside [0, 2*pi) by forced caps.
         return _accumulate_periods(acc, step, out)
     # Templates pay off with at least one whole period per block and not too many.
+    if memo is None:
+        memo = PhaseMemo()
     if step <= _TEMPLATE_MAX_STEP and TWO_PI <= n * step <= _TEMPLATE_MAX_PERIODS * TWO_PI:
-        return _accumulate_templates(acc, step, out)
-    return _accumulate_fixed_point(acc, step, out)
+        return _accumulate_templates(acc, step, out, memo)
+    return _accumulate_fixed_point(acc, step, out, memo)
 
 
-def _accumulate_fixed_point(acc: float, step: float, out: np.ndarray) -> float:
+def _accumulate_fixed_point(acc: float, step: float, out: np.ndarray,
+                            memo: PhaseMemo) -> float:
     n = out.shape[0]
     # Rows needed: a period has at least floor(2pi/step) - 1 frames after its start.
     period = TWO_PI / step
@@ -100,7 +120,10 @@ def _accumulate_fixed_point(acc: float, step: float, out: np.ndarray) -> float:
         # At most one wrap in this block: the per-period loop does one or two cumsums.
         return _accumulate_periods(acc, step, out)
     rows = n // max(int(period) - 1, 1) + 2
-    return _accumulate_rows(acc, step, out, _workspace(step, rows, row_len))
+    ws = memo.workspace
+    if ws is None or ws.key != (step, rows, row_len):
+        ws = memo.workspace = _Workspace(step, rows, row_len)
+    return _accumulate_rows(acc, step, out, ws)
 
 
 class _Workspace:
@@ -118,18 +141,6 @@ class _Workspace:
         self.wrap = np.empty(rows, dtype=np.intp)
         self.at = np.empty(rows, dtype=np.intp)
         self.minus_k_two_pi = np.arange(rows) * -TWO_PI
-
-
-_local = threading.local()
-
-
-def _workspace(step: float, rows: int, row_len: int) -> _Workspace:
-    # Per thread: two elements streaming in two threads must not share work arrays.
-    ws = getattr(_local, "ws", None)
-    if ws is None or ws.key != (step, rows, row_len):
-        ws = _Workspace(step, rows, row_len)
-        _local.ws = ws
-    return ws
 
 
 def _accumulate_rows(acc: float, step: float, out: np.ndarray, ws: _Workspace) -> float:
@@ -304,13 +315,11 @@ class _Templates:
         return _Template(lo_m, hi_m, sums, int(jump))
 
 
-_TEMPLATE_STEPS = 32  # steps remembered per thread (a controller ramp brings new ones)
+_TEMPLATE_STEPS = 32  # steps remembered per memo (a controller ramp brings new ones)
 
 
-def _templates(step: float) -> _Templates:
-    cache = getattr(_local, "templates", None)
-    if cache is None:
-        cache = _local.templates = {}
+def _templates(memo: PhaseMemo, step: float) -> _Templates:
+    cache = memo.templates
     t = cache.get(step)
     if t is None:
         if len(cache) >= _TEMPLATE_STEPS:
@@ -319,11 +328,11 @@ def _templates(step: float) -> _Templates:
     return t
 
 
-def _accumulate_templates(acc: float, step: float, out: np.ndarray) -> float:
+def _accumulate_templates(acc: float, step: float, out: np.ndarray, memo: PhaseMemo) -> float:
     n = out.shape[0]
-    tpl = _templates(step)
+    tpl = _templates(memo, step)
     # Where the last block for this step stopped: start (grid units) and frame index.
-    resume = getattr(_local, "resume", None)
+    resume = memo.resume
     if resume is not None and resume[0] == step and resume[1] == acc:
         m, j = resume[2], resume[3]
     elif acc < step and (acc * _GRID_INV).is_integer():
@@ -334,11 +343,11 @@ def _accumulate_templates(acc: float, step: float, out: np.ndarray) -> float:
     if t is None:
         # Unknown position within a period: settle this block with the row method and
         # find the last start in it, so that the next block can use templates.
-        acc = _accumulate_fixed_point(acc, step, out)
+        acc = _accumulate_fixed_point(acc, step, out, memo)
         drops = np.flatnonzero(out[1:] < out[:-1])
         if drops.size:
             w = int(drops[-1]) + 1
-            _local.resume = (step, acc, int(out[w] * _GRID_INV), n - w)
+            memo.resume = (step, acc, int(out[w] * _GRID_INV), n - w)
         return acc
     i = 0
     sums, length = t.sums, t.length
@@ -347,14 +356,14 @@ def _accumulate_templates(acc: float, step: float, out: np.ndarray) -> float:
             m += t.jump
             t = tpl.find(m)
             if t is None:  # a tie: finish with the row method, exact from here
-                _local.resume = None
+                memo.resume = None
                 acc = float(out[i - 1]) if i else acc
-                return _accumulate_fixed_point(acc, step, out[i:])
+                return _accumulate_fixed_point(acc, step, out[i:], memo)
             sums, length, j = t.sums, t.length, 0
         take = min(length - j, n - i)
         np.add(sums[j : j + take], m * _GRID, out=out[i : i + take])
         i += take
         j += take
     acc = float(out[-1])
-    _local.resume = (step, acc, m, j)
+    memo.resume = (step, acc, m, j)
     return acc

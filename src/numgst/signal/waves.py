@@ -34,7 +34,7 @@ import math
 import numpy as np
 
 from . import noise
-from .oscillators import TWO_PI, accumulate_phase, phase_step
+from .oscillators import TWO_PI, PhaseMemo, accumulate_phase, phase_step
 
 WAVE_NICKS: tuple[str, ...] = (
     "sine", "square", "saw", "triangle", "silence", "white-noise", "pink-noise",
@@ -87,6 +87,7 @@ class WaveState:
 
     def __init__(self, seed: int | None = None) -> None:
         self.accumulator = 0.0
+        self.phase_memo = PhaseMemo()
         self.tick_counter = 0
         self.noise = noise.NoiseState(seed)
         self.blue_flip = 1.0
@@ -154,7 +155,8 @@ def _cast_scalar(x: float, ctype: str) -> float:
 
 def _phases(p: WaveParams, state: WaveState, n: int) -> np.ndarray:
     ph = state.phase_work(n)
-    state.accumulator = accumulate_phase(state.accumulator, phase_step(p.freq, p.rate), ph)
+    state.accumulator = accumulate_phase(state.accumulator, phase_step(p.freq, p.rate), ph,
+                                         state.phase_memo)
     return ph
 
 
