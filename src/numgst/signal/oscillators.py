@@ -72,6 +72,15 @@ class PhaseMemo:
         self.workspace: _Workspace | None = None
         self.templates: dict[float, _Templates] = {}
         self.resume: tuple[float, float, int, int] | None = None
+        self.gather = np.empty((3, 0), dtype=np.int64)  # see _gather_periods
+        self.offsets = np.empty(0)
+
+    def gather_arrays(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        if self.gather.shape[1] < n:
+            self.gather = np.empty((3, n), dtype=np.int64)
+            self.offsets = np.empty(n)
+        g = self.gather
+        return g[0, :n], g[1, :n], g[2, :n], self.offsets[:n]
 
 
 def accumulate_phase(acc: float, step: float, out: np.ndarray,
@@ -235,15 +244,16 @@ def _accumulate_fast_wrapping(acc: float, step: float, out: np.ndarray) -> float
 # Templates need the wrap to happen below 8 (one grid, 2**-50, for every start) and pay
 # one numpy call per period: used up to this many periods per block.
 _TEMPLATE_MAX_STEP = 8.0 - TWO_PI - 1e-9
-_TEMPLATE_MAX_PERIODS = 32
+_TEMPLATE_MAX_PERIODS = 160
 
 
 class _Template:
     """The sums of one period from any start ``m * 2**-50`` with ``lo <= m < hi``."""
 
-    __slots__ = ("lo", "hi", "sums", "length", "jump")
+    __slots__ = ("lo", "hi", "sums", "length", "jump", "at")
 
     def __init__(self, lo: int, hi: int, sums: np.ndarray, jump: int) -> None:
+        self.at = 0  # where sums starts in its _Templates.table
         self.lo, self.hi = lo, hi
         self.sums = sums  # sums[j] = value j of the period minus its start; j < length
         self.length = sums.shape[0] - 1  # sums[length] is the sum that wraps
@@ -258,6 +268,7 @@ class _Templates:
         self.los: list[int] = []
         self.items: list[_Template] = []
         self.usable = True  # False once a rounding tie makes templates start-dependent
+        self.table = np.empty(0)  # every template's sums, end to end (for gathers)
 
     def find(self, m: int) -> _Template | None:
         i = bisect.bisect_right(self.los, m) - 1
@@ -268,6 +279,8 @@ class _Templates:
             i = bisect.bisect_right(self.los, t.lo)
             self.los.insert(i, t.lo)
             self.items.insert(i, t)
+            t.at = self.table.shape[0]
+            self.table = np.concatenate((self.table, t.sums))
         return t
 
     def _build(self, m: int) -> _Template | None:
@@ -349,21 +362,60 @@ def _accumulate_templates(acc: float, step: float, out: np.ndarray, memo: PhaseM
             w = int(drops[-1]) + 1
             memo.resume = (step, acc, int(out[w] * _GRID_INV), n - w)
         return acc
+    # Plan the block: which period (start m, template t) covers which frames. Python
+    # integers only; the samples are written afterwards in a few numpy calls.
+    chunks = []
     i = 0
-    sums, length = t.sums, t.length
+    length = t.length
     while i < n:
         if j == length:
             m += t.jump
             t = tpl.find(m)
-            if t is None:  # a tie: finish with the row method, exact from here
+            if t is None:  # a tie: redo this block with the row method, exact
                 memo.resume = None
-                acc = float(out[i - 1]) if i else acc
-                return _accumulate_fixed_point(acc, step, out[i:], memo)
-            sums, length, j = t.sums, t.length, 0
+                return _accumulate_fixed_point(acc, step, out, memo)
+            length, j = t.length, 0
         take = min(length - j, n - i)
-        np.add(sums[j : j + take], m * _GRID, out=out[i : i + take])
+        chunks.append((i, t, j, take, m))
         i += take
         j += take
+    if len(chunks) <= _FEW_CHUNKS:
+        for at, tt, jj, take, mm in chunks:
+            np.add(tt.sums[jj : jj + take], mm * _GRID, out=out[at : at + take])
+    else:
+        _gather_periods(chunks, tpl.table, out, memo)
     acc = float(out[-1])
     memo.resume = (step, acc, m, j)
     return acc
+
+
+# Up to this many pieces a block is written piece by piece; beyond, by one gather.
+_FEW_CHUNKS = 6
+
+
+def _gather_periods(chunks: list, table: np.ndarray, out: np.ndarray,
+                    memo: PhaseMemo) -> None:
+    """Write every piece of a block at once: out = table[index] + start.
+
+    Both the table index and the start (in grid units) are constant steps inside a
+    piece and jump between pieces, so each is the cumsum of a mostly-constant array
+    with the jumps written at the piece boundaries: integer sums, exact.
+    """
+    n = out.shape[0]
+    step_idx, index, start_m, start = memo.gather_arrays(n)
+    pos, idx_jump, m_jump = [], [], []
+    last_idx, last_m = 0, 0  # cumsum starts from zero
+    for i, t, j, take, m in chunks:
+        pos.append(i)
+        idx_jump.append(t.at + j - last_idx)
+        m_jump.append(m - last_m)
+        last_idx, last_m = t.at + j + take - 1, m
+    step_idx.fill(1)
+    step_idx[pos] = idx_jump
+    np.cumsum(step_idx, out=index)
+    step_idx.fill(0)
+    step_idx[pos] = m_jump
+    np.cumsum(step_idx, out=start_m)
+    np.multiply(start_m, _GRID, out=start)  # exact: m < 2**53, times a power of two
+    np.take(table, index, out=out)
+    out += start  # exact: the true sum is a double (see the module docstring)
