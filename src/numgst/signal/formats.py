@@ -26,6 +26,8 @@ caller-owned int32 scratch array, allocating nothing else.
 
 from __future__ import annotations
 
+import functools
+
 import dataclasses
 import sys
 
@@ -76,12 +78,12 @@ class SampleFormat:
     big_endian: bool
     packed: bool
 
-    @property
+    @functools.cached_property
     def scale(self) -> float:
         """Full-scale amplitude of the generated C type (32767.0, 2147483647.0, 1.0)."""
         return CTYPE_SCALE[self.ctype]
 
-    @property
+    @functools.cached_property
     def dtype(self) -> np.dtype | None:
         """numpy dtype of one stored sample (None for 3-byte packed formats)."""
         if self.width == 3:

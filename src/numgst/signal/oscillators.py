@@ -410,12 +410,13 @@ def _gather_periods(chunks: list, table: np.ndarray, out: np.ndarray,
         idx_jump.append(t.at + j - last_idx)
         m_jump.append(m - last_m)
         last_idx, last_m = t.at + j + take - 1, m
+    # ndarray methods rather than np.* functions: no Python-level dispatch wrapper.
     step_idx.fill(1)
     step_idx[pos] = idx_jump
-    np.cumsum(step_idx, out=index)
+    step_idx.cumsum(out=index)
     step_idx.fill(0)
     step_idx[pos] = m_jump
-    np.cumsum(step_idx, out=start_m)
+    step_idx.cumsum(out=start_m)
     np.multiply(start_m, _GRID, out=start)  # exact: m < 2**53, times a power of two
-    np.take(table, index, out=out)
+    table.take(index, out=out)
     out += start  # exact: the true sum is a double (see the module docstring)
