@@ -36,7 +36,9 @@ def log(*args: object) -> None:
 def _register_floor(Gst, GstBase) -> None:  # noqa: N803 - module objects
     from gi.repository import GObject
 
-    from .base import mapped_array
+    import numpy as np
+
+    from .base import mapped_array, vfunc
 
     class FloorSrc(GstBase.BaseSrc):
         """Does nothing per buffer but what any Python fill must: map and return."""
@@ -67,9 +69,9 @@ def _register_floor(Gst, GstBase) -> None:  # noqa: N803 - module objects
             self.set_blocksize(8 * 2 * self.spb)  # F64 stereo: the largest
             return True
 
+        @vfunc(Gst.FlowReturn.ERROR)  # as every numgst vfunc: the guard is part of the cost
         def do_fill(self, offset, length, buf):
-            import numpy as np
-            with mapped_array(buf, np.uint8, (buf.get_size(),)):
+            with mapped_array(buf, np.uint8, (length,)):
                 pass
             return Gst.FlowReturn.OK
 

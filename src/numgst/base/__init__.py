@@ -2,7 +2,7 @@
 exceptions reach the bus, zero-copy numpy views of buffers, enums that work on
 PyGObject 3.42."""
 
-from .buffers import EscapedViewError, mapped_array
+from .buffers import EscapedViewError, mapped_array, set_times
 from .enums import register_enum
 from .errors import post_error, vfunc
 from .properties import (
@@ -34,6 +34,7 @@ __all__ = [
     "mapped_array",
     "post_error",
     "register_enum",
+    "set_times",
     "settings_record",
     "vfunc",
 ]

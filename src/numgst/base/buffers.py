@@ -66,3 +66,38 @@ class mapped_array:  # noqa: N801 - used like a function: with mapped_array(...)
         c.buffer_unmap(self.ptr, ctypes.byref(self.info))
         if escaped and exc_type is None:
             raise EscapedViewError("a numpy view of a Gst.Buffer outlived its map")
+
+
+class _Times(ctypes.Structure):
+    # GstBuffer's public fields from pts to offset_end, contiguous in 1.x.
+    _fields_ = [("pts", ctypes.c_uint64), ("dts", ctypes.c_uint64),
+                ("duration", ctypes.c_uint64), ("offset", ctypes.c_uint64),
+                ("offset_end", ctypes.c_uint64)]
+
+
+def _times_offset() -> int:
+    import gi._gi as _gi
+
+    info = _gi.Repository.get_default().find_by_name("Gst", "Buffer")
+    at = {f.get_name(): f.get_offset() for f in info.get_fields()}
+    names = [name for name, _ in _Times._fields_]
+    if [at[n] - at["pts"] for n in names] != [8 * i for i in range(len(names))]:
+        raise ImportError("unexpected GstBuffer layout")
+    return at["pts"]
+
+
+_TIMES_OFFSET = _times_offset()
+
+
+def set_times(buf: Gst.Buffer, pts: int, duration: int, offset: int, offset_end: int) -> None:
+    """Set a buffer's PTS, duration and offsets in one go.
+
+    The same fields ``buf.pts = ...`` sets, written straight into the GstBuffer (one
+    ctypes struct instead of four GI property calls, on the per-buffer path). Values
+    wrap modulo 2**64 as C's assignments to guint64 do.
+    """
+    t = _Times.from_address(c.boxed_pointer(buf) + _TIMES_OFFSET)
+    t.pts = pts & 0xFFFFFFFFFFFFFFFF
+    t.duration = duration & 0xFFFFFFFFFFFFFFFF
+    t.offset = offset & 0xFFFFFFFFFFFFFFFF
+    t.offset_end = offset_end & 0xFFFFFFFFFFFFFFFF

@@ -36,6 +36,7 @@ from ..base import (
     gproperties,
     mapped_array,
     register_enum,
+    set_times,
     settings_record,
     vfunc,
 )
@@ -114,6 +115,7 @@ SRC_CAPS = Gst.Caps.from_string(
 TINY_VOLUME = 1e-20
 NATIVE_S16 = "S16LE"  # GST_AUDIO_NE(S16); numgst.signal.formats refuses BE hosts
 
+SECOND = Gst.SECOND  # a module constant: Gst.* lookups go through GI's proxy each time
 NONE64 = (1 << 64) - 1  # guint64 -1 as the vfuncs see it
 NONE32 = (1 << 32) - 1  # guint -1
 
@@ -313,7 +315,7 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
         if offset != st.next_byte:
             # A byte offset we did not expect (pull mode): jump there.
             st.next_sample = offset // bpf
-            st.next_time = st.next_sample * Gst.SECOND // rate
+            st.next_time = st.next_sample * SECOND // rate
             st.next_byte = offset
 
         # The segment stop cuts the last buffer short; EOS comes with the next call.
@@ -331,19 +333,17 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
             next_sample = st.next_sample + (-samples if st.reverse else samples)
         st.generate_samples_per_buffer = n
         nbytes = n * bpf
-        next_time = next_sample * Gst.SECOND // rate
+        next_time = next_sample * SECOND // rate
 
-        buf.set_size(nbytes)
-        buf.offset = st.next_sample
-        buf.offset_end = next_sample
+        if nbytes != length:
+            buf.set_size(nbytes)
         ts_offset = self.settings.timestamp_offset
         if not st.reverse:
-            buf.pts = ts_offset + st.next_time
-            buf.duration = next_time - st.next_time
+            pts, duration = ts_offset + st.next_time, next_time - st.next_time
         else:
-            buf.pts = ts_offset + next_time
-            buf.duration = st.next_time - next_time
-        self.sync_values(buf.pts)
+            pts, duration = ts_offset + next_time, st.next_time - next_time
+        set_times(buf, pts, duration, st.next_sample, next_sample)
+        self.sync_values(pts & 0xFFFFFFFFFFFFFFFF)
 
         first_sample = st.next_sample
         st.next_time = next_time
