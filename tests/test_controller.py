@@ -63,8 +63,13 @@ def test_freq_and_volume_ramps_equal_c(caps, spb):
 
 
 def test_wave_under_control_equals_c():
-    # A step curve over the enum range: sine, then square, saw... changing mid-stream.
-    steps = [(i * Gst.SECOND // 20, v) for i, v in enumerate((0.0, 0.09, 0.17, 0.26, 0.6))]
+    # A step curve: sine, square, saw, triangle, silence, changing mid-stream. The
+    # binding maps a control value v to wave floor(v * (n - 1)) over the enum's n
+    # values: C has 13, we have 15 (sweep and custom follow C's), so a curve picks
+    # the same wave in both only for waves 0..5, with v in [k/12, (k+1)/14). Above
+    # that the same normalised curve selects other waves than in C (documented).
+    values = [(k / 12 + (k + 1) / 14) / 2 for k in (0, 1, 2, 3, 4)]
+    steps = [(i * Gst.SECOND // 20, v) for i, v in enumerate(values)]
     controls = [("wave", steps, False, GstController.InterpolationMode.NONE)]
     caps = "audio/x-raw,format=S32LE,rate=16000"
     c = _run("audiotestsrc", caps, 400, 12, controls)

@@ -28,12 +28,14 @@ import numpy as np
 
 from ..base import (
     CONTROLLABLE,
+    DOUBLE_ARRAY,
     INT64,
     UINT,
     UINT64,
     Prop,
     PropertiesMixin,
     gproperties,
+    install_array_properties,
     mapped_array,
     register_enum,
     set_times,
@@ -42,7 +44,9 @@ from ..base import (
 )
 from ..base._gobject_c import gobject_pointer
 from ..base.gst import GLib, Gst, GstAudio, GstBase
-from ..signal import formats, oscillators, waves
+from ..base.control import value_array
+from ..signal import formats, oscillators, tones, waves
+from ..signal.sweep import SweepLaw, SweepState, sweep_phase
 
 WAVES = (
     (0, "Sine", "sine"),
@@ -58,10 +62,20 @@ WAVES = (
     (10, "Red (brownian) noise", "red-noise"),
     (11, "Blue noise", "blue-noise"),
     (12, "Violet noise", "violet-noise"),
+    # Beyond the C element (values after C's, so C's numbers keep their meaning):
+    (13, "Sine sweep from freq to end-freq (see sweep-mode)", "sweep"),
+    (14, "Python callable set in the generator property", "custom"),
 )
+SWEEP, CUSTOM = 13, 14
 # A name of our own: the C element may be loaded in the same process and owns
 # "GstAudioTestSrcWave".
 Wave = register_enum("NumgstAudioTestSrcWave", WAVES)
+SweepMode = register_enum("NumgstAudioTestSrcSweepMode", (
+    (0, "Linear: frequency rises by the same Hz per second", "linear"),
+    (1, "Logarithmic: exponential sine sweep, the same octaves per second", "logarithmic"),
+))
+PERIODIC = {waves.SINE: "sine", waves.SQUARE: "square", waves.SAW: "saw",
+            waves.TRIANGLE: "triangle"}
 
 PROPS = (
     Prop("samplesperbuffer", int, "Samples per buffer",
@@ -97,6 +111,38 @@ PROPS = (
          True, apply="_apply_can_activate_push"),
     Prop("can-activate-pull", bool, "Can activate pull", "Can activate in pull mode",
          False),
+    # Beyond the C element: each leaves the output identical to C's at its default.
+    Prop("end-freq", float, "End frequency",
+         "Frequency at the end of each sweep, in Hz (wave=sweep)", 20000.0, 0.0,
+         GLib.MAXINT / 2),
+    Prop("sweep-duration", UINT64, "Sweep duration",
+         "Length of one sweep from freq to end-freq, in nanoseconds; the sweep then "
+         "restarts at freq, phase-continuous (wave=sweep)", Gst.SECOND, Gst.MSECOND,
+         GLib.MAXUINT64),
+    Prop("sweep-mode", SweepMode, "Sweep mode", "Sweep law (wave=sweep)", SweepMode(0)),
+    Prop("band-limited", bool, "Band-limited",
+         "Square, saw and triangle without aliasing: additive synthesis of the "
+         "harmonics below Nyquist (PolyBLEP for very low tones). Their peaks exceed "
+         "the naive waves' by up to 27 % (Gibbs); samples are clipped at full scale",
+         False),
+    Prop("channel-freqs", DOUBLE_ARRAY, "Channel frequencies",
+         "Per-channel frequencies in Hz for sine, square, saw and triangle, e.g. "
+         "\"<440.0, 880.0>\" (left 440 Hz, right 880 Hz); channels beyond the list "
+         "use freq. Empty (default): every channel uses freq", (), 0.0, GLib.MAXINT / 2),
+    Prop("channel-phases", DOUBLE_ARRAY, "Channel phases",
+         "Per-channel phase offsets in degrees for sine, square, saw and triangle, "
+         "e.g. \"<0.0, 90.0>\"; channels beyond the list get 0", (), -360.0, 360.0),
+    Prop("seed", UINT64, "Seed",
+         "Seed of the noise waves: with a non-zero seed every run produces the same "
+         "samples; 0 (default) seeds from the OS on every start, as C does",
+         0, 0, GLib.MAXUINT64),
+    Prop("control-per-sample", bool, "Control per sample",
+         "Follow a GstController on freq and volume at every sample (smooth volume "
+         "ramps, true chirps) instead of once per buffer as C does", False),
+    Prop("generator", object, "Generator",
+         "Python callable for wave=custom: called with the times of a buffer's "
+         "samples in seconds (float64 array of n), returns samples in [-1, 1] of "
+         "shape (n,) or (n, channels); an exception becomes an element error"),
 )
 
 Settings = settings_record("AudioTestSrcSettings", PROPS)
@@ -140,9 +186,21 @@ class State:
     reverse: bool = False
     tags_pushed: bool = False
     waves: waves.WaveState = dataclasses.field(default_factory=waves.WaveState)
+    # Beyond C: the sweep's position, per-channel accumulators (tones), and the
+    # accumulator of a per-sample controlled frequency.
+    sweep: SweepState = dataclasses.field(default_factory=SweepState)
+    channel_acc: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0))
+    channel_memos: list = dataclasses.field(default_factory=list)
     # Work arrays grown on demand and reused: no allocation per buffer.
     work: np.ndarray = dataclasses.field(default_factory=lambda: np.empty(0))
     scratch: np.ndarray = dataclasses.field(default_factory=lambda: np.empty(0, np.int32))
+    extra: np.ndarray = dataclasses.field(default_factory=lambda: np.empty((3, 0)))
+
+    def extra_arrays(self, n: int) -> np.ndarray:
+        """Three float64 rows of n for the paths beyond C (phases, control values)."""
+        if self.extra.shape[1] < n:
+            self.extra = np.empty((3, n))
+        return self.extra[:, :n]
 
     def work_array(self, n: int, channels: int) -> np.ndarray:
         """A C-contiguous float64 (n, channels) view of the reused work array."""
@@ -233,9 +291,11 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
     @vfunc(False)
     def do_start(self) -> bool:
         old = self.state
+        seed = self.settings.seed
         self.state = State(info=old.info, fmt=old.fmt, planar=old.planar, rate=old.rate,
                            bpf=old.bpf, channels=old.channels, work=old.work,
-                           scratch=old.scratch)
+                           scratch=old.scratch, waves=waves.WaveState(seed or None))
+        self._wave_dirty = True
         return True
 
     @vfunc(True)
@@ -343,7 +403,8 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
         else:
             pts, duration = ts_offset + next_time, st.next_time - next_time
         set_times(buf, pts, duration, st.next_sample, next_sample)
-        self.sync_values(pts & 0xFFFFFFFFFFFFFFFF)
+        self._pts = pts & 0xFFFFFFFFFFFFFFFF
+        self.sync_values(self._pts)
 
         first_sample = st.next_sample
         st.next_time = next_time
@@ -372,8 +433,11 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
         st = self.state
         fmt = st.fmt
         wave = int(s.wave)
-        values = st.work_array(n, 1 if wave in MONO_WAVES else st.channels)
-        if wave == waves.SINE:
+        beyond = self._beyond_c(s, wave)
+        if beyond is not None:
+            values = beyond(s, wave, first_sample, n)
+        elif wave == waves.SINE:
+            values = st.work_array(n, 1)
             # Fast path: phases straight into the work column, sine in place.
             col = values[:, 0]
             st.waves.accumulator = oscillators.accumulate_phase(
@@ -382,6 +446,7 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
             np.sin(col, out=col)
             col *= s.volume * fmt.scale
         else:
+            values = st.work_array(n, 1 if wave in MONO_WAVES else st.channels)
             params = waves.WaveParams(
                 freq=s.freq, volume=s.volume, rate=st.rate, ctype=fmt.ctype,
                 sine_periods_per_tick=s.sine_periods_per_tick,
@@ -404,6 +469,107 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
             formats.store(values, fmt, out, shape, st.scratch, flush_subnormal=ftz)
 
 
+    # -- beyond the C element ------------------------------------------------------------
+    # Each path returns float64 values (n, 1) or (n, channels) in output units, like the
+    # C-equivalent path above; all are off (None) at the properties' defaults.
+
+    def _beyond_c(self, s, wave: int):
+        if wave == CUSTOM:
+            return self._custom
+        if wave == SWEEP:
+            return self._sweep
+        if wave in PERIODIC and (s.channel_freqs or s.channel_phases or s.band_limited
+                                 or s.control_per_sample):
+            return self._tones
+        return None
+
+    def _gain(self, s, n: int) -> np.ndarray | float:
+        """Volume times full scale: per sample when a controller drives it and
+        control-per-sample is on, else the buffer's value."""
+        st = self.state
+        if s.control_per_sample:
+            vol = st.extra_arrays(n)[2]
+            if value_array(self, b"volume", self._pts, SECOND // st.rate, vol):
+                vol *= st.fmt.scale
+                return vol[:, None]
+        return s.volume * st.fmt.scale
+
+    def _custom(self, s, wave: int, first_sample: int, n: int) -> np.ndarray:
+        st = self.state
+        gen = s.generator
+        if not callable(gen):
+            raise TypeError("wave=custom needs a Python callable in the generator "
+                            f"property, not {gen!r}")
+        t = st.extra_arrays(n)[0]
+        np.add(st.sweep.ramp_of(n), first_sample, out=t)
+        t /= st.rate
+        y = np.asarray(gen(t.copy()), dtype=np.float64)
+        if y.shape == (n,):
+            values = st.work_array(n, 1)
+            values[:, 0] = y
+        elif y.shape == (n, st.channels):
+            values = st.work_array(n, st.channels)
+            values[...] = y
+        else:
+            raise ValueError(f"generator returned shape {y.shape}; expected ({n},) or "
+                             f"({n}, {st.channels})")
+        values *= self._gain(s, n)
+        return np.clip(values, -st.fmt.scale, st.fmt.scale, out=values)
+
+    def _sweep(self, s, wave: int, first_sample: int, n: int) -> np.ndarray:
+        st = self.state
+        law = SweepLaw(s.freq, s.end_freq, s.sweep_duration / SECOND,
+                       log=int(s.sweep_mode) == 1)
+        values = st.work_array(n, 1)
+        phase = st.extra_arrays(n)[0]
+        sweep_phase(law, st.rate, st.sweep, phase)
+        np.sin(phase, out=values[:, 0])
+        values *= self._gain(s, n)
+        return values
+
+    def _tones(self, s, wave: int, first_sample: int, n: int) -> np.ndarray:
+        """Sine/square/saw/triangle with per-channel frequency and phase, per-sample
+        frequency control, band-limiting: whichever of these is switched on."""
+        st = self.state
+        kind = PERIODIC[wave]
+        per_channel = bool(s.channel_freqs or s.channel_phases)
+        channels = st.channels if per_channel else 1
+        freqs = tones.channel_frequencies(s.channel_freqs, s.freq, channels)
+        offsets = tones.channel_phase_offsets(s.channel_phases, channels)
+        if st.channel_acc.shape[0] != channels:
+            # One accumulator per channel, all starting where C's single one is.
+            st.channel_acc = np.full(channels, st.waves.accumulator)
+            st.channel_memos = [oscillators.PhaseMemo() for _ in range(channels)]
+        rows = st.extra_arrays(n)
+        phase, scratch = rows[0], rows[1]
+        controlled = (s.control_per_sample and not per_channel and
+                      value_array(self, b"freq", self._pts, SECOND // st.rate, scratch))
+        values = st.work_array(n, channels)
+        for c in range(channels):
+            if controlled:  # a true chirp: the step changes every sample
+                scratch *= oscillators.TWO_PI / st.rate
+                st.channel_acc[c] = tones.variable_step_phase(st.channel_acc[c], scratch,
+                                                              phase)
+                dt = float(scratch.max()) / oscillators.TWO_PI
+            else:
+                step = oscillators.phase_step(float(freqs[c]), st.rate)
+                st.channel_acc[c] = oscillators.accumulate_phase(
+                    float(st.channel_acc[c]), step, phase, st.channel_memos[c])
+                dt = float(freqs[c]) / st.rate
+            if offsets[c]:
+                phase += offsets[c]
+                np.mod(phase, oscillators.TWO_PI, out=phase)
+            col = np.ascontiguousarray(values[:, c]) if channels > 1 else values[:, 0]
+            tones.shape(kind, phase, col, dt if s.band_limited and 0 < dt < 0.5 else None)
+            if channels > 1:
+                values[:, c] = col
+        st.waves.accumulator = float(st.channel_acc[0])
+        values *= self._gain(s, n)
+        if s.band_limited:
+            np.clip(values, -st.fmt.scale, st.fmt.scale, out=values)
+        return values
+
+
 def _scale_round(val: int, num: int, denom: int) -> int:
     """gst_util_uint64_scale_round: val * num / denom rounded to nearest."""
     return (val * num + denom // 2) // denom
@@ -424,5 +590,7 @@ def _set_struct_bool(obj: GstBase.BaseSrc, offset: int, value: bool) -> None:
     """Write a gboolean field of ``obj``'s C instance struct (offset from GI)."""
     ctypes.c_int.from_address(gobject_pointer(obj) + offset).value = int(bool(value))
 
+
+install_array_properties(AudioTestSrc)
 
 FACTORY = ("audiotestsrc_py", Gst.Rank.NONE, AudioTestSrc)
