@@ -98,7 +98,7 @@ ONE_SECOND = "audiotestsrc samplesperbuffer=441 num-buffers=100 ! audio/x-raw,ra
 def test_one_second_gives_25_frames_of_exact_size(downstream):
     c = capture(f"{ONE_SECOND} ! audioplot ! {downstream}")
     assert c.error is None, c.error_debug
-    s = c.caps.get_structure(0)
+    s = c.caps[0]
     assert (s.get_int("width")[1], s.get_int("height")[1]) == (W, H)
     assert s.get_fraction("framerate")[1:] == (25, 1)
     assert [len(b.data) for b in c.buffers] == [W * H * 4] * 25

@@ -8,6 +8,7 @@ import re
 import subprocess
 
 import pytest
+from _gicompat import enum_members, pspec_default
 
 from numgst.base.gst import GObject, Gst
 
@@ -22,20 +23,14 @@ def _pspecs(name: str) -> dict[str, GObject.ParamSpec]:
     return {p.name: p for p in e.list_properties()}
 
 
-def _enum_members(cls) -> list:
-    # PyGObject 3.42 keeps them in __enum_values__; 3.50's enums are IntEnum classes.
-    values = getattr(cls, "__enum_values__", None)
-    return list(values.values()) if values is not None else list(cls)
-
-
 def _describe(p: GObject.ParamSpec) -> dict:
     d = {"nick": p.nick, "blurb": p.blurb, "flags": int(p.flags) & ~int(STATIC),
-         "default": p.default_value}
+         "default": pspec_default(p)}
     if p.value_type.is_a(GObject.TYPE_ENUM):
         d["value_type"] = "enum"
         d["values"] = sorted((int(v), v.value_name, v.value_nick)
-                             for v in _enum_members(type(p.default_value)))
-        d["default"] = int(p.default_value)
+                             for v in enum_members(type(d["default"])))
+        d["default"] = int(d["default"])
     else:
         d["value_type"] = p.value_type.name
     for attr in ("minimum", "maximum"):
@@ -54,8 +49,8 @@ def test_property_surface_equals_c():
 
 def test_wave_enum_values_equal_c():
     def members(name):
-        cls = type(_pspecs(name)["wave"].default_value)
-        return sorted((int(v), v.value_name, v.value_nick) for v in _enum_members(cls))
+        cls = type(pspec_default(_pspecs(name)["wave"]))
+        return sorted((int(v), v.value_name, v.value_nick) for v in enum_members(cls))
 
     py = members("audiotestsrc_py")
     assert py == members("audiotestsrc")

@@ -258,7 +258,9 @@ class AudioPlot(PropertiesMixin, Gst.Element):
         caps = peer.intersect_full(templ, Gst.CapsIntersectMode.FIRST)
         if caps.is_empty():
             return False
-        s = caps.get_structure(0).copy()
+        # caps[0], not get_structure(0): gst-python 1.26 returns a context-manager
+        # wrapper from get_structure(), a plain Gst.Structure from indexing.
+        s = caps[0].copy()
         s.fixate_field_nearest_int("width", DEFAULT_SIZE[0])
         s.fixate_field_nearest_int("height", DEFAULT_SIZE[1])
         s.fixate_field_nearest_fraction("framerate", *DEFAULT_FPS)
@@ -266,7 +268,7 @@ class AudioPlot(PropertiesMixin, Gst.Element):
         fixed = Gst.Caps.new_empty()
         fixed.append_structure(s)
         fixed = fixed.fixate()
-        s = fixed.get_structure(0)
+        s = fixed[0]
         st = self.state
         _, st.width = s.get_int("width")
         _, st.height = s.get_int("height")
