@@ -34,9 +34,8 @@ def log(*args: object) -> None:
 
 
 def _register_floor(Gst, GstBase) -> None:  # noqa: N803 - module objects
-    from gi.repository import GObject
-
     import numpy as np
+    from gi.repository import GObject
 
     from .base import mapped_array, vfunc
 

@@ -43,8 +43,8 @@ from ..base import (
     vfunc,
 )
 from ..base._gobject_c import gobject_pointer
-from ..base.gst import GLib, Gst, GstAudio, GstBase
 from ..base.control import value_array
+from ..base.gst import GLib, Gst, GstAudio, GstBase
 from ..signal import formats, oscillators, tones, waves
 from ..signal.sweep import SweepLaw, SweepState, sweep_phase
 

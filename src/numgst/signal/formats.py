@@ -26,9 +26,8 @@ caller-owned int32 scratch array, allocating nothing else.
 
 from __future__ import annotations
 
-import functools
-
 import dataclasses
+import functools
 import sys
 
 import numpy as np
