@@ -63,13 +63,18 @@ def capture(
     timeout: float = 10.0,
     setup: Callable[[Gst.Pipeline], None] | None = None,
     max_buffers: int | None = None,
+    configure: Callable[[Gst.Pipeline], None] | None = None,
 ) -> Capture:
     """Run ``description`` (which must contain ``appsink name=sink``) to EOS or ERROR.
 
-    ``setup(pipeline)`` runs once the pipeline has prerolled in PAUSED, before
-    PLAYING: the place for seeks. The pipeline is set to NULL whatever happens.
+    ``configure(pipeline)`` runs before any state change: the place for properties and
+    controllers that must hold from the first buffer. ``setup(pipeline)`` runs once
+    the pipeline has prerolled in PAUSED (one buffer already made), before PLAYING:
+    the place for seeks. The pipeline is set to NULL whatever happens.
     """
     pipeline = Gst.parse_launch(description)
+    if configure is not None:
+        configure(pipeline)
     sink = pipeline.get_by_name("sink")
     sink.set_property("sync", False)
     bus = pipeline.get_bus()
