@@ -253,12 +253,32 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
 
     # -- negotiation ------------------------------------------------------------------
 
-    @vfunc(lambda caps: caps)  # unfixed caps: the base class then fails negotiation
-    def do_fixate(self, caps: Gst.Caps) -> Gst.Caps:
-        # Chaining up would hand the parent a reference we do not own: fixate a
-        # structure of our own, then let gst_caps_fixate settle whatever fields
-        # remain, as the parent does. caps[0] is a plain Gst.Structure on every
-        # gst-python (1.26's get_structure() returns a context-manager wrapper).
+    @vfunc(False)
+    def do_negotiate(self) -> bool:
+        # GstBaseSrc's default negotiation, with our fixation. We do not override the
+        # fixate vfunc: PyGObject before 3.50 never releases the caps it hands a
+        # Python fixate (transfer full), one leaked GstCaps per negotiation (seen
+        # with the leaks tracer); negotiate has no such argument.
+        pad = self.get_static_pad("src")
+        thiscaps = pad.query_caps(None)
+        if thiscaps is None or thiscaps.is_any():
+            return True
+        if thiscaps.is_empty():
+            return False
+        caps = pad.peer_query_caps(thiscaps) or thiscaps
+        if caps.is_empty():
+            return False
+        if caps.is_any():
+            return True
+        caps = self._fixate(caps)
+        return caps.is_fixed() and self.set_caps(caps)
+
+    def _fixate(self, caps: Gst.Caps) -> Gst.Caps:
+        """C's fixation: rate nearest max(44100, 2*freq), native S16, interleaved,
+        channels nearest 1, a fallback channel-mask above 2 channels."""
+        # Work on a structure of our own, then let gst_caps_fixate settle whatever
+        # fields remain, as the parent class does. caps[0] is a plain Gst.Structure
+        # on every gst-python (1.26's get_structure() returns a context manager).
         s = caps[0].copy()
         s.fixate_field_nearest_int("rate", max(GstAudio.AUDIO_DEF_RATE,
                                                int(self.settings.freq * 2)))
@@ -364,7 +384,10 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
         if not st.tags_pushed:
             tags = Gst.TagList.new_empty()
             tags.add_value(Gst.TagMergeMode.APPEND, Gst.TAG_DESCRIPTION, "audiotest wave")
-            self.send_event(Gst.Event.new_tag(tags))
+            # The class vfunc, as C calls it: gst_element_send_event would take the
+            # state lock, which a concurrent state change holds while it waits for
+            # this streaming thread (a deadlock seen in the tests).
+            GstBase.BaseSrc.do_send_event(self, Gst.Event.new_tag(tags))
             st.tags_pushed = True
         if st.eos_reached:
             return Gst.FlowReturn.EOS
