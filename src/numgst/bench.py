@@ -90,8 +90,15 @@ def run_one(args: argparse.Namespace) -> dict:
     if args.live:
         src += " is-live=true"
     caps = f"audio/x-raw,format={args.format},channels=2,rate={args.rate}"
-    desc = (f"{src} num-buffers={args.buffers} ! {caps} ! "
-            f"fakesink sync={'true' if args.live else 'false'}")
+    if args.sources > 1:
+        # N sources into audiomixer: with Python sources the streaming threads share
+        # one GIL; with C ones they run in parallel on the cores.
+        branches = " ".join(f"{src} freq={200 + 100 * i} num-buffers={args.buffers} "
+                            f"! {caps} ! mix." for i in range(args.sources))
+        desc = f"audiomixer name=mix ! {caps} ! fakesink sync=false {branches}"
+    else:
+        desc = (f"{src} num-buffers={args.buffers} ! {caps} ! "
+                f"fakesink sync={'true' if args.live else 'false'}")
     pipeline = Gst.parse_launch(desc)
     bus = pipeline.get_bus()
     if not args.live:
@@ -141,10 +148,11 @@ def _rss_kib() -> int:
 
 
 def child(element: str, wave: str, fmt: str, spb: int, buffers: int, *, live: bool = False,
-          rate: int = 44100, rss_after: float = 0.0, timeout: float = 600.0) -> dict:
+          rate: int = 44100, rss_after: float = 0.0, timeout: float = 600.0,
+          sources: int = 1) -> dict:
     cmd = [sys.executable, "-m", "numgst.bench", "--one", "--element", element,
            "--wave", wave, "--format", fmt, "--spb", str(spb), "--buffers", str(buffers),
-           "--rate", str(rate), "--rss-after", str(rss_after)]
+           "--rate", str(rate), "--rss-after", str(rss_after), "--sources", str(sources)]
     if live:
         cmd.append("--live")
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
@@ -240,6 +248,35 @@ def live(args: argparse.Namespace) -> dict:
     return out
 
 
+def mixer(args: argparse.Namespace) -> dict:
+    """8 sources into audiomixer against 1, py and C: what the GIL costs."""
+    spb, buffers = 1024, 400
+    out: dict = {"spb": spb, "buffers_per_source": buffers}
+    for n in (1, 8):
+        for key, element in (("c", "audiotestsrc"), ("py", "audiotestsrc_py")):
+            walls = []
+            for _ in range(args.reps):
+                res = child(element, "sine", "F32LE", spb, buffers, sources=n)
+                if res.get("error"):
+                    out[f"{key}{n}"] = {"error": res["error"]}
+                    break
+                walls.append(res["wall_s"])
+            if walls:
+                out[f"{key}{n}"] = {"wall_s": statistics.median(walls)}
+    try:
+        for key in ("c", "py"):
+            # 1.0: eight sources cost eight times one; below: they ran in parallel.
+            out[f"{key}_parallel_cost"] = out[f"{key}8"]["wall_s"] / (8 * out[f"{key}1"]["wall_s"])
+        out["ratio_1"] = out["py1"]["wall_s"] / out["c1"]["wall_s"]
+        out["ratio_8"] = out["py8"]["wall_s"] / out["c8"]["wall_s"]
+        log(f"mixer: py/C {out['ratio_1']:.2f}x with 1 source, {out['ratio_8']:.2f}x with 8; "
+            f"8 sources cost {out['c_parallel_cost']:.2f} x 8 single runs in C, "
+            f"{out['py_parallel_cost']:.2f} in Python")
+    except KeyError:
+        pass
+    return out
+
+
 def machine() -> dict:
     import numpy as np
 
@@ -265,17 +302,18 @@ def machine() -> dict:
 def parse(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="./run bench", description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="few reps and frames (smoke test)")
-    p.add_argument("--waves", type=lambda s: s.split(","), default=["sine"])
+    p.add_argument("--waves", type=lambda s: s.split(","), default=list(WAVES))
     p.add_argument("--formats", type=lambda s: s.split(","), default=list(FORMATS))
     p.add_argument("--spb", type=lambda s: [int(x) for x in s.split(",")], default=list(SPBS))
     p.add_argument("--frames", type=int, default=2_000_000, help="frames per run")
-    p.add_argument("--reps", type=int, default=5)
+    p.add_argument("--reps", type=int, default=3)
     p.add_argument("--memory", action="store_true", help="only the memory check")
     p.add_argument("--memory-buffers", type=int, default=1_000_000)
     p.add_argument("--memory-warmup", type=float, default=5.0, help="seconds")
     p.add_argument("--live", action="store_true", help="only the live CPU check")
     p.add_argument("--live-seconds", type=float, default=10.0)
     p.add_argument("--table", action="store_true", help="only the table")
+    p.add_argument("--mixer", action="store_true", help="only the 8-sources mixer check")
     p.add_argument("--out", type=Path, default=Path("out"))
     # child mode
     p.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
@@ -285,6 +323,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--buffers", type=int, default=1, help=argparse.SUPPRESS)
     p.add_argument("--rate", type=int, default=44100, help=argparse.SUPPRESS)
     p.add_argument("--rss-after", type=float, default=0.0, help=argparse.SUPPRESS)
+    p.add_argument("--sources", type=int, default=1, help=argparse.SUPPRESS)
     a = p.parse_args(argv)
     if a.quick:
         a.reps = min(a.reps, 1)
@@ -307,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
                     res["vmhwm_kib"] = int(line.split()[1])
         print(json.dumps(res), flush=True)
         return 0
-    only = args.memory or args.live or args.table
+    only = args.memory or args.live or args.table or args.mixer
     result: dict = {"machine": machine(), "args": {
         "waves": args.waves, "formats": args.formats, "spb": args.spb,
         "frames": args.frames, "reps": args.reps, "quick": args.quick}}
@@ -317,6 +356,8 @@ def main(argv: list[str] | None = None) -> int:
         result["memory"] = memory(args)
     if args.live or not only:
         result["live"] = live(args)
+    if args.mixer or not only:
+        result["mixer"] = mixer(args)
     args.out.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     text = json.dumps(result, indent=1)
@@ -336,6 +377,11 @@ def main(argv: list[str] | None = None) -> int:
             v = lv.get(key, {})
             print(f"live {key}: " + (f"{v['cpu_s']:.3f} s CPU in {v['wall_s']:.1f} s"
                                      if "cpu_s" in v else f"n/a {v.get('error')}"))
+    if "mixer" in result and "ratio_8" in result["mixer"]:
+        mx = result["mixer"]
+        print(f"mixer: py/C {mx['ratio_1']:.2f}x with 1 source, {mx['ratio_8']:.2f}x with 8 "
+              f"into audiomixer; 8 sources cost {mx['c_parallel_cost']:.2f} (C) and "
+              f"{mx['py_parallel_cost']:.2f} (py) times 8 single runs")
     print(f"written: {args.out / f'bench-{stamp}.json'}")
     return 0
 
