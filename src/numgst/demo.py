@@ -19,6 +19,7 @@ import numpy as np
 
 import numgst
 from numgst.base.gst import Gst
+from numgst.testing import PipelineError, run_to_eos
 
 RATE = 48000
 TONES = (440.0, 660.0, 880.0)  # one second each
@@ -44,15 +45,10 @@ def render_wav(path: Path) -> None:
         return Gst.PadProbeReturn.OK
 
     src.get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER, on_buffer)
-    pipeline.set_state(Gst.State.PLAYING)
-    msg = pipeline.get_bus().timed_pop_filtered(
-        30 * Gst.SECOND, Gst.MessageType.EOS | Gst.MessageType.ERROR)
-    pipeline.set_state(Gst.State.NULL)
-    if msg is None:
-        raise SystemExit("demo: the pipeline did not finish within 30 s")
-    if msg.type == Gst.MessageType.ERROR:
-        err, debug = msg.parse_error()
-        raise SystemExit(f"demo: pipeline error: {err.message}\n{debug}")
+    try:
+        run_to_eos(pipeline)
+    except PipelineError as exc:
+        raise SystemExit(f"demo: {exc}") from exc
 
 
 def describe_wav(path: Path) -> str:

@@ -107,3 +107,25 @@ def capture(
     finally:
         pipeline.set_state(Gst.State.NULL)
     return result
+
+
+class PipelineError(RuntimeError):
+    """A pipeline posted an ERROR, or did not reach EOS in time."""
+
+
+def run_to_eos(pipeline: Gst.Pipeline, timeout: float = 30.0) -> None:
+    """Play ``pipeline`` until EOS; raise :class:`PipelineError` on an ERROR or timeout.
+
+    The pipeline is set to NULL whatever happens.
+    """
+    try:
+        pipeline.set_state(Gst.State.PLAYING)
+        msg = pipeline.get_bus().timed_pop_filtered(
+            int(timeout * Gst.SECOND), Gst.MessageType.EOS | Gst.MessageType.ERROR)
+    finally:
+        pipeline.set_state(Gst.State.NULL)
+    if msg is None:
+        raise PipelineError(f"the pipeline did not finish within {timeout:g} s")
+    if msg.type == Gst.MessageType.ERROR:
+        err, debug = msg.parse_error()
+        raise PipelineError(f"{err.message}\n{debug}")

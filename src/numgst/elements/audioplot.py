@@ -514,16 +514,9 @@ def render_png(path: str, mode: str = "waveform", width: int = 640, height: int 
         src += " interleave name=i"
     desc = (f"{src} ! audioplot mode={mode} {extra} ! video/x-raw,width={width},"
             f"height={height} ! pngenc snapshot=true ! filesink location={path}")
-    pipeline = Gst.parse_launch(desc)
-    pipeline.set_state(Gst.State.PLAYING)
-    msg = pipeline.get_bus().timed_pop_filtered(
-        30 * Gst.SECOND, Gst.MessageType.EOS | Gst.MessageType.ERROR)
-    pipeline.set_state(Gst.State.NULL)
-    if msg is None:
-        raise RuntimeError("render_png: pipeline did not finish within 30 s")
-    if msg.type == Gst.MessageType.ERROR:
-        err, debug = msg.parse_error()
-        raise RuntimeError(f"render_png: {err.message}\n{debug}")
+    from ..testing import run_to_eos
+
+    run_to_eos(Gst.parse_launch(desc))
 
 
 def bench_fps(mode: str = "waveform", width: int = 640, height: int = 480,
