@@ -277,6 +277,29 @@ def mixer(args: argparse.Namespace) -> dict:
     return out
 
 
+def plot(args: argparse.Namespace) -> list[dict]:
+    """audioplot frames per second, running free, at two sizes in both modes."""
+    rows = []
+    seconds = 0.5 if args.quick else 3.0
+    for mode in ("waveform", "spectrum"):
+        for width, height in ((640, 480), (1280, 720)):
+            code = ("import numgst; numgst.register(); "
+                    "from numgst.elements.audioplot import bench_fps; "
+                    f"print(bench_fps({mode!r}, {width}, {height}, {seconds}))")
+            r = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                               text=True, timeout=seconds * 10 + 120)
+            try:
+                fps = float(r.stdout.strip().splitlines()[-1])
+            except (ValueError, IndexError):
+                rows.append({"mode": mode, "size": f"{width}x{height}", "status": "n/a",
+                             "error": (r.stderr.strip().splitlines() or ["?"])[-1]})
+                continue
+            rows.append({"mode": mode, "size": f"{width}x{height}", "status": "ok",
+                         "fps": fps})
+            log(f"audioplot {mode} {width}x{height}: {fps:.0f} fps")
+    return rows
+
+
 def machine() -> dict:
     import numpy as np
 
@@ -314,6 +337,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--live-seconds", type=float, default=10.0)
     p.add_argument("--table", action="store_true", help="only the table")
     p.add_argument("--mixer", action="store_true", help="only the 8-sources mixer check")
+    p.add_argument("--plot", action="store_true", help="only audioplot's frames per second")
     p.add_argument("--out", type=Path, default=Path("out"))
     # child mode
     p.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
@@ -346,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
                     res["vmhwm_kib"] = int(line.split()[1])
         print(json.dumps(res), flush=True)
         return 0
-    only = args.memory or args.live or args.table or args.mixer
+    only = args.memory or args.live or args.table or args.mixer or args.plot
     result: dict = {"machine": machine(), "args": {
         "waves": args.waves, "formats": args.formats, "spb": args.spb,
         "frames": args.frames, "reps": args.reps, "quick": args.quick}}
@@ -358,6 +382,8 @@ def main(argv: list[str] | None = None) -> int:
         result["live"] = live(args)
     if args.mixer or not only:
         result["mixer"] = mixer(args)
+    if args.plot or not only:
+        result["plot"] = plot(args)
     args.out.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     text = json.dumps(result, indent=1)
@@ -382,6 +408,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"mixer: py/C {mx['ratio_1']:.2f}x with 1 source, {mx['ratio_8']:.2f}x with 8 "
               f"into audiomixer; 8 sources cost {mx['c_parallel_cost']:.2f} (C) and "
               f"{mx['py_parallel_cost']:.2f} (py) times 8 single runs")
+    for r in result.get("plot", []):
+        print(f"audioplot {r['mode']:<8} {r['size']:>9}: " +
+              (f"{r['fps']:.0f} fps" if r["status"] == "ok" else f"n/a {r['error']}"))
     print(f"written: {args.out / f'bench-{stamp}.json'}")
     return 0
 
