@@ -300,6 +300,57 @@ def plot(args: argparse.Namespace) -> list[dict]:
     return rows
 
 
+def markdown(result: dict) -> str:
+    """A bench result as the Markdown that BENCH.md holds."""
+    m = result["machine"]
+    lines = ["# ./run bench: latest results", "",
+             f"Machine: {m.get('cpu')}, {m.get('cores')} cores, Debian {m.get('debian')}, "
+             + ", ".join(f"{k} {v}" for k, v in m.items()
+                         if k not in ("cpu", "cores", "debian")), "",
+             "Median wall time of whole pipelines, Python element / C element, in the same "
+             "run (lower is better; below 1 the Python element is faster). Each run is a "
+             "fresh process; C and Python alternate.", "",
+             "| wave | format | samplesperbuffer | py/C | py us/buffer | C us/buffer | "
+             "peak RSS py / C |", "|---|---|---|---|---|---|---|"]
+    for r in result.get("table", []):
+        if r["status"] != "ok":
+            lines.append(f"| {r['wave']} | {r['format']} | {r['spb']} | n/a | | | |")
+            continue
+        lines.append(f"| {r['wave']} | {r['format']} | {r['spb']} | {r['ratio']:.2f} | "
+                     f"{r['py_us_per_buffer']:.1f} | {r['c_us_per_buffer']:.1f} | "
+                     f"{_mib(r['py_peak_rss_kib']).strip()} / "
+                     f"{_mib(r['c_peak_rss_kib']).strip()} |")
+    lines.append("")
+    lines.append("`floor`: a Python BaseSrc whose fill only maps the buffer (the fixed cost "
+                 "of a Python vfunc), against the C sine at the same size.")
+    mem = result.get("memory")
+    if mem and mem.get("status") == "ok":
+        lines += ["", f"Memory: {mem['buffers']:,} buffers of 64 frames in one process: RSS "
+                      f"{mem['rss_after_warmup_kib']} KiB after warm-up, {mem['rss_end_kib']} "
+                      f"KiB at the end, growth {mem['growth_kib']} KiB (goal: under 1024)."]
+    lv = result.get("live")
+    if lv and "cpu_s" in lv.get("py", {}) and "cpu_s" in lv.get("c", {}):
+        lines += ["", f"Live, {lv['rate']} Hz stereo F32 for {lv['seconds']:.1f} s: CPU "
+                      f"{lv['py']['cpu_s']:.2f} s (Python) vs {lv['c']['cpu_s']:.2f} s (C), "
+                      f"{lv['py']['cpu_percent']:.1f} % vs {lv['c']['cpu_percent']:.1f} % of "
+                      "one core."]
+    mx = result.get("mixer")
+    if mx and "ratio_8" in mx:
+        lines += ["", f"Eight sources into audiomixer: py/C {mx['ratio_1']:.2f} with one "
+                      f"source, {mx['ratio_8']:.2f} with eight. Eight sources cost "
+                      f"{mx['c_parallel_cost']:.2f} (C) and {mx['py_parallel_cost']:.2f} "
+                      "(Python) times eight single runs: below 1 means they ran in "
+                      "parallel on the two cores; the Python sources share one GIL."]
+    rows = result.get("plot")
+    if rows:
+        lines += ["", "audioplot, frames per second running free (stereo input):", "",
+                  "| mode | size | fps |", "|---|---|---|"]
+        lines += [f"| {r['mode']} | {r['size']} | "
+                  + (f"{r['fps']:.0f}" if r["status"] == "ok" else "n/a") + " |"
+                  for r in rows]
+    return "\n".join(lines) + "\n"
+
+
 def machine() -> dict:
     import numpy as np
 
@@ -338,6 +389,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--table", action="store_true", help="only the table")
     p.add_argument("--mixer", action="store_true", help="only the 8-sources mixer check")
     p.add_argument("--plot", action="store_true", help="only audioplot's frames per second")
+    p.add_argument("--markdown", type=Path,
+                   help="print a result JSON (e.g. out/bench-latest.json) as Markdown")
     p.add_argument("--out", type=Path, default=Path("out"))
     # child mode
     p.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
@@ -360,6 +413,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    if args.markdown:
+        print(markdown(json.loads(args.markdown.read_text())), end="")
+        return 0
     if args.one:
         if isinstance(args.spb, list):
             args.spb = args.spb[0]
