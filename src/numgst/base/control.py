@@ -9,10 +9,37 @@ no Python loop, values already converted to the property's units by the binding.
 
 from __future__ import annotations
 
+import ctypes
+
 import numpy as np
 
 from . import _gobject_c as c
 from .gst import Gst
+
+
+def _field_offset(namespace: str, type_name: str, field: str) -> int:
+    import gi._gi as _gi
+
+    info = _gi.Repository.get_default().find_by_name(namespace, type_name)
+    for f in info.get_fields():
+        if f.get_name() == field:
+            return f.get_offset()
+    raise LookupError(f"{namespace}.{type_name} has no field {field}")
+
+
+_CONTROL_BINDINGS = _field_offset("Gst", "Object", "control_bindings")
+
+
+def sync_values(obj: Gst.Object, timestamp: int) -> None:
+    """``obj.sync_values(timestamp)``, skipped when nothing is bound.
+
+    C elements call gst_object_sync_values for every buffer; it returns at once
+    without control bindings, but from Python the call alone costs a few
+    microseconds. GstObject's public ``control_bindings`` list, read in place, says
+    whether there is anything to sync.
+    """
+    if ctypes.c_void_p.from_address(c.gobject_pointer(obj) + _CONTROL_BINDINGS).value:
+        obj.sync_values(timestamp)
 
 
 def value_array(obj: Gst.Object, prop: bytes, start: int, interval: int,

@@ -43,7 +43,7 @@ from ..base import (
     vfunc,
 )
 from ..base._gobject_c import gobject_pointer
-from ..base.control import value_array
+from ..base.control import sync_values, value_array
 from ..base.gst import GLib, Gst, GstAudio, GstBase
 from ..signal import formats, oscillators, tones, waves
 from ..signal.sweep import SweepLaw, SweepState, sweep_phase
@@ -195,6 +195,8 @@ class State:
     work: np.ndarray = dataclasses.field(default_factory=lambda: np.empty(0))
     scratch: np.ndarray = dataclasses.field(default_factory=lambda: np.empty(0, np.int32))
     extra: np.ndarray = dataclasses.field(default_factory=lambda: np.empty((3, 0)))
+    params: waves.WaveParams | None = None
+    params_key: tuple | None = None
 
     def extra_arrays(self, n: int) -> np.ndarray:
         """Three float64 rows of n for the paths beyond C (phases, control values)."""
@@ -427,7 +429,7 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
             pts, duration = ts_offset + next_time, st.next_time - next_time
         set_times(buf, pts, duration, st.next_sample, next_sample)
         self._pts = pts & 0xFFFFFFFFFFFFFFFF
-        self.sync_values(self._pts)
+        sync_values(self, self._pts)
 
         first_sample = st.next_sample
         st.next_time = next_time
@@ -470,12 +472,7 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
             col *= s.volume * fmt.scale
         else:
             values = st.work_array(n, 1 if wave in MONO_WAVES else st.channels)
-            params = waves.WaveParams(
-                freq=s.freq, volume=s.volume, rate=st.rate, ctype=fmt.ctype,
-                sine_periods_per_tick=s.sine_periods_per_tick,
-                tick_interval=s.tick_interval, marker_tick_period=s.marker_tick_period,
-                marker_tick_volume=s.marker_tick_volume, apply_tick_ramp=s.apply_tick_ramp)
-            waves.render(wave, params, st.waves, first_sample, values)
+            waves.render(wave, self._wave_params(s), st.waves, first_sample, values)
         if s.mute:
             # The oscillator ran (phase stays continuous across mute); output silence.
             values = values[:, :1]
@@ -491,6 +488,20 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
         else:
             formats.store(values, fmt, out, shape, st.scratch, flush_subnormal=ftz)
 
+
+    def _wave_params(self, s) -> waves.WaveParams:
+        # Settings are replaced, never changed in place: the same record and caps
+        # mean the same parameters, so most buffers reuse the last ones.
+        st = self.state
+        key = st.params_key
+        if key is None or key[0] is not s or key[1] != st.rate or key[2] is not st.fmt:
+            st.params = waves.WaveParams(
+                freq=s.freq, volume=s.volume, rate=st.rate, ctype=st.fmt.ctype,
+                sine_periods_per_tick=s.sine_periods_per_tick,
+                tick_interval=s.tick_interval, marker_tick_period=s.marker_tick_period,
+                marker_tick_volume=s.marker_tick_volume, apply_tick_ramp=s.apply_tick_ramp)
+            st.params_key = (s, st.rate, st.fmt)
+        return st.params
 
     # -- beyond the C element ------------------------------------------------------------
     # Each path returns float64 values (n, 1) or (n, channels) in output units, like the
