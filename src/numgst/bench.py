@@ -250,7 +250,7 @@ def live(args: argparse.Namespace) -> dict:
 
 def mixer(args: argparse.Namespace) -> dict:
     """8 sources into audiomixer against 1, py and C: what the GIL costs."""
-    spb, buffers = 1024, 400
+    spb, buffers = 1024, 40 if args.quick else 400
     out: dict = {"spb": spb, "buffers_per_source": buffers}
     for n in (1, 8):
         for key, element in (("c", "audiotestsrc"), ("py", "audiotestsrc_py")):
@@ -281,8 +281,9 @@ def plot(args: argparse.Namespace) -> list[dict]:
     """audioplot frames per second, running free, at two sizes in both modes."""
     rows = []
     seconds = 0.5 if args.quick else 3.0
+    sizes = ((640, 480),) if args.quick else ((640, 480), (1280, 720))
     for mode in ("waveform", "spectrum"):
-        for width, height in ((640, 480), (1280, 720)):
+        for width, height in sizes:
             code = ("import numgst; numgst.register(); "
                     "from numgst.elements.audioplot import bench_fps; "
                     f"print(bench_fps({mode!r}, {width}, {height}, {seconds}))")
@@ -403,6 +404,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--sources", type=int, default=1, help=argparse.SUPPRESS)
     a = p.parse_args(argv)
     if a.quick:
+        if a.waves == list(WAVES):
+            a.waves = ["sine"]
         a.reps = min(a.reps, 1)
         a.frames = min(a.frames, 20_000)
         a.memory_buffers = min(a.memory_buffers, 2000)
