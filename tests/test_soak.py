@@ -17,7 +17,7 @@ import pytest
 
 from numgst.base.gst import Gst
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(3600)]
 
 
 def _run_probed(desc: str, on_buffer, timeout: float) -> None:
