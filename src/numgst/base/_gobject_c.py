@@ -83,3 +83,14 @@ def _pick_boxed_pointer():
 
 
 boxed_pointer = _pick_boxed_pointer()
+
+
+def field_offset(namespace: str, type_name: str, field: str) -> int:
+    """Byte offset of a public C struct field, as GObject Introspection knows it."""
+    import gi._gi as _gi
+
+    info = _gi.Repository.get_default().find_by_name(namespace, type_name)
+    for f in info.get_fields():
+        if f.get_name() == field:
+            return f.get_offset()
+    raise LookupError(f"{namespace}.{type_name} has no field {field}")

@@ -76,14 +76,11 @@ class _Times(ctypes.Structure):
 
 
 def _times_offset() -> int:
-    import gi._gi as _gi
-
-    info = _gi.Repository.get_default().find_by_name("Gst", "Buffer")
-    at = {f.get_name(): f.get_offset() for f in info.get_fields()}
     names = [name for name, _ in _Times._fields_]
-    if [at[n] - at["pts"] for n in names] != [8 * i for i in range(len(names))]:
+    at = [c.field_offset("Gst", "Buffer", n) for n in names]
+    if [a - at[0] for a in at] != [8 * i for i in range(len(names))]:
         raise ImportError("unexpected GstBuffer layout")
-    return at["pts"]
+    return at[0]
 
 
 _TIMES_OFFSET = _times_offset()

@@ -16,18 +16,7 @@ import numpy as np
 from . import _gobject_c as c
 from .gst import Gst
 
-
-def _field_offset(namespace: str, type_name: str, field: str) -> int:
-    import gi._gi as _gi
-
-    info = _gi.Repository.get_default().find_by_name(namespace, type_name)
-    for f in info.get_fields():
-        if f.get_name() == field:
-            return f.get_offset()
-    raise LookupError(f"{namespace}.{type_name} has no field {field}")
-
-
-_CONTROL_BINDINGS = _field_offset("Gst", "Object", "control_bindings")
+_CONTROL_BINDINGS = c.field_offset("Gst", "Object", "control_bindings")
 
 
 def sync_values(obj: Gst.Object, timestamp: int) -> None:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import ctypes
 import dataclasses
 
-import gi._gi as _gi
 import numpy as np
 
 from ..base import (
@@ -42,7 +41,7 @@ from ..base import (
     settings_record,
     vfunc,
 )
-from ..base._gobject_c import gobject_pointer
+from ..base._gobject_c import field_offset, gobject_pointer
 from ..base.control import sync_values, value_array
 from ..base.gst import GLib, Gst, GstAudio, GstBase
 from ..signal import formats, oscillators, tones, waves
@@ -609,15 +608,7 @@ def _scale_round(val: int, num: int, denom: int) -> int:
     return (val * num + denom // 2) // denom
 
 
-def _field_offset(namespace: str, type_name: str, field: str) -> int:
-    info = _gi.Repository.get_default().find_by_name(namespace, type_name)
-    for f in info.get_fields():
-        if f.get_name() == field:
-            return f.get_offset()
-    raise LookupError(f"{namespace}.{type_name} has no field {field}")
-
-
-_CAN_ACTIVATE_PUSH_OFFSET = _field_offset("GstBase", "BaseSrc", "can_activate_push")
+_CAN_ACTIVATE_PUSH_OFFSET = field_offset("GstBase", "BaseSrc", "can_activate_push")
 
 
 def _set_struct_bool(obj: GstBase.BaseSrc, offset: int, value: bool) -> None:
