@@ -7,6 +7,11 @@ entry and destroys it on exit: every buffer pays for a fresh thread state, and
 extra PyGILState reference the first time a thread enters keeps its state alive for
 the thread's life. Measured here: an empty ``do_fill`` went from 15 us to 6 us per
 buffer.
+
+The price: a thread that ends keeps its (small) Python thread state until the
+interpreter exits. GStreamer's task pool reuses its threads, so this is one state per
+pool thread, not per pipeline; 500 start/stop cycles and 1,000,000 buffers showed no
+RSS growth.
 """
 
 from __future__ import annotations
