@@ -23,18 +23,23 @@ def post_error(
     debug: str | None = None,
     domain: GLib.Quark | None = None,
     code: int = Gst.StreamError.FAILED,
+    where: traceback.FrameSummary | None = None,
 ) -> None:
-    """Post an element ERROR message, as GST_ELEMENT_ERROR does in C."""
-    tb = traceback.extract_stack(limit=3)[0]
+    """Post an element ERROR message, as GST_ELEMENT_ERROR does in C.
+
+    ``where`` is the source location the message names; the caller's by default.
+    """
+    if where is None:
+        where = traceback.extract_stack(limit=2)[0]
     element.message_full(
         Gst.MessageType.ERROR,
         domain if domain is not None else Gst.StreamError.quark(),
         code,
         text,
         debug,
-        tb.filename,
-        tb.name,
-        tb.lineno or 0,
+        where.filename,
+        where.name,
+        where.lineno or 0,
     )
 
 
@@ -44,8 +49,6 @@ def vfunc(failure: Any) -> Callable[[Callable], Callable]:
     The calling thread's Python state is also kept alive (see :mod:`.threads`), so a
     streaming thread stops paying for a new one on every buffer.
 
-    ``failure`` is the value returned after an exception; if callable, it is called
-    with the vfunc's arguments to make that value (a fixate vfunc must return caps).
     Flow-control results that subclasses want to return (FLUSHING, EOS) are returned
     normally; only exceptions are turned into errors.
     """
@@ -57,22 +60,11 @@ def vfunc(failure: Any) -> Callable[[Callable], Callable]:
                 pin_thread_state()
                 return fn(self, *args)
             except Exception as exc:  # noqa: BLE001 - every exception must reach the bus
-                frame = traceback.extract_tb(exc.__traceback__)[-1]
-                self.message_full(
-                    Gst.MessageType.ERROR,
-                    Gst.StreamError.quark(),
-                    Gst.StreamError.FAILED,
-                    f"{type(exc).__name__} in {fn.__name__}: {exc}",
-                    traceback.format_exc(),
-                    frame.filename,
-                    frame.name,
-                    frame.lineno or 0,
-                )
-                return failure(*args) if callable(failure) else failure
+                post_error(self, f"{type(exc).__name__} in {fn.__name__}: {exc}",
+                           traceback.format_exc(),
+                           where=traceback.extract_tb(exc.__traceback__)[-1])
+                return failure
 
         return guarded
 
     return wrap
-
-
-FLOW_ERROR = Gst.FlowReturn.ERROR

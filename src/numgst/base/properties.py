@@ -138,8 +138,3 @@ class PropertiesMixin:
             self.settings = dataclasses.replace(self.settings, **{prop.field: value})
         if prop.apply:
             getattr(self, prop.apply)(value)
-
-    def update_settings(self, **changes: Any) -> None:
-        """Change settings from inside the element (not through GObject)."""
-        with self._settings_lock:
-            self.settings = dataclasses.replace(self.settings, **changes)

@@ -592,7 +592,9 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
             if offsets[c]:
                 phase += offsets[c]
                 np.mod(phase, oscillators.TWO_PI, out=phase)
-            col = np.ascontiguousarray(values[:, c]) if channels > 1 else values[:, 0]
+            # Per-channel tones never take the controlled path, so scratch is free to
+            # hold a channel's column contiguously.
+            col = scratch if channels > 1 else values[:, 0]
             tones.shape(kind, phase, col, dt if s.band_limited and 0 < dt < 0.5 else None)
             if channels > 1:
                 values[:, c] = col

@@ -15,8 +15,6 @@ import numpy as np
 from . import bandlimited
 from .oscillators import TWO_PI
 
-PERIODIC = ("sine", "square", "saw", "triangle")
-
 
 def shape(kind: str, phase: np.ndarray, out: np.ndarray,
           dt: float | None = None) -> np.ndarray:
