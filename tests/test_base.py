@@ -178,3 +178,34 @@ def test_value_array_property_from_python_and_launch_syntax():
     assert e.settings.gains == (0.25, 1.0, 3.5)
     p = Gst.parse_launch('numgst_probesrc name=s gains="<1.5, 2.5>" ! fakesink')
     assert p.get_by_name("s").settings.gains == (1.5, 2.5)
+
+
+def test_borrowed_get_times_keeps_live_sources_on_the_clock():
+    import ctypes
+    import time
+
+    from numgst.base._gobject_c import class_ref, field_offset
+    from numgst.elements.audiotestsrc import AudioTestSrc
+
+    # Creating an element borrows C audiotestsrc's get_times for the class.
+    el = Gst.ElementFactory.make("audiotestsrc_py", None)
+    assert el is not None
+    offset = field_offset("GstBase", "BaseSrcClass", "get_times")
+    donor = Gst.ElementFactory.find("audiotestsrc").load().get_element_type()
+    ptr = [ctypes.c_void_p.from_address(class_ref(hash(t)) + offset).value
+           for t in (AudioTestSrc.__gtype__, donor)]
+    assert ptr[0] == ptr[1] and ptr[0]
+    # Live: 10 buffers of 4410 frames at 44.1 kHz are 1.0 s of clock time; not live,
+    # they go as fast as they can.
+    for live, at_least, at_most in ((True, 0.85, 5.0), (False, 0.0, 0.7)):
+        p = Gst.parse_launch(f"audiotestsrc_py is-live={str(live).lower()} "
+                             "samplesperbuffer=4410 num-buffers=11 ! "
+                             "audio/x-raw,rate=44100 ! fakesink sync=false")
+        t0 = time.monotonic()
+        p.set_state(Gst.State.PLAYING)
+        msg = p.get_bus().timed_pop_filtered(10 * Gst.SECOND,
+                                             Gst.MessageType.EOS | Gst.MessageType.ERROR)
+        took = time.monotonic() - t0
+        p.set_state(Gst.State.NULL)
+        assert msg is not None and msg.type == Gst.MessageType.EOS
+        assert at_least <= took <= at_most, (live, took)

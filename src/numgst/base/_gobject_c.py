@@ -30,6 +30,11 @@ object_get_value_array.argtypes = [
     ctypes.c_void_p,
 ]
 
+memory_view = ctypes.pythonapi.PyMemoryView_FromMemory
+memory_view.restype = ctypes.py_object
+memory_view.argtypes = [ctypes.c_void_p, ctypes.c_ssize_t, ctypes.c_int]
+PYBUF_READ, PYBUF_WRITE = 0x100, 0x200
+
 _capsule_pointer = ctypes.pythonapi.PyCapsule_GetPointer
 _capsule_pointer.restype = ctypes.c_void_p
 _capsule_pointer.argtypes = [ctypes.py_object, ctypes.c_char_p]

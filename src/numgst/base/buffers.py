@@ -19,6 +19,7 @@ from .gst import Gst
 # References to the yielded array that are expected while the with block ends: our
 # attribute, getrefcount's argument and the caller's ``as`` target.
 _EXPECTED_REFS = 3
+_WRITE = int(Gst.MapFlags.WRITE)  # GI looks enum members up on every access
 
 
 class EscapedViewError(RuntimeError):
@@ -52,10 +53,9 @@ class mapped_array:  # noqa: N801 - used like a function: with mapped_array(...)
         self.info = info = c.GstMapInfo()
         if not c.buffer_map(self.ptr, ctypes.byref(info), self.flags):
             raise MapError(f"could not map buffer (flags {self.flags})")
-        raw = (ctypes.c_char * info.size).from_address(info.data)
-        self.array = arr = np.frombuffer(raw, self.dtype, count=-1).reshape(self.shape)
-        if not self.flags & int(Gst.MapFlags.WRITE):
-            arr.flags.writeable = False
+        writable = self.flags & _WRITE
+        raw = c.memory_view(info.data, info.size, c.PYBUF_WRITE if writable else c.PYBUF_READ)
+        self.array = arr = np.frombuffer(raw, self.dtype).reshape(self.shape)
         return arr
 
     def __exit__(self, exc_type, exc, tb) -> None:

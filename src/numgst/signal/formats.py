@@ -177,19 +177,19 @@ def store(values: np.ndarray, fmt: SampleFormat, out: np.ndarray,
     if fmt.floating:
         # float64 -> float32 rounds to nearest (C's cast and ORC's convdf alike); the
         # byte order of dst's dtype does any swapping.
-        np.copyto(dst, values, casting="unsafe")
+        _put(dst, values)
         if flush_subnormal and fmt.packed and fmt.width == 4:
             tiny = np.abs(dst) < np.finfo(np.float32).tiny
             dst[tiny] = np.copysign(0.0, dst[tiny])
         return
     if not fmt.packed:
         # Native S16/S32: C's cast truncates toward zero, as numpy's unsafe cast does.
-        np.copyto(dst, values, casting="unsafe")
+        _put(dst, values)
         return
     if fmt.depth == 32:
         # S32BE / U32*: the pack is at most a sign flip; no narrowing, no scratch. Cast
         # through int32 (C's cast), then flip the sign bit in place.
-        np.copyto(dst.view(dst.dtype.str[0] + "i4"), values, casting="unsafe")
+        _put(dst.view(dst.dtype.str[0] + "i4"), values)
         if not fmt.signed:
             dst ^= _SIGN
         return
@@ -208,7 +208,28 @@ def store(values: np.ndarray, fmt: SampleFormat, out: np.ndarray,
         np.right_shift(u32, shift, out=u32)
     if fmt.width == 3:
         b = u32.view(np.uint8).reshape(values.shape + (4,))
-        np.copyto(dst, b[..., 2::-1] if fmt.big_endian else b[..., :3])
+        _put(dst, b[..., 2::-1] if fmt.big_endian else b[..., :3])
     else:
         # Narrowing keeps the low bits, as the pack functions' stores do.
-        np.copyto(dst, s32, casting="unsafe")
+        _put(dst, s32)
+
+
+def _put(dst: np.ndarray, src: np.ndarray) -> None:
+    """``np.copyto(dst, src, casting="unsafe")`` for a ``src`` of one channel.
+
+    numpy's casting copy from a broadcast (stride 0) source runs element by element,
+    several times slower than a plain strided cast; so one channel is cast and the
+    others are copies of it, same type to same type.
+    """
+    if src.shape[:2] == dst.shape[:2] or dst.ndim < 2:
+        np.copyto(dst, src, casting="unsafe")
+    elif src.shape[1] == 1:  # interleaved (frames, 1) into (frames, channels)
+        np.copyto(dst[:, 0], src[:, 0], casting="unsafe")
+        for c in range(1, dst.shape[1]):
+            dst[:, c] = dst[:, 0]
+    elif src.shape[0] == 1:  # planar (1, frames) into (channels, frames)
+        np.copyto(dst[0], src[0], casting="unsafe")
+        for c in range(1, dst.shape[0]):
+            dst[c] = dst[0]
+    else:
+        np.copyto(dst, src, casting="unsafe")

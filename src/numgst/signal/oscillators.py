@@ -72,15 +72,22 @@ class PhaseMemo:
         self.workspace: _Workspace | None = None
         self.templates: dict[float, _Templates] = {}
         self.resume: tuple[float, float, int, int] | None = None
-        self.gather = np.empty((3, 0), dtype=np.int64)  # see _gather_periods
-        self.offsets = np.empty(0)
+        self.ones = np.ones(0, dtype=np.int64)  # all ones between uses
+        self.index = np.empty(0, dtype=np.int64)
+        self.guess = np.empty(0)
+        self.starts = np.empty(0, dtype=np.int64)
 
-    def gather_arrays(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        if self.gather.shape[1] < n:
-            self.gather = np.empty((3, n), dtype=np.int64)
-            self.offsets = np.empty(n)
-        g = self.gather
-        return g[0, :n], g[1, :n], g[2, :n], self.offsets[:n]
+    def index_arrays(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        if self.ones.shape[0] < n:
+            self.ones = np.ones(n, dtype=np.int64)
+            self.index = np.empty(n, dtype=np.int64)
+        return self.ones, self.index
+
+    def walk_arrays(self, count: int) -> tuple[np.ndarray, np.ndarray]:
+        if self.guess.shape[0] < count:
+            self.guess = np.empty(count)
+            self.starts = np.empty(count, dtype=np.int64)
+        return self.guess[:count], self.starts[:count]
 
 
 def accumulate_phase(acc: float, step: float, out: np.ndarray,
@@ -111,10 +118,10 @@ def accumulate_phase(acc: float, step: float, out: np.ndarray,
     if not (0.0 < step and 0.0 <= acc < TWO_PI):
         # freq == 0, or an accumulator left outside [0, 2*pi) by forced caps.
         return _accumulate_periods(acc, step, out)
-    # Templates pay off with at least one whole period per block and not too many.
+    # Templates pay off with at least one whole period per block (and stay small).
     if memo is None:
         memo = PhaseMemo()
-    if step <= _TEMPLATE_MAX_STEP and TWO_PI <= n * step <= _TEMPLATE_MAX_PERIODS * TWO_PI:
+    if step <= _TEMPLATE_MAX_STEP and TWO_PI <= n * step:
         return _accumulate_templates(acc, step, out, memo)
     return _accumulate_fixed_point(acc, step, out, memo)
 
@@ -241,19 +248,20 @@ def _accumulate_fast_wrapping(acc: float, step: float, out: np.ndarray) -> float
     return acc
 
 
-# Templates need the wrap to happen below 8 (one grid, 2**-50, for every start) and pay
-# one numpy call per period: used up to this many periods per block.
+# Templates need the wrap to happen below 8 (one grid, 2**-50, for every start).
 _TEMPLATE_MAX_STEP = 8.0 - TWO_PI - 1e-9
-_TEMPLATE_MAX_PERIODS = 160
+# A step has one template per binade its periods cross, plus one or two for the wrap;
+# more than this means something unforeseen: stay on the row method.
+_MAX_TEMPLATES = 64
+_WALK_ROUNDS = 4
 
 
 class _Template:
     """The sums of one period from any start ``m * 2**-50`` with ``lo <= m < hi``."""
 
-    __slots__ = ("lo", "hi", "sums", "length", "jump", "at")
+    __slots__ = ("lo", "hi", "sums", "length", "jump")
 
     def __init__(self, lo: int, hi: int, sums: np.ndarray, jump: int) -> None:
-        self.at = 0  # where sums starts in its _Templates.table
         self.lo, self.hi = lo, hi
         self.sums = sums  # sums[j] = value j of the period minus its start; j < length
         self.length = sums.shape[0] - 1  # sums[length] is the sum that wraps
@@ -261,27 +269,101 @@ class _Template:
 
 
 class _Templates:
-    """Every template met so far for one step, sorted by the starts they cover."""
+    """Every template of one step, covering all starts, as arrays for vectorised walks.
+
+    Built once per step (the first time a block resumes at a known start). The walk
+    from one period start to the next is then ``m -> m + jumps[t(m)]`` with ``t(m)``
+    a ``searchsorted`` in ``los``, and each frame's value is the one before it plus
+    an increment read from ``incs`` (see :func:`_accumulate_templates`).
+    """
 
     def __init__(self, step: float) -> None:
         self.step = step
-        self.los: list[int] = []
-        self.items: list[_Template] = []
-        self.usable = True  # False once a rounding tie makes templates start-dependent
-        self.table = np.empty(0)  # every template's sums, end to end (for gathers)
+        self.usable = True  # False when a rounding tie makes values start-dependent
+        items: list[_Template] = []
+        end = math.ceil(Fraction(step) * (1 << 50))  # every start is below step
+        m = 0
+        while m < end:
+            t = self._build(m)
+            if t is None or len(items) == _MAX_TEMPLATES:
+                self.usable = False
+                break
+            t.lo = m  # a partition: the templates before cover the starts below m
+            items.append(t)
+            m = t.hi
+        self.items = items
+        self.lo_list = [t.lo for t in items]
+        self.hi_list = [t.hi for t in items]
+        count = len(items)
+        # bounds[i] = first start of template i + 1; the last is the end of all starts,
+        # so searchsorted(bounds, m, "right") is m's template, or `count` past the end.
+        # Index `count` is a sentinel row (no jump) that makes a bad walk fail its check.
+        self.count = count
+        self.bounds = np.array(self.lo_list[1:] + [end], dtype=np.int64)
+        self.lens = np.array([t.length for t in items] + [1], dtype=np.int64)
+        self.jumps = np.array([t.jump for t in items] + [0], dtype=np.int64)
+        self.min_length = min((t.length for t in items), default=1)
+        # incs[at[t] + j] = value j+1 of a period minus value j, for j < length - 1,
+        # and at j = length - 1 the next period's start minus the period's last value.
+        # Each is exact: both values lie on the 2**-50 grid or finer, less than 8 apart
+        # and on the grid of the coarser one, so the difference is a double.
+        rows = []
+        for t in items:
+            inc = np.empty(t.length)
+            np.subtract(t.sums[1:t.length], t.sums[: t.length - 1], out=inc[:-1])
+            inc[-1] = t.jump * _GRID - t.sums[t.length - 1]
+            rows.append(inc)
+        at = [0]
+        for t in items:
+            at.append(at[-1] + t.length)
+        self.at_list = at[:-1]
+        self.at = np.array(at, dtype=np.int64)  # at[count]: the sentinel's
+        # A period of template u following one of template t: the index into incs
+        # jumps from t's last entry to u's first, by at[u] - last[t].
+        self.last = self.at + self.lens - 1
+        self.incs = np.concatenate(rows) if rows else np.empty(0)
+        # The start of period k is (m0 - k*2pi) mod step in exact arithmetic; rounding
+        # moves it by a few grid units per period, far less than a template is wide.
+        scale = 1 << 50
+        rotation = float(Fraction(TWO_PI) * scale % (Fraction(step) * scale))
+        self.period_units = step * _GRID_INV
+        self.turns = np.empty(0)  # turns[k] = -k * rotation, grown on demand
+        self._rotation = rotation
 
-    def find(self, m: int) -> _Template | None:
-        i = bisect.bisect_right(self.los, m) - 1
-        if i >= 0 and m < self.items[i].hi:
-            return self.items[i]
-        t = self._build(m)
-        if t is not None:
-            i = bisect.bisect_right(self.los, t.lo)
-            self.los.insert(i, t.lo)
-            self.items.insert(i, t)
-            t.at = self.table.shape[0]
-            self.table = np.concatenate((self.table, t.sums))
-        return t
+    def find(self, m: int) -> int:
+        """Index of the template covering start ``m`` (grid units), or -1."""
+        i = bisect.bisect_right(self.lo_list, m) - 1
+        return i if i >= 0 and m < self.hi_list[i] else -1
+
+    def walk(self, m0: int, count: int, memo: PhaseMemo
+             ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Starts and templates of ``count`` periods from the start ``m0``.
+
+        Guesses every template from the exact-arithmetic rotation, then makes the
+        starts exact with one cumulative sum of the guessed templates' jumps and
+        checks that each start lies in the template guessed for it. A start is exact
+        once all templates before it were right, so each round settles at least one
+        more; in practice the first round settles them all. None if not settled.
+        """
+        if self.turns.shape[0] < count:
+            self.turns = np.arange(count) * -self._rotation
+        guess, m = memo.walk_arrays(count)
+        np.add(self.turns[:count], float(m0), out=guess)  # a float: no int64 detour
+        last = self.count - 1
+        for _ in range(_WALK_ROUNDS):
+            np.mod(guess, self.period_units, out=guess)
+            t_guess = self.bounds.searchsorted(guess, side="right")
+            np.minimum(t_guess, last, out=t_guess)  # a guess rounded up to the end
+            self.jumps.take(t_guess[:-1], out=m[1:])
+            m[0] = m0
+            np.add.accumulate(m, out=m)
+            t = self.bounds.searchsorted(m, side="right")
+            if t.tobytes() == t_guess.tobytes():  # all equal, without numpy's wrappers
+                return m, t
+            # Exact up to the first wrong guess; later starts are off by the
+            # difference of two jumps, which folding brings back near the truth.
+            np.copyto(guess, m)
+        return None
 
     def _build(self, m: int) -> _Template | None:
         step = self.step
@@ -291,7 +373,6 @@ class _Templates:
         v = np.cumsum(terms)
         length = int(np.searchsorted(v, TWO_PI, side="left"))
         if length >= v.shape[0] - 1 or v[length] >= 8.0:
-            self.usable = False
             return None
         v = v[: length + 1]
         # A tie in rounding (exact sum half-way between two doubles) is broken towards
@@ -302,7 +383,6 @@ class _Templates:
         moved = r - a
         err = (a - (r - moved)) + (step - moved)  # TwoSum: exact rounding error
         if np.any((r >= 4.0) & (err != 0) & (np.abs(err) == np.spacing(r) / 2)):
-            self.usable = False
             return None
         sums = v - s  # exact: same grid, no cancellation beyond it
         # Starts for which each sum stays in its binade and the wrap stays at `length`.
@@ -323,8 +403,7 @@ class _Templates:
         lo_m, hi_m = math.ceil(lo * scale), math.ceil(hi * scale)
         jump = (Fraction(float(sums[length])) - Fraction(TWO_PI)) * scale
         if not (lo_m <= m < hi_m) or jump.denominator != 1:
-            self.usable = False  # cannot happen by the argument above; stay exact anyway
-            return None
+            return None  # cannot happen by the argument above; stay exact anyway
         return _Template(lo_m, hi_m, sums, int(jump))
 
 
@@ -343,8 +422,8 @@ def _templates(memo: PhaseMemo, step: float) -> _Templates:
 
 def _accumulate_templates(acc: float, step: float, out: np.ndarray, memo: PhaseMemo) -> float:
     n = out.shape[0]
-    tpl = _templates(memo, step)
-    # Where the last block for this step stopped: start (grid units) and frame index.
+    # Where the last block for this step stopped: period start (grid units) and how
+    # many of its frames were written.
     resume = memo.resume
     if resume is not None and resume[0] == step and resume[1] == acc:
         m, j = resume[2], resume[3]
@@ -352,71 +431,87 @@ def _accumulate_templates(acc: float, step: float, out: np.ndarray, memo: PhaseM
         m, j = int(acc * _GRID_INV), 1  # acc is itself a start (stream start: 0.0)
     else:
         m = -1
-    t = tpl.find(m) if m >= 0 and tpl.usable else None
-    if t is None:
+    tpl = _templates(memo, step) if m >= 0 else None
+    t = tpl.find(m) if tpl is not None and tpl.usable else -1
+    if t >= 0 and j == tpl.items[t].length:
+        m += tpl.items[t].jump
+        t, j = tpl.find(m), 0
+    if t < 0:
         # Unknown position within a period: settle this block with the row method and
         # find the last start in it, so that the next block can use templates.
+        memo.resume = None
         acc = _accumulate_fixed_point(acc, step, out, memo)
         drops = np.flatnonzero(out[1:] < out[:-1])
         if drops.size:
             w = int(drops[-1]) + 1
             memo.resume = (step, acc, int(out[w] * _GRID_INV), n - w)
         return acc
-    # Plan the block: which period (start m, template t) covers which frames. Python
-    # integers only; the samples are written afterwards in a few numpy calls.
-    chunks = []
-    i = 0
-    length = t.length
-    while i < n:
-        if j == length:
-            m += t.jump
-            t = tpl.find(m)
-            if t is None:  # a tie: redo this block with the row method, exact
-                memo.resume = None
-                return _accumulate_fixed_point(acc, step, out, memo)
-            length, j = t.length, 0
-        take = min(length - j, n - i)
-        chunks.append((i, t, j, take, m))
-        i += take
-        j += take
-    if len(chunks) <= _FEW_CHUNKS:
-        for at, tt, jj, take, mm in chunks:
-            np.add(tt.sums[jj : jj + take], mm * _GRID, out=out[at : at + take])
+    first = tpl.items[t]
+    if (n - first.length + j) // tpl.min_length < _FEW_PERIODS:
+        plan = _plan(tpl, m, t, j, n, out)
     else:
-        _gather_periods(chunks, tpl.table, out, memo)
+        plan = _plan_vectorised(tpl, m, t, j, n, out, memo)
+    if plan is None:  # a start the walk could not settle: the row method is exact
+        memo.resume = None
+        return _accumulate_fixed_point(acc, step, out, memo)
     acc = float(out[-1])
-    memo.resume = (step, acc, m, j)
+    memo.resume = (step, acc) + plan
     return acc
 
 
-# Up to this many pieces a block is written piece by piece; beyond, by one gather.
-_FEW_CHUNKS = 6
+# Below this many periods per block the walk is a Python loop and each period one
+# np.add; above, a fixed number of numpy calls does the whole block.
+_FEW_PERIODS = 16
 
 
-def _gather_periods(chunks: list, table: np.ndarray, out: np.ndarray,
-                    memo: PhaseMemo) -> None:
-    """Write every piece of a block at once: out = table[index] + start.
+def _plan(tpl: _Templates, m: int, t: int, j: int, n: int, out: np.ndarray
+          ) -> tuple[int, int] | None:
+    """Write the block period by period; return the last period's (start, frames)."""
+    items = tpl.items
+    i = 0
+    while True:
+        item = items[t]
+        take = min(item.length - j, n - i)
+        np.add(item.sums[j : j + take], m * _GRID, out=out[i : i + take])
+        i += take
+        if i == n:
+            return m, j + take
+        m += item.jump
+        t, j = tpl.find(m), 0
+        if t < 0:
+            return None
 
-    Both the table index and the start (in grid units) are constant steps inside a
-    piece and jump between pieces, so each is the cumsum of a mostly-constant array
-    with the jumps written at the piece boundaries: integer sums, exact.
-    """
-    n = out.shape[0]
-    step_idx, index, start_m, start = memo.gather_arrays(n)
-    pos, idx_jump, m_jump = [], [], []
-    last_idx, last_m = 0, 0  # cumsum starts from zero
-    for i, t, j, take, m in chunks:
-        pos.append(i)
-        idx_jump.append(t.at + j - last_idx)
-        m_jump.append(m - last_m)
-        last_idx, last_m = t.at + j + take - 1, m
-    # ndarray methods rather than np.* functions: no Python-level dispatch wrapper.
-    step_idx.fill(1)
-    step_idx[pos] = idx_jump
-    step_idx.cumsum(out=index)
-    step_idx.fill(0)
-    step_idx[pos] = m_jump
-    step_idx.cumsum(out=start_m)
-    np.multiply(start_m, _GRID, out=start)  # exact: m < 2**53, times a power of two
-    table.take(index, out=out)
-    out += start  # exact: the true sum is a double (see the module docstring)
+
+def _plan_vectorised(tpl: _Templates, m: int, t: int, j: int, n: int, out: np.ndarray,
+                     memo: PhaseMemo) -> tuple[int, int] | None:
+    """Write the block with a vectorised walk and one gather; see _plan."""
+    # Periods touched: this one and at most count - 1 more, each min_length or longer.
+    count = (n - tpl.items[t].length + j) // tpl.min_length + 2
+    walked = tpl.walk(m, count, memo)
+    if walked is None:
+        return None
+    starts, ts = walked
+    lens = tpl.lens.take(ts)
+    # ends[k]: block frame where period k + 1 begins (period 0 began j frames back).
+    ends = np.add.accumulate(lens, out=lens)
+    ends -= j
+    last = int(ends.searchsorted(n - 1, side="right"))  # the period holding frame n-1
+    # Each frame's value is the one before plus incs[q], q walking through a template
+    # row and jumping to the next period's row at a period start: q is a cumulative
+    # sum of ones with the jumps written at the starts (and reset afterwards, so the
+    # ones are never refilled).
+    ones, q = memo.index_arrays(n)
+    cut = int(ends.searchsorted(n - 2, side="right"))  # periods starting at 1..n-2
+    pos = ends[:cut]
+    jump_to = tpl.at.take(ts[1 : cut + 1])
+    jump_to -= tpl.last.take(ts[:cut])
+    ones[pos] = jump_to
+    ones[0] = tpl.at_list[t] + j
+    np.add.accumulate(ones[: n - 1], out=q[: n - 1])
+    ones[pos] = 1
+    ones[0] = 1
+    tpl.incs.take(q[: n - 1], out=out[1:])
+    out[0] = m * _GRID + tpl.items[t].sums[j]
+    np.add.accumulate(out, out=out)  # exact: every partial sum is the C value, a double
+    begun = int(ends[last - 1]) if last else -j
+    return int(starts[last]), n - begun
