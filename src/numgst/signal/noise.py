@@ -23,13 +23,33 @@ PINK_MASK = (1 << PINK_ROWS) - 1
 # C: pmax = (rows + 1) * (1 << (PINK_RANDOM_BITS - 1)); scalar = 1.0f / pmax, a float
 # division whose result is kept as a double.
 PINK_SCALAR = float(np.float32(1.0) / np.float32((PINK_ROWS + 1) * (1 << 15)))
-# Row updated at each counter value: count of trailing zeros (-1 for 0: no update),
-# and the distance in samples to the previous update of that same row (2 << row).
-_CTZ = np.full(PINK_MASK + 1, -1, dtype=np.int64)
+# The row updated at counter value i is i's count of trailing zeros (none for 0), and
+# that row was last updated 2 << row samples earlier; 0 where no row is updated.
+_SPACING = np.zeros(PINK_MASK + 1, dtype=np.int64)
 for _r in range(PINK_ROWS):
-    _CTZ[1 << _r :: 2 << _r] = _r
-_SPACING = np.where(_CTZ >= 0, 2 << np.maximum(_CTZ, 0), 0).astype(np.int64)
+    _SPACING[1 << _r :: 2 << _r] = 2 << _r
 del _r
+PINK_SPAN = 2 << (PINK_ROWS - 1)  # the longest look back
+_SPACING_CYCLE = np.empty(0, dtype=np.int64)  # _SPACING repeated, grown on demand
+
+
+class _PinkWork:
+    """Arrays for blocks of up to ``size`` samples, reused from block to block."""
+
+    def __init__(self, size: int, kept: np.ndarray | None) -> None:
+        global _SPACING_CYCLE
+        self.size = size
+        self.draws = np.zeros(PINK_SPAN + size, dtype=np.int64)
+        if kept is not None:
+            self.draws[:PINK_SPAN] = kept
+        self.both = np.empty(2 * size, dtype=np.int64)
+        self.real = np.empty(2 * size)
+        self.back = np.empty(size, dtype=np.int64)
+        self.delta = np.empty(size, dtype=np.int64)
+        self.ahead = np.arange(PINK_SPAN, PINK_SPAN + size, dtype=np.int64)
+        need = size + PINK_MASK + 1
+        if _SPACING_CYCLE.shape[0] < need:
+            _SPACING_CYCLE = np.tile(_SPACING, -(-need // (PINK_MASK + 1)))
 
 RED_BOUND = 8.0
 RED_WINDOW = 128  # draws examined per step of the walk; rejections come every ~32
@@ -41,8 +61,9 @@ class NoiseState:
     def __init__(self, seed: int | None = None) -> None:
         self.rng = np.random.default_rng(seed)
         self.pink_index = 0
-        self.pink_rows = np.zeros(PINK_ROWS, dtype=np.int64)
         self.pink_sum = 0
+        self._pink: _PinkWork | None = None
+        self._gauss = np.empty(0)
         self.red_state = 0.0
         # Red candidates drawn but not yet consumed: draws stay in stream order
         # whatever the buffer sizes.
@@ -51,8 +72,26 @@ class NoiseState:
 
     def reset_pink(self) -> None:
         self.pink_index = 0
-        self.pink_rows[:] = 0
         self.pink_sum = 0
+        if self._pink is not None:
+            self._pink.draws[:PINK_SPAN] = 0  # every row back to 0
+
+    def gaussian_work(self, n: int, pairs: int) -> tuple[np.ndarray, ...]:
+        """(n, pairs, 2) uniform draws and three (n, pairs) arrays, reused."""
+        size = n * pairs
+        if self._gauss.shape[0] < 5 * size:
+            self._gauss = np.empty(max(5 * size, 2 * self._gauss.shape[0]))
+        g = self._gauss
+        u = g[: 2 * size].reshape(n, pairs, 2)
+        rest = g[2 * size : 5 * size].reshape(3, n, pairs)
+        return u, rest[0], rest[1], rest[2]
+
+    def pink_work(self, m: int) -> _PinkWork:
+        work = self._pink
+        if work is None or work.size < m:
+            kept = work.draws[:PINK_SPAN] if work is not None else None
+            work = self._pink = _PinkWork(max(m, 2 * (work.size if work else 0)), kept)
+        return work
 
     def reset_red(self) -> None:
         self.red_state = 0.0
@@ -80,20 +119,20 @@ def gaussian(state: NoiseState, amp: float, out: np.ndarray) -> None:
     """
     n, ch = out.shape
     pairs = (ch + 1) // 2
-    u = state.rng.random((n, pairs, 2))
-    mag = u[..., 0]
-    np.subtract(1.0, mag, out=mag)
+    u, mag, phs, wave = state.gaussian_work(n, pairs)
+    state.rng.random(out=u)
+    np.subtract(1.0, u[..., 0], out=mag)
     np.log(mag, out=mag)
     mag *= -2.0
     np.sqrt(mag, out=mag)
     mag *= amp
-    phs = u[..., 1]
-    phs *= TWO_PI
-    out[:, 0::2] = np.cos(phs[:, : (ch + 1) // 2])
-    out[:, 0::2] *= mag[:, : (ch + 1) // 2]
+    np.multiply(u[..., 1], TWO_PI, out=phs)
+    np.cos(phs, out=wave)
+    np.multiply(wave, mag, out=out[:, 0::2])
     if ch > 1:
-        out[:, 1::2] = np.sin(phs[:, : ch // 2])
-        out[:, 1::2] *= mag[:, : ch // 2]
+        half = ch // 2
+        np.sin(phs[:, :half], out=wave[:, :half])
+        np.multiply(wave[:, :half], mag[:, :half], out=out[:, 1::2])
 
 
 def pink(state: NoiseState, amp: float, out: np.ndarray) -> None:
@@ -102,8 +141,10 @@ def pink(state: NoiseState, amp: float, out: np.ndarray) -> None:
     C draws each sample's value in channel order from one generator, so the samples
     are one stream over the interleaved frames. Per sample, the counter's trailing
     zeros pick the row that takes a fresh random value; the running sum of the rows
-    is a cumulative sum of per-row changes, and a row's previous value is the one drawn
-    exactly ``2 << row`` samples earlier (or the stored row, before this block).
+    is a cumulative sum of per-row changes. A row's previous value is the one drawn
+    exactly ``2 << row`` samples earlier, so it is read from the draws themselves,
+    with the last :data:`PINK_SPAN` draws of earlier blocks kept in front of them.
+    Samples where no row changes (counter 0) read their own draw: a change of 0.
 
     ``out``: float64, any shape, C-contiguous. Values are in [-1, 1] * amp.
     """
@@ -111,52 +152,42 @@ def pink(state: NoiseState, amp: float, out: np.ndarray) -> None:
     m = flat.shape[0]
     if m == 0:
         return
+    work = state.pink_work(m)
     i0 = state.pink_index
-    idx = np.arange(i0 + 1, i0 + 1 + m, dtype=np.int64)
-    idx &= PINK_MASK
-    raw = state.rng.bit_generator.random_raw(m)
-    # Two 32-bit draws per sample: one for the row, one for the extra white term.
-    row_new = _c_pink_random(raw & np.uint64(0xFFFFFFFF))
-    white_new = _c_pink_random(raw >> np.uint64(32))
-
-    rows = _CTZ[idx]
-    updates = rows >= 0
-    prev = np.arange(m, dtype=np.int64)
-    prev -= _SPACING[idx]
-    inside = updates & (prev >= 0)
-    before = updates & (prev < 0)
-    old = np.zeros(m, dtype=np.int64)
-    old[inside] = row_new[prev[inside]]
-    old[before] = state.pink_rows[rows[before]]
-    delta = row_new - old
-    delta[~updates] = 0
-    np.cumsum(delta, out=delta)
+    # Two 32-bit draws per sample, the row's (low half) and the extra white term's
+    # (high half), converted together: a uint64 array viewed as pairs of uint32.
+    pairs = state.rng.bit_generator.random_raw(m).view(np.uint32)
+    both = work.both[: 2 * m]
+    _c_pink_random(pairs, work.real[: 2 * m], both)
+    draws = work.draws  # the kept draws, then this block's
+    draws[PINK_SPAN : PINK_SPAN + m] = both[0::2]
+    # Where each sample's previous row value was drawn (index into draws).
+    back = work.back[:m]
+    first = (i0 + 1) & PINK_MASK
+    np.subtract(work.ahead[:m], _SPACING_CYCLE[first : first + m], out=back)
+    delta = work.delta[:m]
+    draws.take(back, out=delta)
+    np.subtract(draws[PINK_SPAN : PINK_SPAN + m], delta, out=delta)
+    np.add.accumulate(delta, out=delta)
     delta += state.pink_sum
     state.pink_sum = int(delta[-1])
-    delta += white_new
-
-    # Last update of each row within this block: the latest p < m whose counter is
-    # congruent to 2**r modulo 2**(r+1).
-    r = np.arange(PINK_ROWS, dtype=np.int64)
-    last = (m - 1) - ((i0 + m - (1 << r)) % (2 << r))
-    ok = last >= 0
-    state.pink_rows[ok] = row_new[last[ok]]
+    np.add(delta, both[1::2], out=flat)
+    flat *= PINK_SCALAR
+    flat *= amp
+    draws[:PINK_SPAN] = draws[m : m + PINK_SPAN]
     state.pink_index = (i0 + m) & PINK_MASK
 
-    np.multiply(delta, PINK_SCALAR, out=flat)
-    flat *= amp
 
-
-def _c_pink_random(u: np.ndarray) -> np.ndarray:
+def _c_pink_random(u: np.ndarray, real: np.ndarray, out: np.ndarray) -> None:
     """C: (glong)(32768.0 - 65536.0 * u / (G_MAXUINT32 + 1.0)) for 32-bit ``u``.
 
     Every step is exact in double; the cast truncates toward zero, so the result is
-    in [-32767, 32768] with 0 twice as likely as any other value.
+    in [-32767, 32768] with 0 twice as likely as any other value. ``real`` (float64)
+    and ``out`` (int64) have the shape of ``u``.
     """
-    x = u.astype(np.float64)
-    x *= -1.0 / 65536.0
-    x += 32768.0
-    return x.astype(np.int64)
+    np.multiply(u, -1.0 / 65536.0, out=real)
+    real += 32768.0
+    np.copyto(out, real, casting="unsafe")
 
 
 def _red_draws(state: NoiseState, need: int) -> np.ndarray:

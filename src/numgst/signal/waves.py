@@ -153,8 +153,10 @@ def _cast_scalar(x: float, ctype: str) -> float:
     return x
 
 
-def _phases(p: WaveParams, state: WaveState, n: int) -> np.ndarray:
-    ph = state.phase_work(n)
+def _phases(p: WaveParams, state: WaveState, n: int,
+            ph: np.ndarray | None = None) -> np.ndarray:
+    if ph is None:
+        ph = state.phase_work(n)
     state.accumulator = accumulate_phase(state.accumulator, phase_step(p.freq, p.rate), ph,
                                          state.phase_memo)
     return ph
@@ -166,12 +168,11 @@ def _sine(p: WaveParams, state: WaveState, ph: np.ndarray) -> None:
 
 
 def _square(p: WaveParams, state: WaveState, ph: np.ndarray) -> None:
-    # amp * (1 - 2*[acc >= pi]) is exactly C's +amp / -amp.
+    # (0.5 - [acc >= pi]) * 2*amp is exactly C's +amp / -amp, signed zeros included.
     upper, _ = state.mask_work(ph.shape[0])
     np.greater_equal(ph, PI, out=upper)
-    np.multiply(upper, -2.0, out=ph)
-    ph += 1.0
-    ph *= p.volume * p.scale
+    np.subtract(0.5, upper, out=ph)
+    ph *= 2.0 * (p.volume * p.scale)
 
 
 def _saw(p: WaveParams, state: WaveState, ph: np.ndarray) -> None:
@@ -306,9 +307,11 @@ def render(wave: int, p: WaveParams, state: WaveState, first_sample: int,
     """
     n = out.shape[0]
     if wave in _PHASE_WAVES:
-        ph = _phases(p, state, n)
+        # One channel (the element's case for these waves): work in place.
+        ph = _phases(p, state, n, out[:, 0] if out.shape[1] == 1 else None)
         _PHASE_WAVES[wave](p, state, ph)
-        np.copyto(out, ph[:, None])
+        if out.shape[1] != 1:
+            np.copyto(out, ph[:, None])
     elif wave == SILENCE:
         out.fill(0.0)
     elif wave == TICKS:
