@@ -117,3 +117,26 @@ def test_without_a_memo_results_are_the_same():
         acc_b = accumulate_phase(acc_b, step, b, memo)
         assert a.tobytes() == b.tobytes() and acc_a == acc_b
     assert memo.templates[step].items  # the memo did learn templates
+
+
+@pytest.mark.parametrize("freq,rate", [(20.0, 44100), (30.0, 48000)])
+def test_many_periods_of_a_low_tone(freq, rate):
+    # Steps below 2**-7: the vectorised walk writes through the float increments
+    # (the integer event path would need more than 62 bits).
+    check_blocks(phase_step(freq, rate), [50000, 50000, 3, 50000])
+
+
+def test_wrong_guesses_still_give_exact_phases(monkeypatch):
+    # The walk's guesses only decide how fast it settles, never the values: with
+    # every guess wrong it must correct itself or fall back, exactly.
+    from numgst.signal import oscillators
+
+    init = oscillators._Templates.__init__
+
+    def bad_rotation(self, step):
+        init(self, step)
+        self._rotation = 0.37 * self.period_units
+
+    monkeypatch.setattr(oscillators._Templates, "__init__", bad_rotation)
+    for freq in (440.0, 1000.0, 10000.0):
+        check_blocks(phase_step(freq, 44100), [1024] * 20 + [8192] * 5)
