@@ -479,15 +479,17 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
         beyond = route[1]
         if beyond is not None:
             values = beyond(s, wave, first_sample, n)
-        elif wave == waves.SINE:
-            values = st.work_array(n, 1)
-            # Fast path: phases straight into the work column, sine in place.
-            col = values[:, 0]
+        elif wave == waves.SINE and not s.mute:
+            # The common case, shortest path: phases into the work column, sine in
+            # place, then times volume straight into the buffer.
+            col = st.work_array(n, 1)[:, 0]
             st.waves.accumulator = oscillators.accumulate_phase(
                 st.waves.accumulator, oscillators.phase_step(s.freq, st.rate), col,
                 st.waves.phase_memo)
             np.sin(col, out=col)
-            col *= s.volume * fmt.scale
+            formats.store_scaled(col, s.volume * fmt.scale, fmt, out, shape, st.planar,
+                                 st.scratch, flush_subnormal=s.volume < TINY_VOLUME)
+            return
         else:
             values = st.work_array(n, 1 if wave in MONO_WAVES else st.channels)
             waves.render(wave, self._wave_params(s), st.waves, first_sample, values)

@@ -214,6 +214,37 @@ def store(values: np.ndarray, fmt: SampleFormat, out: np.ndarray,
         _put(dst, s32)
 
 
+def store_scaled(column: np.ndarray, gain: float, fmt: SampleFormat, out: np.ndarray,
+                 shape: tuple[int, int], planar: bool, scratch: np.ndarray | None = None,
+                 flush_subnormal: bool = False) -> None:
+    """``store(column * gain)`` for one channel's values, repeated in every channel.
+
+    Parameters
+    ----------
+    column : ndarray of float64, shape (frames,)
+        Samples before the gain; overwritten for formats that need a repack.
+    gain : float
+        Factor applied in double before the cast, as C's ``value * amp``.
+    fmt, out, shape, scratch, flush_subnormal
+        As for :func:`store`.
+    planar : bool
+        True if ``shape`` is (channels, frames).
+
+    For the native formats (S16, S32, F32, F64) the product is cast straight into
+    the buffer's first channel, one pass instead of two.
+    """
+    if fmt.packed or planar:  # the general way
+        column *= gain
+        store(column[None, :] if planar else column[:, None], fmt, out, shape, scratch,
+              flush_subnormal)
+        return
+    dst = out.view(fmt.dtype).reshape(shape)
+    first = dst[:, 0]
+    np.multiply(column, gain, out=first, casting="unsafe")
+    for c in range(1, shape[1]):
+        dst[:, c] = first
+
+
 def _put(dst: np.ndarray, src: np.ndarray) -> None:
     """``np.copyto(dst, src, casting="unsafe")`` for a ``src`` of one channel.
 

@@ -467,19 +467,23 @@ _FEW_PERIODS = 16
 def _plan(tpl: _Templates, m: int, t: int, j: int, n: int, out: np.ndarray
           ) -> tuple[int, int] | None:
     """Write the block period by period; return the last period's (start, frames)."""
-    items = tpl.items
+    # The per-period loop of the steady state: names bound locally, find() inlined.
+    items, los, his, add, find = tpl.items, tpl.lo_list, tpl.hi_list, np.add, bisect.bisect_right
     i = 0
     while True:
         item = items[t]
-        take = min(item.length - j, n - i)
-        np.add(item.sums[j : j + take], m * _GRID, out=out[i : i + take])
+        take = item.length - j
+        if take > n - i:
+            take = n - i
+        add(item.sums[j : j + take], m * _GRID, out=out[i : i + take])
         i += take
         if i == n:
             return m, j + take
         m += item.jump
-        t, j = tpl.find(m), 0
-        if t < 0:
+        t = find(los, m) - 1
+        if t < 0 or m >= his[t]:
             return None
+        j = 0
 
 
 def _plan_vectorised(tpl: _Templates, m: int, t: int, j: int, n: int, out: np.ndarray,
