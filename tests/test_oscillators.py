@@ -7,7 +7,13 @@ import math
 import numpy as np
 import pytest
 
-from numgst.signal.oscillators import TWO_PI, PhaseMemo, accumulate_phase, phase_step
+from numgst.signal.oscillators import (
+    TWO_PI,
+    PhaseMemo,
+    accumulate_phase,
+    phase_step,
+    threshold_runs,
+)
 
 
 def reference(acc: float, step: float, n: int) -> tuple[list[float], float]:
@@ -140,3 +146,46 @@ def test_wrong_guesses_still_give_exact_phases(monkeypatch):
     monkeypatch.setattr(oscillators._Templates, "__init__", bad_rotation)
     for freq in (440.0, 1000.0, 10000.0):
         check_blocks(phase_step(freq, 44100), [1024] * 20 + [8192] * 5)
+
+
+def _above(acc, step, threshold, n, memo):
+    """threshold_runs as one 0/1 per frame."""
+    runs, acc = threshold_runs(acc, step, threshold, n, memo)
+    assert runs.shape[0] % 2 == 0 and runs.sum() == n and (runs >= 0).all()
+    levels = np.arange(runs.shape[0], dtype=np.uint8) & 1
+    return np.repeat(levels, runs), acc
+
+
+@pytest.mark.parametrize("freq,rate", [
+    (440.0, 44100), (1000.0, 48000), (10000.0, 44100), (997.0, 48000), (3.0, 8000),
+    (22050.0, 44100), (100.0, 8000),
+])
+@pytest.mark.parametrize("threshold", [math.pi, math.pi / 2, 3 * math.pi / 2])
+def test_above_threshold_matches_the_phases(freq, rate, threshold):
+    step = phase_step(freq, rate)
+    memo = PhaseMemo()
+    acc = ref_acc = 0.0
+    for n in [1024, 1024, 1, 7, 8192, 1023, 4096, 333] + [1024] * 40:
+        out, acc = _above(acc, step, threshold, n, memo)
+        ref, ref_acc = reference(ref_acc, step, n)
+        expected = (np.array(ref) >= threshold).astype(np.uint8)
+        assert out.tobytes() == expected.tobytes(), (n, np.flatnonzero(out != expected)[:5])
+        assert acc == ref_acc
+
+
+def test_above_threshold_and_phases_share_a_memo():
+    step = phase_step(440.0, 44100)
+    memo = PhaseMemo()
+    acc = ref_acc = 0.0
+    for k in range(60):
+        n = 1024 if k % 3 else 8192
+        if k % 2:
+            out = np.empty(n)
+            acc = accumulate_phase(acc, step, out, memo)
+            ref, ref_acc = reference(ref_acc, step, n)
+            assert out.tolist() == ref
+        else:
+            bits, acc = _above(acc, step, math.pi, n, memo)
+            ref, ref_acc = reference(ref_acc, step, n)
+            assert bits.tolist() == [int(v >= math.pi) for v in ref]
+        assert acc == ref_acc

@@ -197,6 +197,7 @@ class State:
     scratch: np.ndarray = dataclasses.field(default_factory=lambda: np.empty(0, np.int32))
     extra: np.ndarray = dataclasses.field(default_factory=lambda: np.empty((3, 0)))
     params: waves.WaveParams | None = None
+    two_levels: formats.TwoLevels | None = None
     params_key: tuple | None = None
 
     def extra_arrays(self, n: int) -> np.ndarray:
@@ -489,6 +490,15 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
             np.sin(col, out=col)
             formats.store_scaled(col, s.volume * fmt.scale, fmt, out, shape, st.planar,
                                  st.scratch, flush_subnormal=s.volume < TINY_VOLUME)
+            return
+        elif wave == waves.SQUARE and not s.mute:
+            # Runs of two levels: no phases needed (see square_runs).
+            runs, levels = waves.square_runs(self._wave_params(s), st.waves, n)
+            two = st.two_levels
+            key = (levels, fmt.name, st.channels, st.planar, s.volume < TINY_VOLUME)
+            if two is None or two.key != key:
+                two = st.two_levels = formats.TwoLevels(*key[:1], fmt, *key[2:])
+            two.write(runs, out)
             return
         else:
             values = st.work_array(n, 1 if wave in MONO_WAVES else st.channels)

@@ -245,6 +245,57 @@ def store_scaled(column: np.ndarray, gain: float, fmt: SampleFormat, out: np.nda
         dst[:, c] = first
 
 
+class TwoLevels:
+    """Two sample values packed once, written as runs into buffers of one layout.
+
+    For waves that take only two values (the square): every frame is one of two
+    byte patterns, so a buffer is those patterns repeated run by run, whatever the
+    format. Build one per (levels, format, channels, layout); reuse it per buffer.
+
+    Parameters
+    ----------
+    levels : (float, float)
+        Sample values in output units (before C's cast).
+    fmt : SampleFormat
+    channels : int
+    planar : bool
+        Non-interleaved buffers: (channels, frames).
+    flush_subnormal : bool
+        As for :func:`store`.
+    """
+
+    def __init__(self, levels: tuple[float, float], fmt: SampleFormat, channels: int,
+                 planar: bool, flush_subnormal: bool = False) -> None:
+        self.key = (levels, fmt.name, channels, planar, flush_subnormal)
+        width = fmt.width
+        sample = np.empty(2 * width, dtype=np.uint8)
+        store(np.array(levels)[:, None], fmt, sample, (2, 1), flush_subnormal=flush_subnormal)
+        # One numpy item per frame (planar: per sample): repeat then copies whole items.
+        size = width if planar else width * channels
+        self.item = np.dtype((np.void, size))
+        frame = (sample.reshape(2, width) if planar else
+                 np.tile(sample.reshape(2, 1, width), (1, channels, 1)))
+        self.pair = frame.reshape(-1).view(self.item)
+        self.alternating = np.resize(self.pair, 64)
+        self.channels, self.planar = channels, planar
+
+    def write(self, runs: np.ndarray, out: np.ndarray) -> None:
+        """Fill the raw buffer ``out`` (uint8) with ``runs`` of the two levels.
+
+        ``runs``: even length, ``runs[2k]`` frames of the first level then
+        ``runs[2k+1]`` of the second, summing to the buffer's frames.
+        """
+        if self.alternating.shape[0] < runs.shape[0]:
+            self.alternating = np.resize(self.pair, 2 * runs.shape[0])
+        frames = np.repeat(self.alternating[: runs.shape[0]], runs)
+        if self.planar:
+            rows = out.view(self.item).reshape(self.channels, -1)
+            for c in range(self.channels):
+                rows[c] = frames
+        else:
+            out.view(self.item)[:] = frames
+
+
 def _put(dst: np.ndarray, src: np.ndarray) -> None:
     """``np.copyto(dst, src, casting="unsafe")`` for a ``src`` of one channel.
 

@@ -76,12 +76,24 @@ class PhaseMemo:
         self.index = np.empty(0, dtype=np.int64)
         self.guess = np.empty(0)
         self.starts = np.empty(0, dtype=np.int64)
+        self.runs = np.empty((0, 2), dtype=np.intp)
+        self.phases = np.empty(0)
 
     def index_arrays(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         if self.ones.shape[0] < n:
             self.ones = np.ones(n, dtype=np.int64)
             self.index = np.empty(n, dtype=np.int64)
         return self.ones, self.index
+
+    def run_array(self, count: int) -> np.ndarray:
+        if self.runs.shape[0] < count:
+            self.runs = np.empty((count, 2), dtype=np.intp)
+        return self.runs[:count]
+
+    def phase_scratch(self, n: int) -> np.ndarray:
+        if self.phases.shape[0] < n:
+            self.phases = np.empty(n)
+        return self.phases[:n]
 
     def walk_arrays(self, count: int) -> tuple[np.ndarray, np.ndarray]:
         if self.guess.shape[0] < count:
@@ -124,6 +136,117 @@ def accumulate_phase(acc: float, step: float, out: np.ndarray,
     if step <= _TEMPLATE_MAX_STEP and TWO_PI <= n * step:
         return _accumulate_templates(acc, step, out, memo)
     return _accumulate_fixed_point(acc, step, out, memo)
+
+
+def threshold_runs(acc: float, step: float, threshold: float, n: int,
+                   memo: PhaseMemo | None = None) -> tuple[np.ndarray, float]:
+    """How the accumulator's next ``n`` phases sit against ``threshold``, as runs.
+
+    The phases are those of :func:`accumulate_phase` (same arguments, same returned
+    accumulator); only their comparison with ``threshold`` is kept, as alternating
+    run lengths: frames below, frames at or above, below, ... In the steady state (a
+    period start known from the memo) the phases are never computed: each period is
+    below the threshold up to a frame that its template and start give exactly.
+
+    Parameters
+    ----------
+    acc, step, memo
+        As for :func:`accumulate_phase`.
+    threshold : float
+        Radians, in (0, 2*pi), compared as C compares ``acc < threshold``.
+    n : int
+        Frames.
+
+    Returns
+    -------
+    runs : ndarray of intp
+        Even length, summing to ``n``; ``runs[2k]`` frames below the threshold, then
+        ``runs[2k + 1]`` at or above (either may be 0). Valid until the memo's next use.
+    acc : float
+        The accumulator after the last frame.
+    """
+    if memo is None:
+        memo = PhaseMemo()
+    if (n > 0 and 0.0 < step <= _TEMPLATE_MAX_STEP and 0.0 <= acc < TWO_PI
+            and TWO_PI <= n * step and 0.0 < threshold < TWO_PI):
+        where = _locate(acc, step, memo)
+        cuts = where[0].cuts(threshold) if where is not None else None
+        if cuts is not None:
+            tpl, m, t, j = where
+            if (n - tpl.items[t].length + j) // tpl.min_length < _FEW_PERIODS:
+                plan = _above_few(tpl, cuts, m, t, j, n, memo)
+            else:
+                plan = _above_many(tpl, cuts, m, t, j, n, memo)
+            if plan is not None:
+                runs, m, j, t = plan
+                acc = m * _GRID + float(tpl.items[t].sums[j - 1])
+                memo.resume = (step, acc, m, j)
+                return runs, acc
+    phases = memo.phase_scratch(n)
+    acc = accumulate_phase(acc, step, phases, memo)
+    above = phases >= threshold
+    # Run boundaries: where the comparison changes, plus both ends.
+    edges = np.flatnonzero(above[1:] != above[:-1]) + 1
+    bounds = np.concatenate(([0], [0] if n and above[0] else [], edges, [n]))
+    if (bounds.shape[0] - 1) % 2:
+        bounds = np.append(bounds, n)
+    return np.diff(bounds).astype(np.intp), acc
+
+
+def _above_few(tpl: _Templates, cuts: tuple, m: int, t: int, j: int, n: int,
+               memo: PhaseMemo) -> tuple | None:
+    """Run lengths below/above the threshold, period by period (see _plan)."""
+    first_above, late, _, _ = cuts
+    items, los, his, find = tpl.items, tpl.lo_list, tpl.hi_list, bisect.bisect_right
+    runs = []
+    i = 0
+    while True:
+        item = items[t]
+        take = item.length - j
+        if take > n - i:
+            take = n - i
+        cut = first_above[t] - (m >= late[t])  # first frame at or above the threshold
+        below = cut - j
+        below = 0 if below < 0 else take if below > take else below
+        runs.append(below)
+        runs.append(take - below)
+        i += take
+        if i == n:
+            return np.array(runs, dtype=np.intp), m, j + take, t
+        m += item.jump
+        t = find(los, m) - 1
+        if t < 0 or m >= his[t]:
+            return None
+        j = 0
+
+
+def _above_many(tpl: _Templates, cuts: tuple, m: int, t: int, j: int, n: int,
+                memo: PhaseMemo) -> tuple | None:
+    """Run lengths below/above the threshold with a vectorised walk."""
+    count = (n - tpl.items[t].length + j) // tpl.min_length + 2
+    walked = tpl.walk(m, count, memo)
+    if walked is None:
+        return None
+    starts, ts = walked
+    lens = tpl.lens.take(ts)
+    ends = np.add.accumulate(lens)
+    ends -= j
+    last = int(ends.searchsorted(n - 1, side="right"))  # the period holding frame n-1
+    held = ts[: last + 1]
+    _, _, first_above, late = cuts
+    runs = memo.run_array(last + 1)
+    below, above = runs[:, 0], runs[:, 1]
+    first_above.take(held, out=below)
+    below -= starts[: last + 1] >= late.take(held)
+    np.subtract(lens[: last + 1], below, out=above)
+    # The first period starts j frames in, the last one stops at frame n.
+    begun = -j if last == 0 else int(ends[last - 1])
+    for k in {0, last}:
+        lo = j if k == 0 else 0
+        hi = int(lens[k]) if k < last else n - begun
+        cut = min(max(int(below[k]), lo), hi)
+        runs[k] = cut - lo, hi - cut
+    return runs.reshape(-1), int(starts[last]), n - begun, int(ts[last])
 
 
 def _accumulate_fixed_point(acc: float, step: float, out: np.ndarray,
@@ -328,7 +451,46 @@ class _Templates:
         rotation = float(Fraction(TWO_PI) * scale % (Fraction(step) * scale))
         self.period_units = step * _GRID_INV
         self.turns = np.empty(0)  # turns[k] = -k * rotation, grown on demand
+        self._cuts: dict[float, tuple | None] = {}
         self._rotation = rotation
+
+    def cuts(self, threshold: float) -> tuple | None:
+        """Where each template's periods cross ``threshold`` (None if not simple).
+
+        Returns ``(first_above, late)`` as lists and as int64 arrays: from start m,
+        template t's first frame with a value >= threshold is ``first_above[t]``,
+        or one earlier when ``m >= late[t]``. A template's starts span less than one
+        step, so the crossing frame moves by at most one over them; this is checked
+        exactly at both ends of every template.
+        """
+        got = self._cuts.get(threshold)
+        if got is None and threshold not in self._cuts:
+            got = self._cuts[threshold] = self._make_cuts(threshold)
+        return got
+
+    def _make_cuts(self, threshold: float) -> tuple | None:
+        first_above, late = [], []
+        for t in self.items:
+            lo, hi = t.lo, t.hi - 1
+            above = np.flatnonzero(lo * _GRID + t.sums[: t.length] >= threshold)
+            if above.size == 0 or above[0] == 0:
+                return None
+            a = int(above[0])
+            # Smallest start from which frame a - 1 reaches the threshold: exact
+            # rational arithmetic, then checked with the doubles themselves (each
+            # m * 2**-50 + sum is a double, see the module docstring).
+            need = (Fraction(threshold) - Fraction(float(t.sums[a - 1]))) * (1 << 50)
+            at = max(math.ceil(need), lo)
+            if at <= hi and not at * _GRID + t.sums[a - 1] >= threshold:
+                return None
+            if lo <= at - 1 <= hi and (at - 1) * _GRID + t.sums[a - 1] >= threshold:
+                return None
+            if a >= 2 and hi * _GRID + t.sums[a - 2] >= threshold:
+                return None  # two frames would move: not the simple case
+            first_above.append(a)
+            late.append(at)
+        return (first_above, late, np.array(first_above + [0], dtype=np.intp),
+                np.array(late + [0], dtype=np.int64))
 
     def find(self, m: int) -> int:
         """Index of the template covering start ``m`` (grid units), or -1."""
@@ -420,23 +582,32 @@ def _templates(memo: PhaseMemo, step: float) -> _Templates:
     return t
 
 
-def _accumulate_templates(acc: float, step: float, out: np.ndarray, memo: PhaseMemo) -> float:
-    n = out.shape[0]
-    # Where the last block for this step stopped: period start (grid units) and how
-    # many of its frames were written.
+def _locate(acc: float, step: float, memo: PhaseMemo
+            ) -> tuple[_Templates, int, int, int] | None:
+    """Where ``acc`` stands in its period: (templates, start, template, frames done).
+
+    Known when the memo's last block for this step ended at ``acc``, or when ``acc``
+    is itself a period start (the stream start, 0.0); None otherwise.
+    """
     resume = memo.resume
     if resume is not None and resume[0] == step and resume[1] == acc:
         m, j = resume[2], resume[3]
     elif acc < step and (acc * _GRID_INV).is_integer():
         m, j = int(acc * _GRID_INV), 1  # acc is itself a start (stream start: 0.0)
     else:
-        m = -1
-    tpl = _templates(memo, step) if m >= 0 else None
-    t = tpl.find(m) if tpl is not None and tpl.usable else -1
+        return None
+    tpl = _templates(memo, step)
+    t = tpl.find(m) if tpl.usable else -1
     if t >= 0 and j == tpl.items[t].length:
         m += tpl.items[t].jump
         t, j = tpl.find(m), 0
-    if t < 0:
+    return (tpl, m, t, j) if t >= 0 else None
+
+
+def _accumulate_templates(acc: float, step: float, out: np.ndarray, memo: PhaseMemo) -> float:
+    n = out.shape[0]
+    where = _locate(acc, step, memo)
+    if where is None:
         # Unknown position within a period: settle this block with the row method and
         # find the last start in it, so that the next block can use templates.
         memo.resume = None
@@ -446,6 +617,7 @@ def _accumulate_templates(acc: float, step: float, out: np.ndarray, memo: PhaseM
             w = int(drops[-1]) + 1
             memo.resume = (step, acc, int(out[w] * _GRID_INV), n - w)
         return acc
+    tpl, m, t, j = where
     first = tpl.items[t]
     if (n - first.length + j) // tpl.min_length < _FEW_PERIODS:
         plan = _plan(tpl, m, t, j, n, out)

@@ -34,7 +34,7 @@ import math
 import numpy as np
 
 from . import noise
-from .oscillators import TWO_PI, PhaseMemo, accumulate_phase, phase_step
+from .oscillators import TWO_PI, PhaseMemo, accumulate_phase, phase_step, threshold_runs
 
 WAVE_NICKS: tuple[str, ...] = (
     "sine", "square", "saw", "triangle", "silence", "white-noise", "pink-noise",
@@ -173,6 +173,28 @@ def _square(p: WaveParams, state: WaveState, ph: np.ndarray) -> None:
     np.greater_equal(ph, PI, out=upper)
     np.subtract(0.5, upper, out=ph)
     ph *= 2.0 * (p.volume * p.scale)
+
+
+def square_runs(p: WaveParams, state: WaveState, n: int
+                ) -> tuple[np.ndarray, tuple[float, float]]:
+    """The next ``n`` frames of the square wave as runs of its two levels.
+
+    Same samples as :func:`render` with SQUARE, described instead of computed: the
+    frames are ``runs[0]`` at the first level, ``runs[1]`` at the second, ``runs[2]``
+    at the first, ... The phases need not be computed for that (see
+    :func:`~numgst.signal.oscillators.threshold_runs`).
+
+    Returns
+    -------
+    runs : ndarray of intp
+        Alternating run lengths summing to ``n``.
+    levels : (float, float)
+        +amp and -amp in output units (before C's cast).
+    """
+    runs, state.accumulator = threshold_runs(state.accumulator, phase_step(p.freq, p.rate),
+                                             PI, n, state.phase_memo)
+    amp = p.volume * p.scale
+    return runs, (amp, -amp)
 
 
 def _saw(p: WaveParams, state: WaveState, ph: np.ndarray) -> None:
