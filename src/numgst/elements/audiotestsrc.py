@@ -480,25 +480,23 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
         beyond = route[1]
         if beyond is not None:
             values = beyond(s, wave, first_sample, n)
-        elif wave == waves.SINE and not s.mute:
-            # The common case, shortest path: phases into the work column, sine in
-            # place, then times volume straight into the buffer.
-            col = st.work_array(n, 1)[:, 0]
-            st.waves.accumulator = oscillators.accumulate_phase(
-                st.waves.accumulator, oscillators.phase_step(s.freq, st.rate), col,
-                st.waves.phase_memo)
-            np.sin(col, out=col)
-            formats.store_scaled(col, s.volume * fmt.scale, fmt, out, shape, st.planar,
-                                 st.scratch, flush_subnormal=s.volume < TINY_VOLUME)
-            return
         elif wave == waves.SQUARE and not s.mute:
             # Runs of two levels: no phases needed (see square_runs).
             runs, levels = waves.square_runs(self._wave_params(s), st.waves, n)
+            ftz = s.volume < TINY_VOLUME
             two = st.two_levels
-            key = (levels, fmt.name, st.channels, st.planar, s.volume < TINY_VOLUME)
-            if two is None or two.key != key:
-                two = st.two_levels = formats.TwoLevels(*key[:1], fmt, *key[2:])
+            if two is None or two.key != (levels, fmt.name, st.channels, st.planar, ftz):
+                two = st.two_levels = formats.TwoLevels(levels, fmt, st.channels, st.planar,
+                                                        ftz)
             two.write(runs, out)
+            return
+        elif wave in waves.PHASE_WAVES and not s.mute:
+            # One channel of phases, shaped in place, then times the gain straight
+            # into the buffer (one pass for volume and cast).
+            col = st.work_array(n, 1)[:, 0]
+            gain = waves.periodic(wave, self._wave_params(s), st.waves, col)
+            formats.store_scaled(col, gain, fmt, out, shape, st.planar, st.scratch,
+                                 flush_subnormal=s.volume < TINY_VOLUME)
             return
         else:
             values = st.work_array(n, 1 if wave in MONO_WAVES else st.channels)

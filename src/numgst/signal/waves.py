@@ -162,17 +162,21 @@ def _phases(p: WaveParams, state: WaveState, n: int,
     return ph
 
 
-def _sine(p: WaveParams, state: WaveState, ph: np.ndarray) -> None:
+# Each shape function turns the phases in place into values that, times the returned
+# gain, are exactly the doubles C computes before its cast.
+
+
+def _sine(p: WaveParams, state: WaveState, ph: np.ndarray) -> float:
     np.sin(ph, out=ph)
-    ph *= p.volume * p.scale
+    return p.volume * p.scale
 
 
-def _square(p: WaveParams, state: WaveState, ph: np.ndarray) -> None:
+def _square(p: WaveParams, state: WaveState, ph: np.ndarray) -> float:
     # (0.5 - [acc >= pi]) * 2*amp is exactly C's +amp / -amp, signed zeros included.
     upper, _ = state.mask_work(ph.shape[0])
     np.greater_equal(ph, PI, out=upper)
     np.subtract(0.5, upper, out=ph)
-    ph *= 2.0 * (p.volume * p.scale)
+    return 2.0 * (p.volume * p.scale)
 
 
 def square_runs(p: WaveParams, state: WaveState, n: int
@@ -197,28 +201,28 @@ def square_runs(p: WaveParams, state: WaveState, n: int
     return runs, (amp, -amp)
 
 
-def _saw(p: WaveParams, state: WaveState, ph: np.ndarray) -> None:
+def _saw(p: WaveParams, state: WaveState, ph: np.ndarray) -> float:
     # C: acc * amp below pi, (2pi - acc) * -amp above; (acc - 2pi) * amp is the same
     # double since negation is exact.
     upper, _ = state.mask_work(ph.shape[0])
     np.greater_equal(ph, PI, out=upper)
     np.subtract(ph, TWO_PI, out=ph, where=upper)
-    ph *= (p.volume * p.scale) / PI
+    return (p.volume * p.scale) / PI
 
 
-def _triangle(p: WaveParams, state: WaveState, ph: np.ndarray) -> None:
+def _triangle(p: WaveParams, state: WaveState, ph: np.ndarray) -> float:
     # C's three pieces: acc*amp; (acc - pi)*-amp == (pi - acc)*amp; (2pi - acc)*-amp
     # == (acc - 2pi)*amp.
     mid, top = state.mask_work(ph.shape[0])
     np.greater_equal(ph, THREE_HALF_PI, out=top)
     np.greater_equal(ph, HALF_PI, out=mid)
-    mid &= ~top
+    np.greater(mid, top, out=mid)  # mid and not top
     np.subtract(PI, ph, out=ph, where=mid)
     np.subtract(ph, TWO_PI, out=ph, where=top)
-    ph *= (p.volume * p.scale) / HALF_PI
+    return (p.volume * p.scale) / HALF_PI
 
 
-def _sine_table(p: WaveParams, state: WaveState, ph: np.ndarray) -> None:
+def _sine_table(p: WaveParams, state: WaveState, ph: np.ndarray) -> float:
     # C: (g<type>) scale * table[(gint)(acc * scl)], the table holding sin * volume;
     # the cast binds to scale, which every type holds exactly.
     table = state.table(p.volume)
@@ -227,12 +231,37 @@ def _sine_table(p: WaveParams, state: WaveState, ph: np.ndarray) -> None:
     # acc a hair below 2pi can round to index 1024, past C's table: clamp.
     np.minimum(idx, TABLE_SIZE - 1, out=idx)
     np.take(table, idx, out=ph)
-    ph *= _cast_scalar(p.scale, p.ctype)
+    return _cast_scalar(p.scale, p.ctype)
 
 
 _PHASE_WAVES = {
     SINE: _sine, SQUARE: _square, SAW: _saw, TRIANGLE: _triangle, SINE_TABLE: _sine_table,
 }
+#: Waves that are a function of the phase alone (see :func:`periodic`).
+PHASE_WAVES = frozenset(_PHASE_WAVES)
+
+
+def periodic(wave: int, p: WaveParams, state: WaveState, col: np.ndarray) -> float:
+    """One channel of a phase wave, unscaled: ``col * gain`` is what C computes.
+
+    Parameters
+    ----------
+    wave : int
+        One of :data:`PHASE_WAVES`.
+    p, state
+        As for :func:`render`.
+    col : ndarray of float64, shape (frames,), contiguous
+        Receives the wave's shape for the next frames.
+
+    Returns
+    -------
+    float
+        The gain (volume and the type's scale folded in as C folds them): multiply
+        in double, then cast, to get C's samples. Leaving the product to the caller
+        lets it happen in the cast into the output buffer.
+    """
+    _phases(p, state, col.shape[0], col)
+    return _PHASE_WAVES[wave](p, state, col)
 
 
 def samples_between_ticks(p: WaveParams) -> int:
@@ -331,7 +360,7 @@ def render(wave: int, p: WaveParams, state: WaveState, first_sample: int,
     if wave in _PHASE_WAVES:
         # One channel (the element's case for these waves): work in place.
         ph = _phases(p, state, n, out[:, 0] if out.shape[1] == 1 else None)
-        _PHASE_WAVES[wave](p, state, ph)
+        ph *= _PHASE_WAVES[wave](p, state, ph)
         if out.shape[1] != 1:
             np.copyto(out, ph[:, None])
     elif wave == SILENCE:
