@@ -480,6 +480,9 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
         beyond = route[1]
         if beyond is not None:
             values = beyond(s, wave, first_sample, n)
+        elif wave == waves.SILENCE and not fmt.packed:
+            out.fill(0)  # native formats: silence is all zero bytes, as C's memset
+            return
         elif wave == waves.SQUARE and not s.mute:
             # Runs of two levels: no phases needed (see square_runs).
             runs, levels = waves.square_runs(self._wave_params(s), st.waves, n)
