@@ -95,6 +95,8 @@ class WaveState:
         self._tables: dict[float, np.ndarray] = {}
         self._phase = np.empty(0)
         self._masks = np.empty((2, 0), dtype=bool)
+        self._tick_seq = np.empty(0)
+        self._tick_key: tuple | None = None
 
     @property
     def rng(self) -> np.random.Generator:
@@ -116,6 +118,19 @@ class WaveState:
         if self._phase.shape[0] < n:
             self._phase = np.empty(max(n, 2 * self._phase.shape[0]))
         return self._phase[:n]
+
+    def tick_phases(self, step: float, length: int) -> np.ndarray:
+        """Phases read within a tick period: 0 at the tick, then C's sums from 0.
+
+        The same for every tick of a stream, so computed once per (step, length).
+        """
+        key = (step, length)
+        if self._tick_key != key:
+            seq = np.empty(length)
+            seq[0] = 0.0
+            accumulate_phase(0.0, step, seq[1:])
+            self._tick_seq, self._tick_key = seq, key
+        return self._tick_seq
 
     def mask_work(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         if self._masks.shape[1] < n:
@@ -298,13 +313,11 @@ def _ticks(p: WaveParams, state: WaveState, first_sample: int, col: np.ndarray) 
     head = int(ticks[0]) if ticks.size else n
     if head > 0:
         acc = state.accumulator
-        state.accumulator = accumulate_phase(acc, step, used[:head])
+        state.accumulator = accumulate_phase(acc, step, used[:head], state.phase_memo)
         used[1:head] = used[: head - 1].copy()
         used[0] = acc
     if ticks.size:
-        seq = np.empty(min(sbt, n) + 1)
-        seq[0] = 0.0
-        accumulate_phase(0.0, step, seq[1:])
+        seq = state.tick_phases(step, min(sbt, n) + 1)
         np.take(seq, mod[head:], out=used[head:])
         state.accumulator = float(seq[n - int(ticks[-1])])
 
