@@ -324,6 +324,8 @@ def markdown(result: dict) -> str:
     lines.append("")
     lines.append("`floor`: a Python BaseSrc whose fill only maps the buffer (the fixed cost "
                  "of a Python vfunc), against the C sine at the same size.")
+    for note in result.get("notes", []):
+        lines += ["", note]
     mem = result.get("memory")
     if mem and mem.get("status") == "ok":
         lines += ["", f"Memory: {mem['buffers']:,} buffers of 64 frames in one process: RSS "

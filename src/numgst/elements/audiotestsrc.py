@@ -9,7 +9,8 @@ identical.
 Known differences from GStreamer 1.22's element (see the tests):
 
 * noise waves draw from numpy, not GLib's generator (same algorithms, not the same
-  numbers);
+  numbers; Gaussian noise by numpy's ziggurat instead of Box-Muller, the same
+  distribution);
 * ticks: 1.22 leaves the first sample of each tick unwritten (stale memory); here it
   is 0, as upstream later fixed;
 * native F32 with volume below ~1e-38: C's output depends on whether an earlier ORC
