@@ -239,10 +239,8 @@ def store_scaled(column: np.ndarray, gain: float, fmt: SampleFormat, out: np.nda
               flush_subnormal)
         return
     dst = out.view(fmt.dtype).reshape(shape)
-    first = dst[:, 0]
-    np.multiply(column, gain, out=first, casting="unsafe")
-    for c in range(1, shape[1]):
-        dst[:, c] = first
+    np.multiply(column, gain, out=dst[:, 0], casting="unsafe")
+    _spread(dst, planar=False)
 
 
 class TwoLevels:
@@ -289,9 +287,7 @@ class TwoLevels:
             self.alternating = np.resize(self.pair, 2 * runs.shape[0])
         frames = np.repeat(self.alternating[: runs.shape[0]], runs)
         if self.planar:
-            rows = out.view(self.item).reshape(self.channels, -1)
-            for c in range(self.channels):
-                rows[c] = frames
+            out.view(self.item).reshape(self.channels, -1)[...] = frames  # every row
         else:
             out.view(self.item)[:] = frames
 
@@ -303,15 +299,21 @@ def _put(dst: np.ndarray, src: np.ndarray) -> None:
     several times slower than a plain strided cast; so one channel is cast and the
     others are copies of it, same type to same type.
     """
-    if src.shape[:2] == dst.shape[:2] or dst.ndim < 2:
-        np.copyto(dst, src, casting="unsafe")
-    elif src.shape[1] == 1:  # interleaved (frames, 1) into (frames, channels)
+    if src.ndim >= 2 and src.shape[1] == 1 < dst.shape[1]:  # interleaved, one column
         np.copyto(dst[:, 0], src[:, 0], casting="unsafe")
-        for c in range(1, dst.shape[1]):
-            dst[:, c] = dst[:, 0]
-    elif src.shape[0] == 1:  # planar (1, frames) into (channels, frames)
+        _spread(dst, planar=False)
+    elif src.ndim >= 2 and src.shape[0] == 1 < dst.shape[0]:  # planar, one row
         np.copyto(dst[0], src[0], casting="unsafe")
-        for c in range(1, dst.shape[0]):
-            dst[c] = dst[0]
+        _spread(dst, planar=True)
     else:
         np.copyto(dst, src, casting="unsafe")
+
+
+def _spread(dst: np.ndarray, planar: bool) -> None:
+    """Copy the first channel of ``dst`` into the others (same type: a plain copy).
+
+    ``dst`` is (frames, channels, ...) interleaved or (channels, frames, ...) planar.
+    """
+    channels = dst if planar else dst.swapaxes(0, 1)
+    for c in range(1, channels.shape[0]):
+        channels[c] = channels[0]

@@ -31,14 +31,12 @@ for _r in range(PINK_ROWS):
     _SPACING[1 << _r :: 2 << _r] = 2 << _r
 del _r
 PINK_SPAN = 2 << (PINK_ROWS - 1)  # the longest look back
-_SPACING_CYCLE = np.empty(0, dtype=np.int64)  # _SPACING repeated, grown on demand
 
 
 class _PinkWork:
     """Arrays for blocks of up to ``size`` samples, reused from block to block."""
 
     def __init__(self, size: int, kept: np.ndarray | None) -> None:
-        global _SPACING_CYCLE
         self.size = size
         self.draws = np.zeros(PINK_SPAN + size, dtype=np.int64)
         if kept is not None:
@@ -48,9 +46,8 @@ class _PinkWork:
         self.back = np.empty(size, dtype=np.int64)
         self.delta = np.empty(size, dtype=np.int64)
         self.ahead = np.arange(PINK_SPAN, PINK_SPAN + size, dtype=np.int64)
-        need = size + PINK_MASK + 1
-        if _SPACING_CYCLE.shape[0] < need:
-            _SPACING_CYCLE = np.tile(_SPACING, -(-need // (PINK_MASK + 1)))
+        # _SPACING repeated: a block may start anywhere in the counter's cycle.
+        self.spacing = np.tile(_SPACING, -(-(size + PINK_MASK + 1) // (PINK_MASK + 1)))
 
 RED_BOUND = 8.0
 RED_WINDOW = 128  # draws examined per step of the walk; rejections come every ~32
@@ -141,7 +138,7 @@ def pink(state: NoiseState, amp: float, out: np.ndarray) -> None:
     # Where each sample's previous row value was drawn (index into draws).
     back = work.back[:m]
     first = (i0 + 1) & PINK_MASK
-    np.subtract(work.ahead[:m], _SPACING_CYCLE[first : first + m], out=back)
+    np.subtract(work.ahead[:m], work.spacing[first : first + m], out=back)
     delta = work.delta[:m]
     draws.take(back, out=delta)
     np.subtract(draws[PINK_SPAN : PINK_SPAN + m], delta, out=delta)

@@ -173,7 +173,7 @@ def threshold_runs(acc: float, step: float, threshold: float, n: int,
         cuts = where[0].cuts(threshold) if where is not None else None
         if cuts is not None:
             tpl, m, t, j = where
-            if (n - tpl.items[t].length + j) // tpl.min_length < _FEW_PERIODS:
+            if _few_periods(tpl, t, j, n):
                 plan = _above_few(tpl, cuts, m, t, j, n, memo)
             else:
                 plan = _above_many(tpl, cuts, m, t, j, n, memo)
@@ -185,53 +185,39 @@ def threshold_runs(acc: float, step: float, threshold: float, n: int,
     phases = memo.phase_scratch(n)
     acc = accumulate_phase(acc, step, phases, memo)
     above = phases >= threshold
-    # Run boundaries: where the comparison changes, plus both ends.
-    edges = np.flatnonzero(above[1:] != above[:-1]) + 1
-    bounds = np.concatenate(([0], [0] if n and above[0] else [], edges, [n]))
-    if (bounds.shape[0] - 1) % 2:
-        bounds = np.append(bounds, n)
-    return np.diff(bounds).astype(np.intp), acc
+    # Runs end where the comparison changes; a block starting above gets an empty
+    # first run below, and one ending below an empty last run above.
+    ends = np.flatnonzero(above[1:] != above[:-1]) + 1
+    lead = [0] if n and above[0] else []
+    tail = [] if (len(lead) + ends.shape[0]) % 2 else [n]
+    bounds = np.array([0, *lead, *ends.tolist(), n, *tail], dtype=np.intp)
+    return np.diff(bounds), acc
 
 
 def _above_few(tpl: _Templates, cuts: tuple, m: int, t: int, j: int, n: int,
                memo: PhaseMemo) -> tuple | None:
     """Run lengths below/above the threshold, period by period (see _plan)."""
     first_above, late, _, _ = cuts
-    items, los, his, find = tpl.items, tpl.lo_list, tpl.hi_list, bisect.bisect_right
     runs = []
-    i = 0
-    while True:
-        item = items[t]
-        take = item.length - j
-        if take > n - i:
-            take = n - i
-        cut = first_above[t] - (m >= late[t])  # first frame at or above the threshold
-        below = cut - j
-        below = 0 if below < 0 else take if below > take else below
-        runs.append(below)
-        runs.append(take - below)
-        i += take
-        if i == n:
-            return np.array(runs, dtype=np.intp), m, j + take, t
-        m += item.jump
-        t = find(los, m) - 1
-        if t < 0 or m >= his[t]:
+    append = runs.append
+    for piece in _periods(tpl, m, t, j, n):
+        if piece is None:
             return None
-        j = 0
+        _, item, t, j, take, m = piece
+        below = first_above[t] - (m >= late[t]) - j  # frames before the crossing
+        below = 0 if below < 0 else take if below > take else below
+        append(below)
+        append(take - below)
+    return np.array(runs, dtype=np.intp), m, j + take, t
 
 
 def _above_many(tpl: _Templates, cuts: tuple, m: int, t: int, j: int, n: int,
                 memo: PhaseMemo) -> tuple | None:
     """Run lengths below/above the threshold with a vectorised walk."""
-    count = (n - tpl.items[t].length + j) // tpl.min_length + 2
-    walked = tpl.walk(m, count, memo)
-    if walked is None:
+    block = _walk_block(tpl, m, t, j, n, memo)
+    if block is None:
         return None
-    starts, ts = walked
-    lens = tpl.lens.take(ts)
-    ends = np.add.accumulate(lens)
-    ends -= j
-    last = int(ends.searchsorted(n - 1, side="right"))  # the period holding frame n-1
+    starts, ts, lens, ends, last = block
     held = ts[: last + 1]
     _, _, first_above, late = cuts
     runs = memo.run_array(last + 1)
@@ -618,8 +604,7 @@ def _accumulate_templates(acc: float, step: float, out: np.ndarray, memo: PhaseM
             memo.resume = (step, acc, int(out[w] * _GRID_INV), n - w)
         return acc
     tpl, m, t, j = where
-    first = tpl.items[t]
-    if (n - first.length + j) // tpl.min_length < _FEW_PERIODS:
+    if _few_periods(tpl, t, j, n):
         plan = _plan(tpl, m, t, j, n, out)
     else:
         plan = _plan_vectorised(tpl, m, t, j, n, out, memo)
@@ -632,35 +617,62 @@ def _accumulate_templates(acc: float, step: float, out: np.ndarray, memo: PhaseM
 
 
 # Below this many periods per block the walk is a Python loop and each period one
-# np.add; above, a fixed number of numpy calls does the whole block.
+# numpy call; above, a fixed number of numpy calls does the whole block.
 _FEW_PERIODS = 16
 
 
-def _plan(tpl: _Templates, m: int, t: int, j: int, n: int, out: np.ndarray
-          ) -> tuple[int, int] | None:
-    """Write the block period by period; return the last period's (start, frames)."""
-    # The per-period loop of the steady state: names bound locally, find() inlined.
-    items, los, his, add, find = tpl.items, tpl.lo_list, tpl.hi_list, np.add, bisect.bisect_right
+def _few_periods(tpl: _Templates, t: int, j: int, n: int) -> bool:
+    """True if a block of n frames from frame j of template t spans few periods."""
+    return (n - tpl.items[t].length + j) // tpl.min_length < _FEW_PERIODS
+
+
+def _periods(tpl: _Templates, m: int, t: int, j: int, n: int):
+    """The pieces of a block, one per period: ``(frame, item, t, j, frames, start)``.
+
+    The piece starts at block frame ``frame`` with frame ``j`` of a period of
+    template ``t`` (``item``) from start ``m``; the walk from start to start is in
+    Python integers. Yields None (and stops) if a start falls outside every template.
+    """
+    items, los, his, find = tpl.items, tpl.lo_list, tpl.hi_list, bisect.bisect_right
     i = 0
     while True:
         item = items[t]
         take = item.length - j
         if take > n - i:
             take = n - i
-        add(item.sums[j : j + take], m * _GRID, out=out[i : i + take])
+        yield i, item, t, j, take, m
         i += take
         if i == n:
-            return m, j + take
+            return
         m += item.jump
         t = find(los, m) - 1
         if t < 0 or m >= his[t]:
-            return None
+            yield None
+            return
         j = 0
 
 
-def _plan_vectorised(tpl: _Templates, m: int, t: int, j: int, n: int, out: np.ndarray,
-                     memo: PhaseMemo) -> tuple[int, int] | None:
-    """Write the block with a vectorised walk and one gather; see _plan."""
+def _plan(tpl: _Templates, m: int, t: int, j: int, n: int, out: np.ndarray
+          ) -> tuple[int, int] | None:
+    """Write the block period by period; return the last period's (start, frames)."""
+    add = np.add
+    for piece in _periods(tpl, m, t, j, n):
+        if piece is None:
+            return None
+        i, item, _, j, take, m = piece
+        add(item.sums[j : j + take], m * _GRID, out=out[i : i + take])
+    return m, j + take
+
+
+def _walk_block(tpl: _Templates, m: int, t: int, j: int, n: int, memo: PhaseMemo
+                ) -> tuple | None:
+    """The periods of a block by the vectorised walk, or None if it did not settle.
+
+    Returns ``(starts, ts, lens, ends, last)``: start and template of each period
+    (the first is the one the block begins in, j frames along), their lengths, the
+    block frame where each next period begins, and the index of the period holding
+    the block's last frame.
+    """
     # Periods touched: this one and at most count - 1 more, each min_length or longer.
     count = (n - tpl.items[t].length + j) // tpl.min_length + 2
     walked = tpl.walk(m, count, memo)
@@ -668,10 +680,19 @@ def _plan_vectorised(tpl: _Templates, m: int, t: int, j: int, n: int, out: np.nd
         return None
     starts, ts = walked
     lens = tpl.lens.take(ts)
-    # ends[k]: block frame where period k + 1 begins (period 0 began j frames back).
-    ends = np.add.accumulate(lens, out=lens)
+    ends = np.add.accumulate(lens)
     ends -= j
-    last = int(ends.searchsorted(n - 1, side="right"))  # the period holding frame n-1
+    last = int(ends.searchsorted(n - 1, side="right"))
+    return starts, ts, lens, ends, last
+
+
+def _plan_vectorised(tpl: _Templates, m: int, t: int, j: int, n: int, out: np.ndarray,
+                     memo: PhaseMemo) -> tuple[int, int] | None:
+    """Write the block with a vectorised walk and one gather; see _plan."""
+    block = _walk_block(tpl, m, t, j, n, memo)
+    if block is None:
+        return None
+    starts, ts, _, ends, last = block
     # Each frame's value is the one before plus incs[q], q walking through a template
     # row and jumping to the next period's row at a period start: q is a cumulative
     # sum of ones with the jumps written at the starts (and reset afterwards, so the

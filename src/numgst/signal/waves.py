@@ -372,8 +372,8 @@ def render(wave: int, p: WaveParams, state: WaveState, first_sample: int,
     n = out.shape[0]
     if wave in _PHASE_WAVES:
         # One channel (the element's case for these waves): work in place.
-        ph = _phases(p, state, n, out[:, 0] if out.shape[1] == 1 else None)
-        ph *= _PHASE_WAVES[wave](p, state, ph)
+        ph = out[:, 0] if out.shape[1] == 1 else state.phase_work(n)
+        ph *= periodic(wave, p, state, ph)
         if out.shape[1] != 1:
             np.copyto(out, ph[:, None])
     elif wave == SILENCE:
