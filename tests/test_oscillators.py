@@ -127,8 +127,8 @@ def test_without_a_memo_results_are_the_same():
 
 @pytest.mark.parametrize("freq,rate", [(20.0, 44100), (30.0, 48000)])
 def test_many_periods_of_a_low_tone(freq, rate):
-    # Steps below 2**-7: the vectorised walk writes through the float increments
-    # (the integer event path would need more than 62 bits).
+    # Steps below 2**-7, long periods: the vectorised walk's values table and the
+    # starts repeated over thousands of frames each.
     check_blocks(phase_step(freq, rate), [50000, 50000, 3, 50000])
 
 
@@ -189,3 +189,26 @@ def test_above_threshold_and_phases_share_a_memo():
             ref, ref_acc = reference(ref_acc, step, n)
             assert bits.tolist() == [int(v >= math.pi) for v in ref]
         assert acc == ref_acc
+
+
+def test_phases_computed_ahead_follow_changes_of_step_and_position():
+    # Small blocks are copied from phases computed ahead; a new step, a jump of the
+    # accumulator (a seek), or a block from elsewhere must not be served from them.
+    rng = np.random.default_rng(99)
+    memo = PhaseMemo()
+    steps = [phase_step(f, 48000) for f in (440.0, 441.0, 1000.0)]
+    acc, ref_acc, step = 0.0, 0.0, steps[0]
+    for _ in range(300):
+        event = rng.integers(0, 12)
+        if event == 0:
+            step = steps[int(rng.integers(0, 3))]
+        elif event == 1:
+            acc = ref_acc = float(rng.uniform(0.0, TWO_PI))
+        elif event == 2:  # another stream's block through the same memo, then back
+            accumulate_phase(1.0, steps[2], np.empty(100), memo)
+        n = int(rng.choice([1, 64, 256, 1000, 1024, 3000]))
+        out = np.empty(n)
+        acc = accumulate_phase(acc, step, out, memo)
+        ref, ref_acc = reference(ref_acc, step, n)
+        assert out.tolist() == ref and acc == ref_acc
+    assert memo.ahead_end > 0  # the steady stretches were served from phases ahead

@@ -77,6 +77,13 @@ class PhaseMemo:
         self.guess = np.empty(0)
         self.starts = np.empty(0, dtype=np.int64)
         self.runs = np.empty((0, 2), dtype=np.intp)
+        self.bounds = np.empty(0, dtype=np.int64)
+        # Phases computed ahead (see _accumulate_ahead): ahead[pos:end] continue the
+        # accumulator from ahead_acc with step ahead_step.
+        self.ahead = np.empty(0)
+        self.ahead_pos = self.ahead_end = 0
+        self.ahead_step = self.ahead_acc = math.nan
+        self.ahead_run = 0
         self.phases = np.empty(0)
 
     def index_arrays(self, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -94,6 +101,11 @@ class PhaseMemo:
         if self.phases.shape[0] < n:
             self.phases = np.empty(n)
         return self.phases[:n]
+
+    def bound_array(self, count: int) -> np.ndarray:
+        if self.bounds.shape[0] < count:
+            self.bounds = np.empty(2 * count, dtype=np.int64)
+        return self.bounds[:count]
 
     def walk_arrays(self, count: int) -> tuple[np.ndarray, np.ndarray]:
         if self.guess.shape[0] < count:
@@ -130,9 +142,16 @@ def accumulate_phase(acc: float, step: float, out: np.ndarray,
     if not (0.0 < step and 0.0 <= acc < TWO_PI):
         # freq == 0, or an accumulator left outside [0, 2*pi) by forced caps.
         return _accumulate_periods(acc, step, out)
-    # Templates pay off with at least one whole period per block (and stay small).
     if memo is None:
         memo = PhaseMemo()
+    elif n < _AHEAD_FRAMES:
+        return _accumulate_ahead(acc, step, out, memo)
+    return _accumulate(acc, step, out, memo)
+
+
+def _accumulate(acc: float, step: float, out: np.ndarray, memo: PhaseMemo) -> float:
+    n = out.shape[0]
+    # Templates pay off with at least one whole period per block (and stay small).
     if step <= _TEMPLATE_MAX_STEP and TWO_PI <= n * step:
         return _accumulate_templates(acc, step, out, memo)
     return _accumulate_fixed_point(acc, step, out, memo)
@@ -357,6 +376,44 @@ def _accumulate_fast_wrapping(acc: float, step: float, out: np.ndarray) -> float
     return acc
 
 
+# Small blocks of a steady stream are served from phases computed this far ahead.
+_AHEAD_FRAMES = 8192
+_AHEAD_MAX_RUN = 8
+
+
+def _accumulate_ahead(acc: float, step: float, out: np.ndarray, memo: PhaseMemo) -> float:
+    """accumulate_phase for small blocks: the same phases, computed in larger blocks.
+
+    A block's phases depend on nothing but ``acc`` and ``step``, so phases computed
+    earlier from the same two doubles are the same phases: a block that continues
+    the last one (same step, ``acc`` the last phase handed out) is copied from the
+    phases computed ahead. Each block pays a fixed cost of numpy calls that a larger
+    block shares; computing ahead 2, 4, ... blocks at a time (doubling while the
+    stream stays steady, up to _AHEAD_FRAMES) spends at most what was already used
+    when a change of step or position throws the rest away.
+    """
+    n = out.shape[0]
+    pos = memo.ahead_pos
+    if step != memo.ahead_step or acc != memo.ahead_acc:
+        memo.ahead_run = 0  # a new step or a jump: no reason to expect the next block
+        memo.ahead_pos = memo.ahead_end = 0
+        acc = _accumulate(acc, step, out, memo)
+        memo.ahead_step, memo.ahead_acc = step, acc
+        return acc
+    if pos + n > memo.ahead_end:
+        run = memo.ahead_run = min(memo.ahead_run + 1, _AHEAD_MAX_RUN)
+        size = max(n, min(n << run, _AHEAD_FRAMES))
+        if memo.ahead.shape[0] < size:
+            memo.ahead = np.empty(_AHEAD_FRAMES)
+        _accumulate(acc, step, memo.ahead[:size], memo)
+        pos, memo.ahead_end = 0, size
+    end = pos + n
+    np.copyto(out, memo.ahead[pos:end])
+    memo.ahead_pos = end
+    acc = memo.ahead_acc = float(out[-1])
+    return acc
+
+
 # Templates need the wrap to happen below 8 (one grid, 2**-50, for every start).
 _TEMPLATE_MAX_STEP = 8.0 - TWO_PI - 1e-9
 # A step has one template per binade its periods cross, plus one or two for the wrap;
@@ -382,8 +439,8 @@ class _Templates:
 
     Built once per step (the first time a block resumes at a known start). The walk
     from one period start to the next is then ``m -> m + jumps[t(m)]`` with ``t(m)``
-    a ``searchsorted`` in ``los``, and each frame's value is the one before it plus
-    an increment read from ``incs`` (see :func:`_accumulate_templates`).
+    a ``searchsorted`` in ``los``, and each frame's value is its period's start plus
+    an entry of ``vals`` (see :func:`_plan_vectorised`).
     """
 
     def __init__(self, step: float) -> None:
@@ -412,25 +469,17 @@ class _Templates:
         self.lens = np.array([t.length for t in items] + [1], dtype=np.int64)
         self.jumps = np.array([t.jump for t in items] + [0], dtype=np.int64)
         self.min_length = min((t.length for t in items), default=1)
-        # incs[at[t] + j] = value j+1 of a period minus value j, for j < length - 1,
-        # and at j = length - 1 the next period's start minus the period's last value.
-        # Each is exact: both values lie on the 2**-50 grid or finer, less than 8 apart
-        # and on the grid of the coarser one, so the difference is a double.
-        rows = []
-        for t in items:
-            inc = np.empty(t.length)
-            np.subtract(t.sums[1:t.length], t.sums[: t.length - 1], out=inc[:-1])
-            inc[-1] = t.jump * _GRID - t.sums[t.length - 1]
-            rows.append(inc)
         at = [0]
         for t in items:
             at.append(at[-1] + t.length)
         self.at_list = at[:-1]
         self.at = np.array(at, dtype=np.int64)  # at[count]: the sentinel's
-        # A period of template u following one of template t: the index into incs
+        # A period of template u following one of template t: the index into vals
         # jumps from t's last entry to u's first, by at[u] - last[t].
         self.last = self.at + self.lens - 1
-        self.incs = np.concatenate(rows) if rows else np.empty(0)
+        # vals[at[t] + j] = value j of a period of template t minus its start.
+        self.vals = (np.concatenate([t.sums[: t.length] for t in items]) if items
+                     else np.empty(0))
         # The start of period k is (m0 - k*2pi) mod step in exact arithmetic; rounding
         # moves it by a few grid units per period, far less than a template is wide.
         scale = 1 << 50
@@ -693,22 +742,28 @@ def _plan_vectorised(tpl: _Templates, m: int, t: int, j: int, n: int, out: np.nd
     if block is None:
         return None
     starts, ts, _, ends, last = block
-    # Each frame's value is the one before plus incs[q], q walking through a template
-    # row and jumping to the next period's row at a period start: q is a cumulative
-    # sum of ones with the jumps written at the starts (and reset afterwards, so the
-    # ones are never refilled).
+    # Frame k is value j_k of a period of template t_k: vals[q_k] plus that period's
+    # start, with q_k = at[t_k] + j_k. q is a cumulative sum of ones with the jumps
+    # between template rows written at the period starts (and reset afterwards, so
+    # the ones are never refilled). No float cumsum: its sequential adds cost four
+    # times an int64 one here.
     ones, q = memo.index_arrays(n)
-    cut = int(ends.searchsorted(n - 2, side="right"))  # periods starting at 1..n-2
-    pos = ends[:cut]
-    jump_to = tpl.at.take(ts[1 : cut + 1])
-    jump_to -= tpl.last.take(ts[:cut])
+    pos = ends[:last]  # block frames where periods 1..last begin
+    jump_to = tpl.at.take(ts[1 : last + 1])
+    jump_to -= tpl.last.take(ts[:last])
     ones[pos] = jump_to
     ones[0] = tpl.at_list[t] + j
-    np.add.accumulate(ones[: n - 1], out=q[: n - 1])
+    np.add.accumulate(ones[:n], out=q[:n])
     ones[pos] = 1
     ones[0] = 1
-    tpl.incs.take(q[: n - 1], out=out[1:])
-    out[0] = m * _GRID + tpl.items[t].sums[j]
-    np.add.accumulate(out, out=out)  # exact: every partial sum is the C value, a double
+    tpl.vals.take(q[:n], out=out)
+    # Each period's start, once per frame of it (np.repeat has no out=; the array is
+    # a block of doubles that malloc hands back each time).
+    bounds = memo.bound_array(last + 2)
+    bounds[0] = 0
+    bounds[1 : last + 1] = pos
+    bounds[last + 1] = n
+    first = starts[: last + 1] * _GRID  # exact: starts are below 2**53 grid units
+    out += first.repeat(np.diff(bounds))
     begun = int(ends[last - 1]) if last else -j
     return int(starts[last]), n - begun
