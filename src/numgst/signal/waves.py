@@ -168,29 +168,27 @@ def _cast_scalar(x: float, ctype: str) -> float:
     return x
 
 
-def _phases(p: WaveParams, state: WaveState, n: int,
-            ph: np.ndarray | None = None) -> np.ndarray:
-    if ph is None:
-        ph = state.phase_work(n)
-    state.accumulator = accumulate_phase(state.accumulator, phase_step(p.freq, p.rate), ph,
-                                         state.phase_memo)
+def _phases(p: WaveParams, state: WaveState, n: int) -> np.ndarray:
+    """The next n phases, read-only, valid until the phase memo's next use."""
+    ph, state.accumulator = state.phase_memo.phases(state.accumulator,
+                                                    phase_step(p.freq, p.rate), n)
     return ph
 
 
-# Each shape function turns the phases in place into values that, times the returned
-# gain, are exactly the doubles C computes before its cast.
+# Each shape function turns the phases ``ph`` into values in ``out`` that, times the
+# returned gain, are exactly the doubles C computes before its cast.
 
 
-def _sine(p: WaveParams, state: WaveState, ph: np.ndarray) -> float:
-    np.sin(ph, out=ph)
+def _sine(p: WaveParams, state: WaveState, ph: np.ndarray, out: np.ndarray) -> float:
+    np.sin(ph, out=out)
     return p.volume * p.scale
 
 
-def _square(p: WaveParams, state: WaveState, ph: np.ndarray) -> float:
+def _square(p: WaveParams, state: WaveState, ph: np.ndarray, out: np.ndarray) -> float:
     # (0.5 - [acc >= pi]) * 2*amp is exactly C's +amp / -amp, signed zeros included.
     upper, _ = state.mask_work(ph.shape[0])
     np.greater_equal(ph, PI, out=upper)
-    np.subtract(0.5, upper, out=ph)
+    np.subtract(0.5, upper, out=out)
     return 2.0 * (p.volume * p.scale)
 
 
@@ -216,36 +214,39 @@ def square_runs(p: WaveParams, state: WaveState, n: int
     return runs, (amp, -amp)
 
 
-def _saw(p: WaveParams, state: WaveState, ph: np.ndarray) -> float:
+def _saw(p: WaveParams, state: WaveState, ph: np.ndarray, out: np.ndarray) -> float:
     # C: acc * amp below pi, (2pi - acc) * -amp above; (acc - 2pi) * amp is the same
-    # double since negation is exact.
+    # double since negation is exact, and so is acc - 2pi (Sterbenz: acc >= pi), and
+    # acc - 0.0 is acc: one subtraction of 2pi or 0 per frame gives C's values.
     upper, _ = state.mask_work(ph.shape[0])
     np.greater_equal(ph, PI, out=upper)
-    np.subtract(ph, TWO_PI, out=ph, where=upper)
+    np.multiply(upper, TWO_PI, out=out)
+    np.subtract(ph, out, out=out)
     return (p.volume * p.scale) / PI
 
 
-def _triangle(p: WaveParams, state: WaveState, ph: np.ndarray) -> float:
+def _triangle(p: WaveParams, state: WaveState, ph: np.ndarray, out: np.ndarray) -> float:
     # C's three pieces: acc*amp; (acc - pi)*-amp == (pi - acc)*amp; (2pi - acc)*-amp
     # == (acc - 2pi)*amp.
     mid, top = state.mask_work(ph.shape[0])
     np.greater_equal(ph, THREE_HALF_PI, out=top)
     np.greater_equal(ph, HALF_PI, out=mid)
     np.greater(mid, top, out=mid)  # mid and not top
-    np.subtract(PI, ph, out=ph, where=mid)
-    np.subtract(ph, TWO_PI, out=ph, where=top)
+    np.copyto(out, ph)
+    np.subtract(PI, out, out=out, where=mid)
+    np.subtract(out, TWO_PI, out=out, where=top)
     return (p.volume * p.scale) / HALF_PI
 
 
-def _sine_table(p: WaveParams, state: WaveState, ph: np.ndarray) -> float:
+def _sine_table(p: WaveParams, state: WaveState, ph: np.ndarray, out: np.ndarray) -> float:
     # C: (g<type>) scale * table[(gint)(acc * scl)], the table holding sin * volume;
     # the cast binds to scale, which every type holds exactly.
     table = state.table(p.volume)
-    ph *= TABLE_SCALE
-    idx = ph.astype(np.intp)
+    np.multiply(ph, TABLE_SCALE, out=out)
+    idx = out.astype(np.intp)
     # acc a hair below 2pi can round to index 1024, past C's table: clamp.
     np.minimum(idx, TABLE_SIZE - 1, out=idx)
-    np.take(table, idx, out=ph)
+    np.take(table, idx, out=out)
     return _cast_scalar(p.scale, p.ctype)
 
 
@@ -275,8 +276,7 @@ def periodic(wave: int, p: WaveParams, state: WaveState, col: np.ndarray) -> flo
         in double, then cast, to get C's samples. Leaving the product to the caller
         lets it happen in the cast into the output buffer.
     """
-    _phases(p, state, col.shape[0], col)
-    return _PHASE_WAVES[wave](p, state, col)
+    return _PHASE_WAVES[wave](p, state, _phases(p, state, col.shape[0]), col)
 
 
 def samples_between_ticks(p: WaveParams) -> int:
