@@ -83,7 +83,7 @@ class PhaseMemo:
         self.guess = np.empty(0)
         self.starts = np.empty(0, dtype=np.int64)
         self.runs = np.empty((0, 2), dtype=np.intp)
-        self.bounds = np.empty(0, dtype=np.int64)
+        self.segments = np.empty(0, dtype=np.int64)
         # Phases computed ahead (see _accumulate_ahead): ahead[pos:end] continue the
         # accumulator from ahead_acc with step ahead_step.
         self.ahead = np.empty(0)
@@ -148,10 +148,10 @@ class PhaseMemo:
         self.ahead_acc = float(view[-1])
         return _read_only(view), self.ahead_acc
 
-    def bound_array(self, count: int) -> np.ndarray:
-        if self.bounds.shape[0] < count:
-            self.bounds = np.empty(2 * count, dtype=np.int64)
-        return self.bounds[:count]
+    def segment_array(self, count: int) -> np.ndarray:
+        if self.segments.shape[0] < count:
+            self.segments = np.empty(2 * count, dtype=np.int64)
+        return self.segments[:count]
 
     def walk_arrays(self, count: int) -> tuple[np.ndarray, np.ndarray]:
         if self.guess.shape[0] < count:
@@ -488,6 +488,11 @@ class _Templates:
         # Index `count` is a sentinel row (no jump) that makes a bad walk fail its check.
         self.count = count
         self.bounds = np.array(self.lo_list[1:] + [end], dtype=np.int64)
+        # The same for float guesses (exact: below 2**53), open-ended so that a guess
+        # that np.mod rounded up to the end still lands in the last template.
+        self.guess_bounds = self.bounds.astype(np.float64)
+        if count:
+            self.guess_bounds[-1] = math.inf
         self.lens = np.array([t.length for t in items] + [1], dtype=np.int64)
         self.jumps = np.array([t.jump for t in items] + [0], dtype=np.int64)
         self.min_length = min((t.length for t in items), default=1)
@@ -568,11 +573,9 @@ class _Templates:
             self.turns = np.arange(count) * -self._rotation
         guess, m = memo.walk_arrays(count)
         np.add(self.turns[:count], float(m0), out=guess)  # a float: no int64 detour
-        last = self.count - 1
         for _ in range(_WALK_ROUNDS):
             np.mod(guess, self.period_units, out=guess)
-            t_guess = self.bounds.searchsorted(guess, side="right")
-            np.minimum(t_guess, last, out=t_guess)  # a guess rounded up to the end
+            t_guess = self.guess_bounds.searchsorted(guess, side="right")
             self.jumps.take(t_guess[:-1], out=m[1:])
             m[0] = m0
             np.add.accumulate(m, out=m)
@@ -763,7 +766,7 @@ def _plan_vectorised(tpl: _Templates, m: int, t: int, j: int, n: int, out: np.nd
     block = _walk_block(tpl, m, t, j, n, memo)
     if block is None:
         return None
-    starts, ts, _, ends, last = block
+    starts, ts, lens, ends, last = block
     # Frame k is value j_k of a period of template t_k: vals[q_k] plus that period's
     # start, with q_k = at[t_k] + j_k. q is a cumulative sum of ones with the jumps
     # between template rows written at the period starts (and reset afterwards, so
@@ -781,11 +784,11 @@ def _plan_vectorised(tpl: _Templates, m: int, t: int, j: int, n: int, out: np.nd
     tpl.vals.take(q[:n], out=out)
     # Each period's start, once per frame of it (np.repeat has no out=; the array is
     # a block of doubles that malloc hands back each time).
-    bounds = memo.bound_array(last + 2)
-    bounds[0] = 0
-    bounds[1 : last + 1] = pos
-    bounds[last + 1] = n
+    seg = memo.segment_array(last + 1)  # frames of each period within the block
+    np.copyto(seg, lens[: last + 1])
+    seg[0] -= j
+    seg[last] -= int(ends[last]) - n
     first = starts[: last + 1] * _GRID  # exact: starts are below 2**53 grid units
-    out += first.repeat(np.diff(bounds))
+    out += first.repeat(seg)
     begun = int(ends[last - 1]) if last else -j
     return int(starts[last]), n - begun
