@@ -84,7 +84,7 @@ class PhaseMemo:
         self.starts = np.empty(0, dtype=np.int64)
         self.runs = np.empty((0, 2), dtype=np.intp)
         self.segments = np.empty(0, dtype=np.int64)
-        # Phases computed ahead (see _accumulate_ahead): ahead[pos:end] continue the
+        # Phases computed ahead (see phases()): ahead[pos:end] continue the
         # accumulator from ahead_acc with step ahead_step.
         self.ahead = np.empty(0)
         self.ahead_pos = self.ahead_end = 0
