@@ -84,6 +84,9 @@ class PhaseMemo:
         self.starts = np.empty(0, dtype=np.int64)
         self.runs = np.empty((0, 2), dtype=np.intp)
         self.segments = np.empty(0, dtype=np.int64)
+        # A walk over many periods (see _walk_block) and where the next block begins.
+        self.walked: tuple | None = None
+        self.walk_next = 0
         # Phases computed ahead (see phases()): ahead[pos:end] continue the
         # accumulator from ahead_acc with step ahead_step.
         self.ahead = np.empty(0)
@@ -738,6 +741,11 @@ def _plan(tpl: _Templates, m: int, t: int, j: int, n: int, out: np.ndarray
     return m, j + take
 
 
+# Periods walked at once: later blocks of the stream take their periods from the same
+# walk (its numpy calls cost more than the arithmetic of one block's few periods).
+_WALK_AHEAD = 1024
+
+
 def _walk_block(tpl: _Templates, m: int, t: int, j: int, n: int, memo: PhaseMemo
                 ) -> tuple | None:
     """The periods of a block by the vectorised walk, or None if it did not settle.
@@ -746,18 +754,40 @@ def _walk_block(tpl: _Templates, m: int, t: int, j: int, n: int, memo: PhaseMemo
     (the first is the one the block begins in, j frames along), their lengths, the
     block frame where each next period begins, and the index of the period holding
     the block's last frame.
+
+    The walk from a start is the same whenever it is made, so one walk serves the
+    blocks that follow for as long as it reaches: the memo keeps it, and a block
+    whose period start is the walk's next expected one reads its periods from there.
     """
     # Periods touched: this one and at most count - 1 more, each min_length or longer.
     count = (n - tpl.items[t].length + j) // tpl.min_length + 2
-    walked = tpl.walk(m, count, memo)
+    walked = memo.walked
+    i = memo.walk_next
+    if walked is not None and walked[0] is tpl:
+        starts, ts = walked[1], walked[2]
+        if i < starts.shape[0] and starts[i] != m:
+            i += 1  # the last block ended exactly at a period's end
+        if not (i + count <= starts.shape[0] and starts[i] == m):
+            walked = None
+    else:
+        walked = None
     if walked is None:
-        return None
-    starts, ts = walked
-    lens = tpl.lens.take(ts)
-    ends = np.add.accumulate(lens)
-    ends -= j
-    last = int(ends.searchsorted(n - 1, side="right"))
-    return starts, ts, lens, ends, last
+        got = tpl.walk(m, max(count, _WALK_AHEAD), memo)
+        if got is None:
+            memo.walked = None
+            return None
+        starts, ts = got
+        lens = tpl.lens.take(ts)
+        walked = memo.walked = (tpl, starts, ts, lens, np.add.accumulate(lens))
+        i = 0
+    _, starts, ts, lens, ends = walked
+    end = i + count
+    # Frames from the walk's first period start to this block's first frame.
+    before = (int(ends[i - 1]) if i else 0) + j
+    block_ends = ends[i:end] - before
+    last = int(block_ends.searchsorted(n - 1, side="right"))
+    memo.walk_next = i + last
+    return starts[i:end], ts[i:end], lens[i:end], block_ends, last
 
 
 def _plan_vectorised(tpl: _Templates, m: int, t: int, j: int, n: int, out: np.ndarray,
