@@ -212,3 +212,17 @@ def test_phases_computed_ahead_follow_changes_of_step_and_position():
         ref, ref_acc = reference(ref_acc, step, n)
         assert out.tolist() == ref and acc == ref_acc
     assert memo.ahead_end > 0  # the steady stretches were served from phases ahead
+
+
+def test_blocks_ending_at_a_period_end_reuse_the_walk():
+    # Long blocks take their periods from one walk kept in the memo; a block that
+    # ends exactly where a period ends makes the next one start at the following
+    # period. Cut the stream there, and elsewhere, and compare with C's loop.
+    step = phase_step(441.0, 44100)
+    ref, _ = reference(0.0, step, 60000)
+    wraps = [i for i in range(1, len(ref)) if ref[i] < ref[i - 1]]
+    cuts = [wraps[20], wraps[45], wraps[45] + 2000, wraps[120], wraps[200], 60000]
+    lengths = [b - a for a, b in zip([0] + cuts[:-1], cuts, strict=True)]
+    memo = PhaseMemo()
+    check_blocks(step, lengths, memo=memo)
+    assert memo.walked is not None  # the long blocks went through the kept walk
