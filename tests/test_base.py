@@ -147,6 +147,25 @@ def test_mapped_array_is_read_only_after_the_block():
     assert EscapedViewError.__mro__[1] is RuntimeError
 
 
+def test_a_kept_view_stays_read_only_when_its_memory_is_mapped_again():
+    # Arrays over a buffer's memory are reused from map to map, but never one that
+    # something still holds: that stale view must stay read-only.
+    buf = Gst.Buffer.new_allocate(None, 16, None)
+    with mapped_array(buf, np.float32, (4,)) as kept:
+        kept[:] = 1.0
+    with mapped_array(buf, np.float32, (4,)) as again:
+        assert again is not kept
+        again[:] = 2.0
+    assert not kept.flags.writeable
+    del kept, again
+    with mapped_array(buf, np.float32, (4,)) as a:
+        first = id(a)
+    del a
+    with mapped_array(buf, np.float32, (4,)) as b:
+        assert id(b) == first and b.flags.writeable  # reused once nothing held it
+        assert (b == 2.0).all()
+
+
 def test_value_array_gives_controlled_values_per_sample():
     from numgst.base.control import value_array
     from numgst.base.gst import GstController

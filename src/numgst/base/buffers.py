@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import sys
+import threading
 
 import numpy as np
 
@@ -42,7 +43,7 @@ class mapped_array:  # noqa: N801 - used like a function: with mapped_array(...)
     vfunc guard turns into a bus ERROR. READ maps give a read-only array.
     """
 
-    __slots__ = ("buf", "dtype", "shape", "flags", "info", "ptr", "array")
+    __slots__ = ("buf", "dtype", "shape", "flags", "info", "ptr", "array", "key")
 
     def __init__(self, buf: Gst.Buffer, dtype: np.dtype, shape: tuple[int, ...],
                  flags: Gst.MapFlags = Gst.MapFlags.WRITE) -> None:
@@ -54,18 +55,49 @@ class mapped_array:  # noqa: N801 - used like a function: with mapped_array(...)
         if not c.buffer_map(self.ptr, ctypes.byref(info), self.flags):
             raise MapError(f"could not map buffer (flags {self.flags})")
         writable = self.flags & _WRITE
-        raw = c.memory_view(info.data, info.size, c.PYBUF_WRITE if writable else c.PYBUF_READ)
-        self.array = arr = np.frombuffer(raw, self.dtype).reshape(self.shape)
+        # Buffers from a pool come back with the same memory: the array made for it
+        # last time is reused, unless anything still holds it (then a stale view
+        # would come back to life), which makes a map about a third cheaper.
+        self.key = key = (info.data, info.size, self.dtype, self.shape, writable)
+        views = _thread_views()
+        arr = views.get(key)
+        if arr is not None and sys.getrefcount(arr) == _CACHED_ONLY:
+            if writable:
+                arr.flags.writeable = True
+        else:
+            raw = c.memory_view(info.data, info.size,
+                                c.PYBUF_WRITE if writable else c.PYBUF_READ)
+            arr = np.frombuffer(raw, self.dtype).reshape(self.shape)
+            if len(views) >= _VIEWS_KEPT:
+                views.clear()
+            views[key] = arr
+        self.array = arr
         return arr
 
     def __exit__(self, exc_type, exc, tb) -> None:
         arr = self.array
         arr.flags.writeable = False
-        escaped = sys.getrefcount(arr) > _EXPECTED_REFS + 1  # + our local `arr`
+        expected = _EXPECTED_REFS + 1 + (_thread_views().get(self.key) is arr)
+        escaped = sys.getrefcount(arr) > expected  # + our local `arr`, + the cache's
         self.array = None
         c.buffer_unmap(self.ptr, ctypes.byref(self.info))
         if escaped and exc_type is None:
             raise EscapedViewError("a numpy view of a Gst.Buffer outlived its map")
+
+
+# Arrays over recently mapped memory, per thread: a view is only reused by the thread
+# that holds nothing else of it (two threads may map one buffer for reading at once).
+_VIEWS_KEPT = 16
+_CACHED_ONLY = 3  # references when only the cache has it: the dict, `arr`, the argument
+_local = threading.local()
+
+
+def _thread_views() -> dict:
+    try:
+        return _local.views
+    except AttributeError:
+        _local.views = {}
+        return _local.views
 
 
 class _Times(ctypes.Structure):
