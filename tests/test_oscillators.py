@@ -226,3 +226,19 @@ def test_blocks_ending_at_a_period_end_reuse_the_walk():
     memo = PhaseMemo()
     check_blocks(step, lengths, memo=memo)
     assert memo.walked is not None  # the long blocks went through the kept walk
+
+
+def test_runs_of_two_thresholds_from_one_kept_walk():
+    # The runs of every period of a kept walk are made once per threshold: blocks
+    # that alternate thresholds on one memo must each get their own.
+    step = phase_step(440.0, 44100)
+    memo = PhaseMemo()
+    acc = ref_acc = 0.0
+    for k in range(40):
+        threshold = math.pi if k % 2 else math.pi / 2
+        n = 8192 if k % 3 else 3000
+        bits, acc = _above(acc, step, threshold, n, memo)
+        ref, ref_acc = reference(ref_acc, step, n)
+        assert bits.tolist() == [int(v >= threshold) for v in ref]
+        assert acc == ref_acc
+    assert len(memo.walk_runs) == 2

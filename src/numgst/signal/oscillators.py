@@ -87,6 +87,8 @@ class PhaseMemo:
         # A walk over many periods (see _walk_block) and where the next block begins.
         self.walked: tuple | None = None
         self.walk_next = 0
+        self.walk_block_at = 0  # index in the walk of the last block's first period
+        self.walk_runs: dict[int, tuple] = {}  # threshold runs per period of the walk
         # Phases computed ahead (see phases()): ahead[pos:end] continue the
         # accumulator from ahead_acc with step ahead_step.
         self.ahead = np.empty(0)
@@ -286,13 +288,22 @@ def _above_many(tpl: _Templates, cuts: tuple, m: int, t: int, j: int, n: int,
     if block is None:
         return None
     starts, ts, lens, ends, last = block
-    held = ts[: last + 1]
-    _, _, first_above, late = cuts
+    # Frames below and at or above of every period of the kept walk, made once per
+    # walk and threshold; this block copies its periods' rows.
+    made = memo.walk_runs.get(id(cuts))
+    if made is None or made[0] is not cuts:
+        _, all_starts, all_ts, all_lens, _ = memo.walked
+        _, _, first_above, late = cuts
+        every = np.empty((all_ts.shape[0], 2), dtype=np.intp)
+        below = every[:, 0]
+        first_above.take(all_ts, out=below)
+        below -= all_starts >= late.take(all_ts)
+        np.subtract(all_lens, below, out=every[:, 1])
+        made = memo.walk_runs[id(cuts)] = (cuts, every)
     runs = memo.run_array(last + 1)
-    below, above = runs[:, 0], runs[:, 1]
-    first_above.take(held, out=below)
-    below -= starts[: last + 1] >= late.take(held)
-    np.subtract(lens[: last + 1], below, out=above)
+    at = memo.walk_block_at
+    np.copyto(runs, made[1][at : at + last + 1])
+    below = runs[:, 0]
     # The first period starts j frames in, the last one stops at frame n.
     begun = -j if last == 0 else int(ends[last - 1])
     for k in {0, last}:
@@ -779,6 +790,7 @@ def _walk_block(tpl: _Templates, m: int, t: int, j: int, n: int, memo: PhaseMemo
         starts, ts = got
         lens = tpl.lens.take(ts)
         walked = memo.walked = (tpl, starts, ts, lens, np.add.accumulate(lens))
+        memo.walk_runs = {}
         i = 0
     _, starts, ts, lens, ends = walked
     end = i + count
@@ -787,6 +799,7 @@ def _walk_block(tpl: _Templates, m: int, t: int, j: int, n: int, memo: PhaseMemo
     block_ends = ends[i:end] - before
     last = int(block_ends.searchsorted(n - 1, side="right"))
     memo.walk_next = i + last
+    memo.walk_block_at = i
     return starts[i:end], ts[i:end], lens[i:end], block_ends, last
 
 
