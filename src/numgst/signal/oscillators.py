@@ -88,7 +88,10 @@ class PhaseMemo:
         self.walked: tuple | None = None
         self.walk_next = 0
         self.walk_block_at = 0  # index in the walk of the last block's first period
-        self.walk_runs: dict[int, tuple] = {}  # threshold runs per period of the walk
+        # Per period of the walk: threshold runs (keyed by the cuts' id), and what
+        # _plan_vectorised needs (see _walk_rows).
+        self.walk_runs: dict[int, tuple] = {}
+        self.walk_rows: tuple | None = None
         # Phases computed ahead (see phases()): ahead[pos:end] continue the
         # accumulator from ahead_acc with step ahead_step.
         self.ahead = np.empty(0)
@@ -791,6 +794,7 @@ def _walk_block(tpl: _Templates, m: int, t: int, j: int, n: int, memo: PhaseMemo
         lens = tpl.lens.take(ts)
         walked = memo.walked = (tpl, starts, ts, lens, np.add.accumulate(lens))
         memo.walk_runs = {}
+        memo.walk_rows = None
         i = 0
     _, starts, ts, lens, ends = walked
     end = i + count
@@ -817,9 +821,9 @@ def _plan_vectorised(tpl: _Templates, m: int, t: int, j: int, n: int, out: np.nd
     # times an int64 one here.
     ones, q = memo.index_arrays(n)
     pos = ends[:last]  # block frames where periods 1..last begin
-    jump_to = tpl.at.take(ts[1 : last + 1])
-    jump_to -= tpl.last.take(ts[:last])
-    ones[pos] = jump_to
+    at = memo.walk_block_at
+    jumps, firsts = _walk_rows(tpl, memo)
+    ones[pos] = jumps[at : at + last]
     ones[0] = tpl.at_list[t] + j
     np.add.accumulate(ones[:n], out=q[:n])
     ones[pos] = 1
@@ -831,7 +835,19 @@ def _plan_vectorised(tpl: _Templates, m: int, t: int, j: int, n: int, out: np.nd
     np.copyto(seg, lens[: last + 1])
     seg[0] -= j
     seg[last] -= int(ends[last]) - n
-    first = starts[: last + 1] * _GRID  # exact: starts are below 2**53 grid units
-    out += first.repeat(seg)
+    out += firsts[at : at + last + 1].repeat(seg)
     begun = int(ends[last - 1]) if last else -j
     return int(starts[last]), n - begun
+
+
+def _walk_rows(tpl: _Templates, memo: PhaseMemo) -> tuple[np.ndarray, np.ndarray]:
+    """For the kept walk, made once per walk: how far the index into ``vals`` jumps
+    from each period's last frame to the next period's first, and each period's
+    start in radians (exact: starts are below 2**53 grid units)."""
+    made = memo.walk_rows
+    if made is None:
+        _, starts, ts, _, _ = memo.walked
+        jumps = tpl.at.take(ts[1:])
+        jumps -= tpl.last.take(ts[:-1])
+        made = memo.walk_rows = (jumps, starts * _GRID)
+    return made
