@@ -148,6 +148,23 @@ def test_wrong_guesses_still_give_exact_phases(monkeypatch):
         check_blocks(phase_step(freq, 44100), [1024] * 20 + [8192] * 5)
 
 
+def test_a_long_walk_that_does_not_settle_falls_back_to_the_block(monkeypatch):
+    # The memo walks far ahead; if that walk cannot be settled, the block's own
+    # periods are walked instead, and the values stay exact either way.
+    from numgst.signal import oscillators
+
+    walk = oscillators._Templates.walk
+    counts = []
+
+    def short_only(self, m0, count, memo):
+        counts.append(count)
+        return None if count >= oscillators._WALK_AHEAD else walk(self, m0, count, memo)
+
+    monkeypatch.setattr(oscillators._Templates, "walk", short_only)
+    check_blocks(phase_step(440.0, 44100), [8192] * 6)
+    assert any(c < oscillators._WALK_AHEAD for c in counts)
+
+
 def _above(acc, step, threshold, n, memo):
     """threshold_runs as one 0/1 per frame."""
     runs, acc = threshold_runs(acc, step, threshold, n, memo)

@@ -787,6 +787,9 @@ def _walk_block(tpl: _Templates, m: int, t: int, j: int, n: int, memo: PhaseMemo
         walked = None
     if walked is None:
         got = tpl.walk(m, max(count, _WALK_AHEAD), memo)
+        if got is None and count < _WALK_AHEAD:
+            # A guess far ahead did not settle: this block's own periods may.
+            got = tpl.walk(m, count, memo)
         if got is None:
             memo.walked = None
             return None
@@ -841,9 +844,11 @@ def _plan_vectorised(tpl: _Templates, m: int, t: int, j: int, n: int, out: np.nd
 
 
 def _walk_rows(tpl: _Templates, memo: PhaseMemo) -> tuple[np.ndarray, np.ndarray]:
-    """For the kept walk, made once per walk: how far the index into ``vals`` jumps
-    from each period's last frame to the next period's first, and each period's
-    start in radians (exact: starts are below 2**53 grid units)."""
+    """Per period of the kept walk: the jump of the index into ``vals``, and the start.
+
+    The jump goes from the period's last frame to the next period's first; the start
+    is in radians (exact: starts are below 2**53 grid units). Made once per walk.
+    """
     made = memo.walk_rows
     if made is None:
         _, starts, ts, _, _ = memo.walked
