@@ -32,8 +32,15 @@ the 2**-50 grid, every later sum of its period is ``s + T[j]`` exactly, with a t
 ``T`` that is the same for every start in an interval of starts (the interval where
 each sum stays in the same binade and the wrap happens at the same frame). A step has
 only a handful of such templates. So once the accumulator is at a known start, a
-buffer is a few ``np.add(T[j:k], s, out=...)`` (one per period) and an integer walk
-from start to start; no cumsum at all.
+buffer with few periods is a few ``np.add(T[j:k], s, out=...)`` (one per period) and an
+integer walk from start to start. With many periods the walk from start to start is
+vectorised (guessed from the exact rotation, then checked), made for 1024 periods at
+once and kept for the blocks that follow, and the buffer is one gather from the
+templates' values plus each period's start repeated over its frames.
+
+Small blocks of a steady stream pay the fixed cost of those numpy calls once per
+several blocks: :meth:`PhaseMemo.phases` computes phases ahead, keyed by the exact
+``(acc, step)`` they continue, so a jump or a new step can never be served stale ones.
 """
 
 from __future__ import annotations
