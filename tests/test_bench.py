@@ -17,6 +17,7 @@ def test_bench_quick(tmp_path, capsys):
     sine = rows[("sine", "F32LE")]
     assert sine["status"] == "ok", sine
     assert sine["c_s"] > 0 and sine["py_s"] > 0 and sine["py_peak_rss_kib"] > 0
+    assert 0 < sine["ratio_min"] <= sine["ratio_max"]
     assert rows[("floor", "F32LE")]["status"] == "ok"
     # an unsupported combination is reported, not fatal
     s16 = rows[("sine", "S16LE")]
@@ -34,3 +35,11 @@ def test_bench_bad_wave_is_na(tmp_path):
     data = json.loads((tmp_path / "bench-latest.json").read_text())
     row = [r for r in data["table"] if r["wave"] == "no-such-wave"][0]
     assert row["status"] == "n/a" and row["error"]
+
+
+def test_markdown_table_shows_the_spread():
+    row = {"wave": "sine", "format": "F32LE", "spb": 1024, "status": "ok", "ratio": 2.0,
+           "ratio_min": 1.5, "ratio_max": 2.5, "py_us_per_buffer": 50.0,
+           "c_us_per_buffer": 25.0, "py_peak_rss_kib": 50000, "c_peak_rss_kib": 44000}
+    md = bench.markdown({"machine": {"cpu": "x", "cores": 2}, "table": [row]})
+    assert "| sine | F32LE | 1024 | 2.00 | 1.50-2.50 | 50.0 | 25.0 |" in md

@@ -193,9 +193,13 @@ def table(args: argparse.Namespace) -> list[dict]:
         else:
             c, py = statistics.median(times["c"]), statistics.median(times["py"])
             per = 1e6 / (buffers - 1)  # the prerolled buffer is outside the timing
+            # Each repetition's Python run over the C run just before it: the spread
+            # of these shows how far the machine drifted during the row.
+            paired = [p / q for p, q in zip(times["py"], times["c"], strict=False)]
             row.update(status="ok", c_s=c, py_s=py, ratio=py / c, c_us_per_buffer=c * per,
                        py_us_per_buffer=py * per, c_peak_rss_kib=rss.get("c"),
-                       py_peak_rss_kib=rss.get("py"), reps=len(times["py"]))
+                       py_peak_rss_kib=rss.get("py"), reps=len(times["py"]),
+                       ratio_min=min(paired), ratio_max=max(paired))
         rows.append(row)
         log(f"[{i + 1}/{len(combos)}] {_fmt_row(row)}")
     return rows
@@ -205,9 +209,16 @@ def _fmt_row(r: dict) -> str:
     head = f"{r['wave']:<14} {r['format']:<6} {r['spb']:>5}"
     if r["status"] != "ok":
         return f"{head}  n/a  {r.get('error', '')[:90]}"
-    return (f"{head} {r['ratio']:7.2f}x  py {r['py_us_per_buffer']:8.1f} us/buf  "
+    return (f"{head} {r['ratio']:7.2f}x {_spread(r):>11}  py {r['py_us_per_buffer']:8.1f} us/buf  "
             f"C {r['c_us_per_buffer']:7.1f} us/buf  RSS py {_mib(r['py_peak_rss_kib'])} "
             f"C {_mib(r['c_peak_rss_kib'])}")
+
+
+def _spread(r: dict) -> str:
+    """Lowest and highest ratio of one repetition's pair of runs ('' before they existed)."""
+    if "ratio_min" not in r:
+        return ""
+    return f"{r['ratio_min']:.2f}-{r['ratio_max']:.2f}"
 
 
 def _mib(kib: int | None) -> str:
@@ -310,14 +321,18 @@ def markdown(result: dict) -> str:
                          if k not in ("cpu", "cores", "debian")), "",
              "Median wall time of whole pipelines, Python element / C element, in the same "
              "run (lower is better; below 1 the Python element is faster). Each run is a "
-             "fresh process; C and Python alternate.", "",
-             "| wave | format | samplesperbuffer | py/C | py us/buffer | C us/buffer | "
-             "peak RSS py / C |", "|---|---|---|---|---|---|---|"]
+             "fresh process; C and Python alternate. \"Per repetition\": the lowest and "
+             "highest ratio of one Python run to the C run just before it, which shows "
+             "how much the machine drifted during the row.", "",
+             "| wave | format | samplesperbuffer | py/C | py/C per repetition | "
+             "py us/buffer | C us/buffer | peak RSS py / C |",
+             "|---|---|---|---|---|---|---|---|"]
     for r in result.get("table", []):
         if r["status"] != "ok":
-            lines.append(f"| {r['wave']} | {r['format']} | {r['spb']} | n/a | | | |")
+            lines.append(f"| {r['wave']} | {r['format']} | {r['spb']} | n/a | | | | |")
             continue
         lines.append(f"| {r['wave']} | {r['format']} | {r['spb']} | {r['ratio']:.2f} | "
+                     f"{_spread(r)} | "
                      f"{r['py_us_per_buffer']:.1f} | {r['c_us_per_buffer']:.1f} | "
                      f"{_mib(r['py_peak_rss_kib']).strip()} / "
                      f"{_mib(r['c_peak_rss_kib']).strip()} |")
