@@ -242,7 +242,7 @@ def test_blocks_ending_at_a_period_end_reuse_the_walk():
     lengths = [b - a for a, b in zip([0] + cuts[:-1], cuts, strict=True)]
     memo = PhaseMemo()
     check_blocks(step, lengths, memo=memo)
-    assert memo.walked is not None  # the long blocks went through the kept walk
+    assert memo.walk is not None  # the long blocks went through the kept walk
 
 
 def test_runs_of_two_thresholds_from_one_kept_walk():
@@ -258,4 +258,4 @@ def test_runs_of_two_thresholds_from_one_kept_walk():
         ref, ref_acc = reference(ref_acc, step, n)
         assert bits.tolist() == [int(v >= threshold) for v in ref]
         assert acc == ref_acc
-    assert len(memo.walk_runs) == 2
+    assert len(memo.walk._runs) == 2

@@ -43,7 +43,7 @@ class mapped_array:  # noqa: N801 - used like a function: with mapped_array(...)
     vfunc guard turns into a bus ERROR. READ maps give a read-only array.
     """
 
-    __slots__ = ("buf", "dtype", "shape", "flags", "info", "ptr", "array", "key")
+    __slots__ = ("buf", "dtype", "shape", "flags", "info", "ptr", "array", "key", "views")
 
     def __init__(self, buf: Gst.Buffer, dtype: np.dtype, shape: tuple[int, ...],
                  flags: Gst.MapFlags = Gst.MapFlags.WRITE) -> None:
@@ -59,7 +59,7 @@ class mapped_array:  # noqa: N801 - used like a function: with mapped_array(...)
         # last time is reused, unless anything still holds it (then a stale view
         # would come back to life), which makes a map about a third cheaper.
         self.key = key = (info.data, info.size, self.dtype, self.shape, writable)
-        views = _thread_views()
+        self.views = views = _thread_views()
         arr = views.get(key)
         if arr is not None and sys.getrefcount(arr) == _CACHED_ONLY:
             if writable:
@@ -77,7 +77,7 @@ class mapped_array:  # noqa: N801 - used like a function: with mapped_array(...)
     def __exit__(self, exc_type, exc, tb) -> None:
         arr = self.array
         arr.flags.writeable = False
-        expected = _EXPECTED_REFS + 1 + (_thread_views().get(self.key) is arr)
+        expected = _EXPECTED_REFS + 1 + (self.views.get(self.key) is arr)
         escaped = sys.getrefcount(arr) > expected  # + our local `arr`, + the cache's
         self.array = None
         c.buffer_unmap(self.ptr, ctypes.byref(self.info))

@@ -4,8 +4,8 @@ The algorithms are C's (white uniform, Voss-McCartney pink with 12 rows and C's
 integer arithmetic, a bounded random walk for red), except Gaussian noise, drawn by
 numpy's ziggurat instead of C's Box-Muller: the same distribution, cheaper. The
 random numbers are numpy's, not GLib's Mersenne Twister, so only the statistics match
-C, never the samples. Every generator consumes its random stream in a fixed order per sample, so a
-seeded stream gives the same samples however it is cut into buffers.
+C, never the samples. Every generator consumes its random stream in a fixed order per
+sample, so a seeded stream gives the same samples however it is cut into buffers.
 
 All functions write samples already multiplied by ``amp`` (volume times the sample
 type's scale) into a float64 array; the caller casts.
@@ -13,11 +13,7 @@ type's scale) into a float64 array; the caller casts.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
-
-TWO_PI = 2.0 * math.pi
 
 PINK_ROWS = 12
 PINK_MASK = (1 << PINK_ROWS) - 1

@@ -91,14 +91,7 @@ class PhaseMemo:
         self.starts = np.empty(0, dtype=np.int64)
         self.runs = np.empty((0, 2), dtype=np.intp)
         self.segments = np.empty(0, dtype=np.int64)
-        # A walk over many periods (see _walk_block) and where the next block begins.
-        self.walked: tuple | None = None
-        self.walk_next = 0
-        self.walk_block_at = 0  # index in the walk of the last block's first period
-        # Per period of the walk: threshold runs (keyed by the cuts' id), and what
-        # _plan_vectorised needs (see _walk_rows).
-        self.walk_runs: dict[int, tuple] = {}
-        self.walk_rows: tuple | None = None
+        self.walk: _Walk | None = None  # kept for the blocks that follow
         # Phases computed ahead (see phases()): ahead[pos:end] continue the
         # accumulator from ahead_acc with step ahead_step.
         self.ahead = np.empty(0)
@@ -206,7 +199,9 @@ def accumulate_phase(acc: float, step: float, out: np.ndarray,
     if memo is None:
         memo = PhaseMemo()
     elif 4 * n <= _AHEAD_FRAMES:
-        return _accumulate_ahead(acc, step, out, memo)
+        phases, acc = memo.phases(acc, step, n)
+        np.copyto(out, phases)
+        return acc
     return _accumulate(acc, step, out, memo)
 
 
@@ -298,21 +293,9 @@ def _above_many(tpl: _Templates, cuts: tuple, m: int, t: int, j: int, n: int,
     if block is None:
         return None
     starts, ts, lens, ends, last = block
-    # Frames below and at or above of every period of the kept walk, made once per
-    # walk and threshold; this block copies its periods' rows.
-    made = memo.walk_runs.get(id(cuts))
-    if made is None or made[0] is not cuts:
-        _, all_starts, all_ts, all_lens, _ = memo.walked
-        _, _, first_above, late = cuts
-        every = np.empty((all_ts.shape[0], 2), dtype=np.intp)
-        below = every[:, 0]
-        first_above.take(all_ts, out=below)
-        below -= all_starts >= late.take(all_ts)
-        np.subtract(all_lens, below, out=every[:, 1])
-        made = memo.walk_runs[id(cuts)] = (cuts, every)
     runs = memo.run_array(last + 1)
-    at = memo.walk_block_at
-    np.copyto(runs, made[1][at : at + last + 1])
+    walk = memo.walk
+    np.copyto(runs, walk.runs(cuts)[walk.at : walk.at + last + 1])
     below = runs[:, 0]
     # The first period starts j frames in, the last one stops at frame n.
     begun = -j if last == 0 else int(ends[last - 1])
@@ -452,12 +435,6 @@ def _accumulate_fast_wrapping(acc: float, step: float, out: np.ndarray) -> float
 # 32768 at once was slower, the working set then outgrowing the L2 cache.
 _AHEAD_FRAMES = 8192
 _AHEAD_MAX_RUN = 8
-
-
-def _accumulate_ahead(acc: float, step: float, out: np.ndarray, memo: PhaseMemo) -> float:
-    phases, acc = memo.phases(acc, step, out.shape[0])
-    np.copyto(out, phases)
-    return acc
 
 
 # Templates need the wrap to happen below 8 (one grid, 2**-50, for every start).
@@ -776,45 +753,83 @@ def _walk_block(tpl: _Templates, m: int, t: int, j: int, n: int, memo: PhaseMemo
     block frame where each next period begins, and the index of the period holding
     the block's last frame.
 
-    The walk from a start is the same whenever it is made, so one walk serves the
-    blocks that follow for as long as it reaches: the memo keeps it, and a block
-    whose period start is the walk's next expected one reads its periods from there.
+    A block whose period start is the kept walk's next expected one (see
+    :class:`_Walk`) reads its periods from it; otherwise a new walk is made.
     """
     # Periods touched: this one and at most count - 1 more, each min_length or longer.
     count = (n - tpl.items[t].length + j) // tpl.min_length + 2
-    walked = memo.walked
-    i = memo.walk_next
-    if walked is not None and walked[0] is tpl:
-        starts, ts = walked[1], walked[2]
+    walk = memo.walk
+    if walk is not None and walk.tpl is tpl:
+        i, starts = walk.next, walk.starts
         if i < starts.shape[0] and starts[i] != m:
             i += 1  # the last block ended exactly at a period's end
         if not (i + count <= starts.shape[0] and starts[i] == m):
-            walked = None
+            walk = None
     else:
-        walked = None
-    if walked is None:
+        walk = None
+    if walk is None:
         got = tpl.walk(m, max(count, _WALK_AHEAD), memo)
         if got is None and count < _WALK_AHEAD:
             # A guess far ahead did not settle: this block's own periods may.
             got = tpl.walk(m, count, memo)
         if got is None:
-            memo.walked = None
+            memo.walk = None
             return None
-        starts, ts = got
-        lens = tpl.lens.take(ts)
-        walked = memo.walked = (tpl, starts, ts, lens, np.add.accumulate(lens))
-        memo.walk_runs = {}
-        memo.walk_rows = None
+        walk = memo.walk = _Walk(tpl, *got)
         i = 0
-    _, starts, ts, lens, ends = walked
     end = i + count
     # Frames from the walk's first period start to this block's first frame.
-    before = (int(ends[i - 1]) if i else 0) + j
-    block_ends = ends[i:end] - before
+    before = (int(walk.ends[i - 1]) if i else 0) + j
+    block_ends = walk.ends[i:end] - before
     last = int(block_ends.searchsorted(n - 1, side="right"))
-    memo.walk_next = i + last
-    memo.walk_block_at = i
-    return starts[i:end], ts[i:end], lens[i:end], block_ends, last
+    walk.at, walk.next = i, i + last
+    return walk.starts[i:end], walk.ts[i:end], walk.lens[i:end], block_ends, last
+
+
+class _Walk:
+    """A vectorised walk over many periods from one start, kept by the memo.
+
+    The walk from a start is the same whenever it is made, so one walk serves the
+    blocks that follow for as long as it reaches. What blocks need per period is
+    derived from it once, on first use. ``starts`` is a view of the memo's walk
+    arrays: the next walk overwrites it, and replaces this record.
+    """
+
+    __slots__ = ("tpl", "starts", "ts", "lens", "ends", "at", "next", "_runs", "_rows")
+
+    def __init__(self, tpl: _Templates, starts: np.ndarray, ts: np.ndarray) -> None:
+        self.tpl, self.starts, self.ts = tpl, starts, ts
+        self.lens = tpl.lens.take(ts)
+        self.ends = np.add.accumulate(self.lens)  # frames to the end of each period
+        self.at = 0  # index of the last block's first period
+        self.next = 0  # where the next block is expected to begin
+        self._runs: dict[int, tuple] = {}
+        self._rows: tuple[np.ndarray, np.ndarray] | None = None
+
+    def runs(self, cuts: tuple) -> np.ndarray:
+        """Frames below, and at or above, the threshold of ``cuts``, per period."""
+        made = self._runs.get(id(cuts))
+        if made is None or made[0] is not cuts:
+            _, _, first_above, late = cuts
+            every = np.empty((self.ts.shape[0], 2), dtype=np.intp)
+            below = every[:, 0]
+            first_above.take(self.ts, out=below)
+            below -= self.starts >= late.take(self.ts)
+            np.subtract(self.lens, below, out=every[:, 1])
+            made = self._runs[id(cuts)] = (cuts, every)
+        return made[1]
+
+    def rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per period: the jump of the index into ``vals``, and the start.
+
+        The jump goes from the period's last frame to the next period's first; the
+        start is in radians (exact: starts are below 2**53 grid units).
+        """
+        if self._rows is None:
+            jumps = self.tpl.at.take(self.ts[1:])
+            jumps -= self.tpl.last.take(self.ts[:-1])
+            self._rows = (jumps, self.starts * _GRID)
+        return self._rows
 
 
 def _plan_vectorised(tpl: _Templates, m: int, t: int, j: int, n: int, out: np.ndarray,
@@ -831,8 +846,8 @@ def _plan_vectorised(tpl: _Templates, m: int, t: int, j: int, n: int, out: np.nd
     # times an int64 one here.
     ones, q = memo.index_arrays(n)
     pos = ends[:last]  # block frames where periods 1..last begin
-    at = memo.walk_block_at
-    jumps, firsts = _walk_rows(tpl, memo)
+    at = memo.walk.at
+    jumps, firsts = memo.walk.rows()
     ones[pos] = jumps[at : at + last]
     ones[0] = tpl.at_list[t] + j
     np.add.accumulate(ones[:n], out=q[:n])
@@ -849,17 +864,3 @@ def _plan_vectorised(tpl: _Templates, m: int, t: int, j: int, n: int, out: np.nd
     begun = int(ends[last - 1]) if last else -j
     return int(starts[last]), n - begun
 
-
-def _walk_rows(tpl: _Templates, memo: PhaseMemo) -> tuple[np.ndarray, np.ndarray]:
-    """Per period of the kept walk: the jump of the index into ``vals``, and the start.
-
-    The jump goes from the period's last frame to the next period's first; the start
-    is in radians (exact: starts are below 2**53 grid units). Made once per walk.
-    """
-    made = memo.walk_rows
-    if made is None:
-        _, starts, ts, _, _ = memo.walked
-        jumps = tpl.at.take(ts[1:])
-        jumps -= tpl.last.take(ts[:-1])
-        made = memo.walk_rows = (jumps, starts * _GRID)
-    return made

@@ -371,7 +371,7 @@ def render(wave: int, p: WaveParams, state: WaveState, first_sample: int,
     """
     n = out.shape[0]
     if wave in _PHASE_WAVES:
-        # One channel (the element's case for these waves): work in place.
+        # One channel (the element's case for these waves): shaped straight into out.
         ph = out[:, 0] if out.shape[1] == 1 else state.phase_work(n)
         ph *= periodic(wave, p, state, ph)
         if out.shape[1] != 1:
