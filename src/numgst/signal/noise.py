@@ -136,7 +136,7 @@ def pink(state: NoiseState, amp: float, out: np.ndarray) -> None:
     first = (i0 + 1) & PINK_MASK
     np.subtract(work.ahead[:m], work.spacing[first : first + m], out=back)
     delta = work.delta[:m]
-    draws.take(back, out=delta)
+    draws.take(back, out=delta, mode="clip")
     np.subtract(draws[PINK_SPAN : PINK_SPAN + m], delta, out=delta)
     delta[0] += state.pink_sum  # the running sum carries over from the last block
     np.add.accumulate(delta, out=delta)

@@ -577,7 +577,7 @@ class _Templates:
         for _ in range(_WALK_ROUNDS):
             np.mod(guess, self.period_units, out=guess)
             t_guess = self.guess_bounds.searchsorted(guess, side="right")
-            self.jumps.take(t_guess[:-1], out=m[1:])
+            self.jumps.take(t_guess[:-1], out=m[1:], mode="clip")
             m[0] = m0
             np.add.accumulate(m, out=m)
             t = self.bounds.searchsorted(m, side="right")
@@ -813,7 +813,7 @@ class _Walk:
             _, _, first_above, late = cuts
             every = np.empty((self.ts.shape[0], 2), dtype=np.intp)
             below = every[:, 0]
-            first_above.take(self.ts, out=below)
+            first_above.take(self.ts, out=below, mode="clip")
             below -= self.starts >= late.take(self.ts)
             np.subtract(self.lens, below, out=every[:, 1])
             made = self._runs[id(cuts)] = (cuts, every)
@@ -853,7 +853,9 @@ def _plan_vectorised(tpl: _Templates, m: int, t: int, j: int, n: int, out: np.nd
     np.add.accumulate(ones[:n], out=q[:n])
     ones[pos] = 1
     ones[0] = 1
-    tpl.vals.take(q[:n], out=out)
+    # mode="clip": q is in range by construction, and the default mode="raise"
+    # gathers into a temporary and copies it to out= (about 40 % slower here).
+    tpl.vals.take(q[:n], out=out, mode="clip")
     # Each period's start, once per frame of it (np.repeat has no out=; the array is
     # a block of doubles that malloc hands back each time).
     seg = memo.segment_array(last + 1)  # frames of each period within the block

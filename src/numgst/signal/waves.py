@@ -244,9 +244,9 @@ def _sine_table(p: WaveParams, state: WaveState, ph: np.ndarray, out: np.ndarray
     table = state.table(p.volume)
     np.multiply(ph, TABLE_SCALE, out=out)
     idx = out.astype(np.intp)
-    # acc a hair below 2pi can round to index 1024, past C's table: clamp.
-    np.minimum(idx, TABLE_SIZE - 1, out=idx)
-    np.take(table, idx, out=out)
+    # acc a hair below 2pi can round to index 1024, past C's table: clamp (mode="clip",
+    # which also spares the copy numpy makes of out= under the default mode="raise").
+    np.take(table, idx, out=out, mode="clip")
     return _cast_scalar(p.scale, p.ctype)
 
 
@@ -318,7 +318,7 @@ def _ticks(p: WaveParams, state: WaveState, first_sample: int, col: np.ndarray) 
         used[0] = acc
     if ticks.size:
         seq = state.tick_phases(step, min(sbt, n) + 1)
-        np.take(seq, mod[head:], out=used[head:])
+        np.take(seq, mod[head:], out=used[head:], mode="clip")
         state.accumulator = float(seq[n - int(ticks[-1])])
 
     # Volume: the tick counter as of each sample decides marker or normal volume.
@@ -345,8 +345,7 @@ def _ticks(p: WaveParams, state: WaveState, first_sample: int, col: np.ndarray) 
     table = state.table(1.0)
     used *= TABLE_SCALE
     idx = used.astype(np.intp)
-    np.minimum(idx, TABLE_SIZE - 1, out=idx)
-    np.take(table, idx, out=col)
+    np.take(table, idx, out=col, mode="clip")  # clamped as in _sine_table
     col *= volscale  # C: ((g<type>) volscale * ramp) * table[...]
     col[(mod == 0) | (mod >= nonzero)] = 0.0
 
