@@ -95,3 +95,54 @@ def test_red_walk_stays_in_bounds_and_state_carries():
     assert out[-1, 0] == st.noise.red_state * 0.0625
     steps = np.diff(out[:, 0]) * 16
     assert np.abs(steps).max() <= 1.0 + 1e-12
+
+
+@pytest.mark.parametrize("wave", sorted(waves.DRAWN_NOISES), ids=lambda w: WAVE_NICKS[w])
+def test_float32_draws_same_whatever_the_buffers(wave):
+    # The element draws these straight into F32 buffers, in float32.
+    p = WaveParams(440.0, 0.7, 48000, "float")
+
+    def run(sizes, seed):
+        state = waves.WaveState(seed)
+        state.reset()
+        state.wave_changed(wave)
+        parts = []
+        for n in sizes:
+            out = np.empty((n, 2), dtype=np.float32)
+            waves.render(wave, p, state, 0, out)
+            parts.append(out)
+        return np.concatenate(parts)
+
+    a, b = run([3000], 7), run([1, 999, 17, 1983], 7)
+    assert a.tobytes() == b.tobytes()
+    assert not np.array_equal(a, run([3000], 8))
+    if wave == waves.WHITE_NOISE:
+        assert np.abs(a).max() <= 0.7
+        assert len(np.unique(a)) > a.size * 0.99  # fine-grained, not a few levels
+
+
+@pytest.mark.parametrize("layout", ["interleaved", "non-interleaved"])
+@pytest.mark.parametrize("fmt", ["F32LE", "F64LE"])
+@pytest.mark.parametrize("wave", ["white-noise", "gaussian-noise"])
+def test_element_float_noise_like_c(wave, fmt, layout):
+    from numgst.testing import capture
+
+    def run(src):
+        desc = (f"{src} wave={wave} volume=0.5 samplesperbuffer=1000 num-buffers=60 ! "
+                f"audio/x-raw,format={fmt},channels=2,rate=44100,layout={layout} ! "
+                "appsink name=sink")
+        got = capture(desc)
+        assert got.error is None
+        x = np.frombuffer(got.data, dtype="<f4" if fmt == "F32LE" else "<f8")
+        return x.reshape(-1, 2, 1000).transpose(0, 2, 1).reshape(-1, 2) \
+            if layout == "non-interleaved" else x.reshape(-1, 2)
+
+    c, py = run("audiotestsrc"), run("audiotestsrc_py")
+    assert c.shape == py.shape
+    for ch in range(2):
+        sc, sp = _stats(c[:, ch]), _stats(py[:, ch])
+        assert (np.abs(sc - sp) <= 0.02).all(), (ch, sc, sp)
+        assert abs(sp[2]) < 0.02
+    assert abs(np.corrcoef(py[:, 0], py[:, 1])[0, 1]) < 0.03
+    if wave == "white-noise":
+        assert np.abs(py).max() <= 0.5

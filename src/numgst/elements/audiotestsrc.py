@@ -494,6 +494,12 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
                                                         ftz)
             two.write(runs, out)
             return
+        elif wave in waves.DRAWN_NOISES and fmt.floating and not fmt.packed and not s.mute:
+            # Independent draws: made in the buffer's own float type, straight into
+            # it, whatever the layout (no work array, no cast, no copy per channel).
+            waves.render(wave, self._wave_params(s), st.waves, first_sample,
+                         out.view(fmt.dtype).reshape(shape))
+            return
         elif wave in waves.PHASE_WAVES and not s.mute:
             # One channel of phases, shaped in place, then times the gain straight
             # into the buffer (one pass for volume and cast).

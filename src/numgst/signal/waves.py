@@ -46,6 +46,10 @@ WAVE_NICKS: tuple[str, ...] = (
 # Full-scale value per generated C type.
 SCALES = {"int16": 32767.0, "int32": 2147483647.0, "float": 1.0, "double": 1.0}
 
+# Noises whose samples are independent draws, one per sample and channel: any layout
+# and any float type can receive them directly.
+DRAWN_NOISES = frozenset((WHITE_NOISE, GAUSSIAN_NOISE))
+
 PI = math.pi
 HALF_PI = math.pi / 2  # G_PI_2
 THREE_HALF_PI = math.pi * 1.5  # C: G_PI * 1.5
@@ -366,7 +370,9 @@ def render(wave: int, p: WaveParams, state: WaveState, first_sample: int,
         Stream sample index of ``out[0]`` (C's ``next_sample``); only ticks use it.
     out : ndarray of float64, shape (frames, channels), C-contiguous
         Receives, per frame and channel, the double C computes before its final cast
-        to the sample type (already times volume and the type's scale).
+        to the sample type (already times volume and the type's scale). For the
+        noises in :data:`DRAWN_NOISES` it may also be float32: the samples are then
+        drawn and scaled in float32 (see :func:`noise.white`).
     """
     n = out.shape[0]
     if wave in _PHASE_WAVES:
