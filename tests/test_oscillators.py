@@ -259,3 +259,44 @@ def test_runs_of_two_thresholds_from_one_kept_walk():
         assert bits.tolist() == [int(v >= threshold) for v in ref]
         assert acc == ref_acc
     assert len(memo.walk._runs) == 2
+
+
+@pytest.mark.parametrize("threshold", [math.pi, math.pi / 2])
+def test_runs_of_blocks_sliced_from_the_kept_walk(threshold, monkeypatch):
+    # After a long block, the blocks that continue it are slices of the kept walk's
+    # runs. Cut the stream at run edges, at period ends, one frame either side of
+    # them and at random, and compare with C's loop.
+    step = phase_step(441.0, 44100)
+    total = 200_000
+    ref, _ = reference(0.0, step, total)
+    above = np.array(ref) >= threshold
+    edges = np.flatnonzero(above[1:] != above[:-1]) + 1
+    wraps = np.flatnonzero(np.diff(ref) < 0) + 1
+    rng = np.random.default_rng(5)
+    cuts = {8192, total}
+    for pick in (edges, wraps):
+        for e in rng.choice(pick[pick > 8192], 60, replace=False):
+            cuts.update({int(e) + d for d in (-1, 0, 1)})
+    cuts.update(int(c) for c in rng.integers(8193, total, 40))
+    cuts = sorted(cuts)
+    from numgst.signal import oscillators
+
+    sliced = []
+    block_runs = oscillators._Walk.block_runs
+
+    def spy(self, *args):
+        got = block_runs(self, *args)
+        sliced.append(got is not None)
+        return got
+
+    monkeypatch.setattr(oscillators._Walk, "block_runs", spy)
+    memo = PhaseMemo()
+    acc, at = 0.0, 0
+    for end in cuts:
+        n = end - at
+        bits, acc = _above(acc, step, threshold, n, memo)
+        assert bits.tolist() == above[at:end].astype(int).tolist(), (at, n)
+        assert acc == ref[end - 1]
+        at = end
+    assert sum(sliced) > len(cuts) * 0.8  # most blocks were slices
+    assert not all(sliced)  # and the walk's end was reached, then a new one made

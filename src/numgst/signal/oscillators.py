@@ -92,6 +92,9 @@ class PhaseMemo:
         self.runs = np.empty((0, 2), dtype=np.intp)
         self.segments = np.empty(0, dtype=np.int64)
         self.walk: _Walk | None = None  # kept for the blocks that follow
+        # Where the last threshold_runs block ended on the kept walk:
+        # (step, threshold, acc after it, walk, cuts, walk frame after it).
+        self.on_walk: tuple | None = None
         # Phases computed ahead (see phases()): ahead[pos:end] continue the
         # accumulator from ahead_acc with step ahead_step.
         self.ahead = np.empty(0)
@@ -242,13 +245,27 @@ def threshold_runs(acc: float, step: float, threshold: float, n: int,
     """
     if memo is None:
         memo = PhaseMemo()
+    on = memo.on_walk
+    if (on is not None and on[1] == threshold and on[2] == acc and on[0] == step
+            and on[3] is memo.walk and n > 0):
+        # The block continues the last one on the kept walk: its runs are a slice of
+        # the walk's runs, found by frame position.
+        got = on[3].block_runs(on[4], on[5], n, memo)
+        if got is not None:
+            runs, m, j, t = got
+            acc = m * _GRID + float(on[3].tpl.items[t].sums[j - 1])
+            memo.resume = (step, acc, m, j)
+            memo.on_walk = (step, threshold, acc, on[3], on[4], on[5] + n)
+            return runs, acc
+    memo.on_walk = None
     if (n > 0 and 0.0 < step <= _TEMPLATE_MAX_STEP and 0.0 <= acc < TWO_PI
             and TWO_PI <= n * step and 0.0 < threshold < TWO_PI):
         where = _locate(acc, step, memo)
         cuts = where[0].cuts(threshold) if where is not None else None
         if cuts is not None:
             tpl, m, t, j = where
-            if _few_periods(tpl, t, j, n):
+            few = _few_periods(tpl, t, j, n)
+            if few:
                 plan = _above_few(tpl, cuts, m, t, j, n, memo)
             else:
                 plan = _above_many(tpl, cuts, m, t, j, n, memo)
@@ -256,6 +273,10 @@ def threshold_runs(acc: float, step: float, threshold: float, n: int,
                 runs, m, j, t = plan
                 acc = m * _GRID + float(tpl.items[t].sums[j - 1])
                 memo.resume = (step, acc, m, j)
+                if not few:
+                    walk = memo.walk
+                    done = int(walk.ends[walk.next - 1]) if walk.next else 0
+                    memo.on_walk = (step, threshold, acc, walk, cuts, done + j)
                 return runs, acc
     phases = memo.phase_scratch(n)
     acc = accumulate_phase(acc, step, phases, memo)
@@ -808,6 +829,11 @@ class _Walk:
 
     def runs(self, cuts: tuple) -> np.ndarray:
         """Frames below, and at or above, the threshold of ``cuts``, per period."""
+        return self._made_runs(cuts)[1]
+
+    def _made_runs(self, cuts: tuple) -> tuple:
+        # (cuts, runs per period, the same runs in one row: below, above, below, ...,
+        # and the walk frame where each of those ends).
         made = self._runs.get(id(cuts))
         if made is None or made[0] is not cuts:
             _, _, first_above, late = cuts
@@ -816,8 +842,41 @@ class _Walk:
             first_above.take(self.ts, out=below, mode="clip")
             below -= self.starts >= late.take(self.ts)
             np.subtract(self.lens, below, out=every[:, 1])
-            made = self._runs[id(cuts)] = (cuts, every)
-        return made[1]
+            flat = every.reshape(-1)
+            made = self._runs[id(cuts)] = (cuts, every, flat, np.add.accumulate(flat))
+        return made
+
+    def block_runs(self, cuts: tuple, pos: int, n: int, memo: PhaseMemo) -> tuple | None:
+        """Runs below/above the threshold of ``cuts`` for frames ``pos`` to ``pos + n``.
+
+        ``pos`` counts frames from the walk's first period start. Returns ``(runs,
+        start, frames done, template)`` of the period holding the last frame, as
+        ``_above_many`` does, or None if the walk ends before the block does.
+        """
+        _, _, flat, bounds = self._made_runs(cuts)
+        end = pos + n
+        last = int(bounds.searchsorted(end - 1, side="right"))  # run of the last frame
+        if last >= bounds.shape[0] - 1:
+            return None  # the block reaches the walk's end: the caller makes a new walk
+        first = int(bounds.searchsorted(pos, side="right"))  # run of the first frame
+        first -= first & 1  # start on a "below" run, empty if the block starts above
+        count = last - first + 1
+        runs = memo.run_array((count + 1) // 2).reshape(-1)
+        np.copyto(runs[:count], flat[first : last + 1])
+        if count & 1:
+            runs[count] = 0  # the block ends below: an empty last run above
+        # The first and last runs are cut at the block's edges (they may be one run).
+        before = int(bounds[first - 1]) if first else 0
+        if pos > before:
+            cut = min(pos, int(bounds[first]))
+            runs[0] -= cut - before
+            if cut < pos:
+                runs[1] -= pos - cut
+        runs[last - first] -= int(bounds[last]) - end
+        k = last >> 1  # the period holding the last frame
+        done = end - (int(bounds[2 * k - 1]) if k else 0)
+        self.next = k
+        return runs, int(self.starts[k]), done, int(self.ts[k])
 
     def rows(self) -> tuple[np.ndarray, np.ndarray]:
         """Per period: the jump of the index into ``vals``, and the start.
