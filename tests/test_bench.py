@@ -43,3 +43,25 @@ def test_markdown_table_shows_the_spread():
            "c_us_per_buffer": 25.0, "py_peak_rss_kib": 50000, "c_peak_rss_kib": 44000}
     md = bench.markdown({"machine": {"cpu": "x", "cores": 2}, "table": [row]})
     assert "| sine | F32LE | 1024 | 2.00 | 1.50-2.50 | 50.0 | 25.0 |" in md
+
+
+def test_ratio_is_the_median_of_back_to_back_pairs(monkeypatch):
+    # Pairs alternate which element runs first; the ratio is the median of each
+    # pair's py/C, which a machine drifting between pairs does not skew.
+    walls = {"audiotestsrc": [1.0, 3.0, 1.0, 4.0], "audiotestsrc_py": [2.0, 3.0, 3.0, 8.0]}
+    calls = []
+
+    def fake_child(element, wave, fmt, spb, buffers, **kw):
+        calls.append(element)
+        queue = walls.get(element, [1.0])
+        return {"wall_s": queue.pop(0) if len(queue) > 1 else queue[0], "peak_rss_kib": 1}
+
+    monkeypatch.setattr(bench, "child", fake_child)
+    args = bench.parse(["--table", "--waves", "sine", "--formats", "F32LE", "--spb", "1024",
+                        "--reps", "4"])
+    sine = bench.table(args)[0]
+    c, py = "audiotestsrc", "audiotestsrc_py"
+    assert calls[:8] == [c, py, py, c, c, py, py, c]
+    assert sine["ratio"] == 2.0  # median of 2, 1, 3, 2
+    assert (sine["ratio_min"], sine["ratio_max"]) == (1.0, 3.0)
+    assert sine["ratio_of_medians"] == 1.5  # 3 / 2: what the old statistic gave

@@ -1,8 +1,10 @@
 """``./run bench``: audiotestsrc_py against the C audiotestsrc, whole pipelines.
 
 Every measurement runs in a fresh subprocess (``python -m numgst.bench --one ...``) so
-that peak RSS and CPU time belong to one element alone; C and Python runs alternate so
-that machine noise hits both alike. The table gives median py/C wall-time ratios per
+that peak RSS and CPU time belong to one element alone. C and Python runs alternate in
+pairs, C first then Python first (ABBA), and each pair gives one py/C ratio: on a
+machine whose speed drifts (these VMs do, by up to 2x over seconds) a pair's two runs
+see nearly the same machine, so the table gives the median of those paired ratios per
 wave, format and samplesperbuffer, with the absolute medians beside; a "floor" row is a
 Python BaseSrc whose fill only maps the buffer: the fixed cost of a Python vfunc.
 Results go to ``out/bench-<timestamp>.json`` and ``out/bench-latest.json``.
@@ -176,8 +178,8 @@ def table(args: argparse.Namespace) -> list[dict]:
         rss: dict[str, int] = {}
         error = None
         pair = (("c", "audiotestsrc"), ("py", "floor" if wave == "floor" else "audiotestsrc_py"))
-        for _rep in range(args.reps):
-            for key, element in pair:
+        for rep in range(args.reps):
+            for key, element in (pair if rep % 2 == 0 else pair[::-1]):
                 w = "sine" if wave == "floor" else wave
                 res = child(element, w, fmt, spb, buffers)
                 if res.get("error"):
@@ -193,10 +195,11 @@ def table(args: argparse.Namespace) -> list[dict]:
         else:
             c, py = statistics.median(times["c"]), statistics.median(times["py"])
             per = 1e6 / (buffers - 1)  # the prerolled buffer is outside the timing
-            # Each repetition's Python run over the C run just before it: the spread
-            # of these shows how far the machine drifted during the row.
+            # Each repetition's two runs, back to back, give one ratio; their spread
+            # shows how far the machine drifted during the row.
             paired = [p / q for p, q in zip(times["py"], times["c"], strict=False)]
-            row.update(status="ok", c_s=c, py_s=py, ratio=py / c, c_us_per_buffer=c * per,
+            row.update(status="ok", c_s=c, py_s=py, ratio=statistics.median(paired),
+                       ratio_of_medians=py / c, c_us_per_buffer=c * per,
                        py_us_per_buffer=py * per, c_peak_rss_kib=rss.get("c"),
                        py_peak_rss_kib=rss.get("py"), reps=len(times["py"]),
                        ratio_min=min(paired), ratio_max=max(paired))
@@ -319,11 +322,13 @@ def markdown(result: dict) -> str:
              f"Machine: {m.get('cpu')}, {m.get('cores')} cores, Debian {m.get('debian')}, "
              + ", ".join(f"{k} {v}" for k, v in m.items()
                          if k not in ("cpu", "cores", "debian")), "",
-             "Median wall time of whole pipelines, Python element / C element, in the same "
-             "run (lower is better; below 1 the Python element is faster). Each run is a "
-             "fresh process; C and Python alternate. \"Per repetition\": the lowest and "
-             "highest ratio of one Python run to the C run just before it, which shows "
-             "how much the machine drifted during the row.", "",
+             "Wall time of whole pipelines, Python element / C element (lower is better; "
+             "below 1 the Python element is faster). Each run is a fresh process. Each "
+             "repetition is a C run and a Python run back to back (C first, then Python "
+             "first, alternately); py/C is the median of the repetitions' ratios, and "
+             "\"per repetition\" their lowest and highest, which shows how much the "
+             "machine drifted during the row. The microseconds are medians over the "
+             "repetitions.", "",
              "| wave | format | samplesperbuffer | py/C | py/C per repetition | "
              "py us/buffer | C us/buffer | peak RSS py / C |",
              "|---|---|---|---|---|---|---|---|"]
