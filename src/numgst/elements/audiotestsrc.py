@@ -47,6 +47,7 @@ from ..base.control import sync_values, value_array
 from ..base.cvfuncs import borrow_vfunc
 from ..base.gst import GLib, Gst, GstAudio, GstBase
 from ..signal import formats, oscillators, tones, waves
+from ..signal.ahead import AHEAD_FRAMES, BlocksAhead
 from ..signal.sweep import SweepLaw, SweepState, sweep_phase
 
 WAVES = (
@@ -152,6 +153,11 @@ Settings = settings_record("AudioTestSrcSettings", PROPS)
 MONO_WAVES = frozenset({waves.SINE, waves.SQUARE, waves.SAW, waves.TRIANGLE, waves.SILENCE,
                         waves.SINE_TABLE, waves.TICKS})
 
+# Waves whose next block depends only on the accumulator and the properties: small
+# blocks of them are rendered several at once (numgst.signal.ahead).
+AHEAD_WAVES = frozenset({waves.SINE, waves.SQUARE, waves.SAW, waves.TRIANGLE,
+                         waves.SINE_TABLE})
+
 SRC_CAPS = Gst.Caps.from_string(
     "audio/x-raw, format=(string){ " + ", ".join(formats.TEMPLATE_ORDER) + " }, "
     "layout=(string){ interleaved, non-interleaved }, "
@@ -188,6 +194,7 @@ class State:
     reverse: bool = False
     tags_pushed: bool = False
     waves: waves.WaveState = dataclasses.field(default_factory=waves.WaveState)
+    ahead: BlocksAhead = dataclasses.field(default_factory=BlocksAhead)
     # Beyond C: the sweep's position, per-channel accumulators (tones), and the
     # accumulator of a per-sample controlled frequency.
     sweep: SweepState = dataclasses.field(default_factory=SweepState)
@@ -472,13 +479,40 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
                 shape: tuple[int, int]) -> None:
         """Generate ``n`` frames of ``s.wave`` into the mapped bytes ``out``."""
         st = self.state
-        fmt = st.fmt
         wave = int(s.wave)
         # Settings records are replaced, never changed: the route holds while s does.
         route = self._route
         if route[0] is not s:
             route = self._route = (s, self._beyond_c(s, wave))
         beyond = route[1]
+        ahead = st.ahead
+        if (wave in AHEAD_WAVES and beyond is None and not s.mute and not st.planar
+                and 2 * n <= AHEAD_FRAMES):
+            # Small blocks of a steady deterministic wave: a block depends only on the
+            # accumulator and this key, so several are rendered at once (see ahead).
+            key = (s, st.fmt, st.channels, st.rate, n)
+            if ahead.take(key, st.waves, out):
+                return
+            count = ahead.plan(key, st.waves, n, out.shape[0])
+            if count > 1:
+                p = self._wave_params(s)
+                big = ahead.begin(st.waves, count, n, out.shape[0],
+                                  oscillators.phase_step(p.freq, p.rate))
+                self._render_now(s, wave, None, first_sample, n * count, big,
+                                 (n * count, st.channels))
+                ahead.ready(st.waves, count)
+                ahead.take(key, st.waves, out)
+                return
+            self._render_now(s, wave, None, first_sample, n, out, shape)
+            ahead.rendered(st.waves)
+            return
+        ahead.settle(st.waves)
+        self._render_now(s, wave, beyond, first_sample, n, out, shape)
+
+    def _render_now(self, s, wave: int, beyond, first_sample: int, n: int, out: np.ndarray,
+                    shape: tuple[int, int]) -> None:
+        st = self.state
+        fmt = st.fmt
         if beyond is not None:
             values = beyond(s, wave, first_sample, n)
         elif wave == waves.SILENCE and not fmt.packed:
