@@ -172,6 +172,7 @@ SECOND = Gst.SECOND  # a module constant: Gst.* lookups go through GI's proxy ea
 NONE64 = (1 << 64) - 1  # guint64 -1 as the vfuncs see it
 NONE32 = (1 << 32) - 1  # guint -1
 FLOW_OK = Gst.FlowReturn.OK
+GAP = Gst.BufferFlags.GAP
 
 
 @dataclasses.dataclass
@@ -470,7 +471,7 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
             # end of the first buffer and move when samplesperbuffer changes.
             self._render(s, first_sample, n, out, shape)
         if s.mute or s.wave == waves.SILENCE or s.volume == 0.0:
-            buf.set_flags(Gst.BufferFlags.GAP)
+            buf.set_flags(GAP)
         if st.planar:
             GstAudio.buffer_add_audio_meta(buf, st.info, n)  # offsets: planar default
         return FLOW_OK
