@@ -36,7 +36,10 @@ buffer with few periods is a few ``np.add(T[j:k], s, out=...)`` (one per period)
 integer walk from start to start. With many periods the walk from start to start is
 vectorised (guessed from the exact rotation, then checked), made for 1024 periods at
 once and kept for the blocks that follow, and the buffer is one gather from the
-templates' values plus each period's start repeated over its frames.
+templates' values plus each period's start repeated over its frames. The square needs
+no phases at all: each period's crossing of pi comes from its template, and a block
+that continues the last one is a slice of the kept walk's runs, found by frame
+position.
 
 Small blocks of a steady stream pay the fixed cost of those numpy calls once per
 several blocks: :meth:`PhaseMemo.phases` computes phases ahead, keyed by the exact
@@ -48,6 +51,7 @@ from __future__ import annotations
 import bisect
 import math
 from fractions import Fraction
+from typing import NamedTuple
 
 import numpy as np
 
@@ -92,9 +96,7 @@ class PhaseMemo:
         self.runs = np.empty((0, 2), dtype=np.intp)
         self.segments = np.empty(0, dtype=np.int64)
         self.walk: _Walk | None = None  # kept for the blocks that follow
-        # Where the last threshold_runs block ended on the kept walk:
-        # (step, threshold, acc after it, walk, cuts, walk frame after it).
-        self.on_walk: tuple | None = None
+        self.on_walk: _OnWalk | None = None  # where threshold_runs left the walk
         # Phases computed ahead (see phases()): ahead[pos:end] continue the
         # accumulator from ahead_acc with step ahead_step.
         self.ahead = np.empty(0)
@@ -246,16 +248,16 @@ def threshold_runs(acc: float, step: float, threshold: float, n: int,
     if memo is None:
         memo = PhaseMemo()
     on = memo.on_walk
-    if (on is not None and on[1] == threshold and on[2] == acc and on[0] == step
-            and on[3] is memo.walk and n > 0):
+    if (on is not None and on.threshold == threshold and on.acc == acc and on.step == step
+            and on.walk is memo.walk and n > 0):
         # The block continues the last one on the kept walk: its runs are a slice of
         # the walk's runs, found by frame position.
-        got = on[3].block_runs(on[4], on[5], n, memo)
+        got = on.walk.block_runs(on.cuts, on.pos, n, memo)
         if got is not None:
             runs, m, j, t = got
-            acc = m * _GRID + float(on[3].tpl.items[t].sums[j - 1])
+            acc = m * _GRID + float(on.walk.tpl.items[t].sums[j - 1])
             memo.resume = (step, acc, m, j)
-            memo.on_walk = (step, threshold, acc, on[3], on[4], on[5] + n)
+            memo.on_walk = _OnWalk(step, threshold, acc, on.walk, on.cuts, on.pos + n)
             return runs, acc
     memo.on_walk = None
     if (n > 0 and 0.0 < step <= _TEMPLATE_MAX_STEP and 0.0 <= acc < TWO_PI
@@ -276,7 +278,7 @@ def threshold_runs(acc: float, step: float, threshold: float, n: int,
                 if not few:
                     walk = memo.walk
                     done = int(walk.ends[walk.next - 1]) if walk.next else 0
-                    memo.on_walk = (step, threshold, acc, walk, cuts, done + j)
+                    memo.on_walk = _OnWalk(step, threshold, acc, walk, cuts, done + j)
                 return runs, acc
     phases = memo.phase_scratch(n)
     acc = accumulate_phase(acc, step, phases, memo)
@@ -889,6 +891,17 @@ class _Walk:
             jumps -= self.tpl.last.take(self.ts[:-1])
             self._rows = (jumps, self.starts * _GRID)
         return self._rows
+
+
+class _OnWalk(NamedTuple):
+    """Where the last block of threshold_runs ended on the kept walk."""
+
+    step: float
+    threshold: float
+    acc: float  # the accumulator after the block
+    walk: _Walk
+    cuts: tuple  # the walk's templates' cuts at threshold
+    pos: int  # the walk frame after the block
 
 
 def _plan_vectorised(tpl: _Templates, m: int, t: int, j: int, n: int, out: np.ndarray,
