@@ -8,7 +8,8 @@ C, never the samples. Every generator consumes its random stream in a fixed orde
 sample, so a seeded stream gives the same samples however it is cut into buffers.
 
 All functions write samples already multiplied by ``amp`` (volume times the sample
-type's scale) into a float64 array; the caller casts.
+type's scale) into a float64 array (white and gaussian also into float32); the caller
+casts.
 """
 
 from __future__ import annotations

@@ -247,39 +247,30 @@ def threshold_runs(acc: float, step: float, threshold: float, n: int,
     """
     if memo is None:
         memo = PhaseMemo()
-    on = memo.on_walk
+    on, memo.on_walk = memo.on_walk, None
     if (on is not None and on.threshold == threshold and on.acc == acc and on.step == step
             and on.walk is memo.walk and n > 0):
-        # The block continues the last one on the kept walk: its runs are a slice of
-        # the walk's runs, found by frame position.
-        got = on.walk.block_runs(on.cuts, on.pos, n, memo)
+        # The block continues the last one on the kept walk.
+        got = _runs_on_walk(on.walk, on.cuts, on.pos, step, threshold, n, memo)
         if got is not None:
-            runs, m, j, t = got
-            acc = m * _GRID + float(on.walk.tpl.items[t].sums[j - 1])
-            memo.resume = (step, acc, m, j)
-            memo.on_walk = _OnWalk(step, threshold, acc, on.walk, on.cuts, on.pos + n)
-            return runs, acc
-    memo.on_walk = None
+            return got
     if (n > 0 and 0.0 < step <= _TEMPLATE_MAX_STEP and 0.0 <= acc < TWO_PI
             and TWO_PI <= n * step and 0.0 < threshold < TWO_PI):
         where = _locate(acc, step, memo)
         cuts = where[0].cuts(threshold) if where is not None else None
         if cuts is not None:
             tpl, m, t, j = where
-            few = _few_periods(tpl, t, j, n)
-            if few:
+            if _few_periods(tpl, t, j, n):
                 plan = _above_few(tpl, cuts, m, t, j, n, memo)
-            else:
-                plan = _above_many(tpl, cuts, m, t, j, n, memo)
-            if plan is not None:
-                runs, m, j, t = plan
-                acc = m * _GRID + float(tpl.items[t].sums[j - 1])
-                memo.resume = (step, acc, m, j)
-                if not few:
-                    walk = memo.walk
-                    done = int(walk.ends[walk.next - 1]) if walk.next else 0
-                    memo.on_walk = _OnWalk(step, threshold, acc, walk, cuts, done + j)
-                return runs, acc
+                if plan is not None:
+                    runs, m, j, t = plan
+                    return runs, _resume_at(tpl, step, m, j, t, memo)
+            elif _walk_block(tpl, m, t, j, n, memo) is not None:
+                walk = memo.walk
+                pos = (int(walk.ends[walk.at - 1]) if walk.at else 0) + j
+                got = _runs_on_walk(walk, cuts, pos, step, threshold, n, memo)
+                if got is not None:
+                    return got
     phases = memo.phase_scratch(n)
     acc = accumulate_phase(acc, step, phases, memo)
     above = phases >= threshold
@@ -309,25 +300,24 @@ def _above_few(tpl: _Templates, cuts: tuple, m: int, t: int, j: int, n: int,
     return np.array(runs, dtype=np.intp), m, j + take, t
 
 
-def _above_many(tpl: _Templates, cuts: tuple, m: int, t: int, j: int, n: int,
-                memo: PhaseMemo) -> tuple | None:
-    """Run lengths below/above the threshold with a vectorised walk."""
-    block = _walk_block(tpl, m, t, j, n, memo)
-    if block is None:
+def _runs_on_walk(walk: _Walk, cuts: tuple, pos: int, step: float, threshold: float,
+                  n: int, memo: PhaseMemo) -> tuple[np.ndarray, float] | None:
+    """threshold_runs for frames pos..pos + n of the kept walk: a slice of its runs."""
+    got = walk.block_runs(cuts, pos, n, memo)
+    if got is None:
         return None
-    starts, ts, lens, ends, last = block
-    runs = memo.run_array(last + 1)
-    walk = memo.walk
-    np.copyto(runs, walk.runs(cuts)[walk.at : walk.at + last + 1])
-    below = runs[:, 0]
-    # The first period starts j frames in, the last one stops at frame n.
-    begun = -j if last == 0 else int(ends[last - 1])
-    for k in {0, last}:
-        lo = j if k == 0 else 0
-        hi = int(lens[k]) if k < last else n - begun
-        cut = min(max(int(below[k]), lo), hi)
-        runs[k] = cut - lo, hi - cut
-    return runs.reshape(-1), int(starts[last]), n - begun, int(ts[last])
+    runs, m, j, t = got
+    acc = _resume_at(walk.tpl, step, m, j, t, memo)
+    memo.on_walk = _OnWalk(step, threshold, acc, walk, cuts, pos + n)
+    return runs, acc
+
+
+def _resume_at(tpl: _Templates, step: float, m: int, j: int, t: int,
+               memo: PhaseMemo) -> float:
+    """The accumulator j frames into the period from start m (template t), kept."""
+    acc = m * _GRID + float(tpl.items[t].sums[j - 1])
+    memo.resume = (step, acc, m, j)
+    return acc
 
 
 def _accumulate_fixed_point(acc: float, step: float, out: np.ndarray,
@@ -829,13 +819,9 @@ class _Walk:
         self._runs: dict[int, tuple] = {}
         self._rows: tuple[np.ndarray, np.ndarray] | None = None
 
-    def runs(self, cuts: tuple) -> np.ndarray:
-        """Frames below, and at or above, the threshold of ``cuts``, per period."""
-        return self._made_runs(cuts)[1]
-
-    def _made_runs(self, cuts: tuple) -> tuple:
-        # (cuts, runs per period, the same runs in one row: below, above, below, ...,
-        # and the walk frame where each of those ends).
+    def run_bounds(self, cuts: tuple) -> tuple[np.ndarray, np.ndarray]:
+        """Per period, frames below then at or above the threshold of ``cuts``, in one
+        row (below, above, below, ...), and the walk frame where each of those ends."""
         made = self._runs.get(id(cuts))
         if made is None or made[0] is not cuts:
             _, _, first_above, late = cuts
@@ -845,17 +831,17 @@ class _Walk:
             below -= self.starts >= late.take(self.ts)
             np.subtract(self.lens, below, out=every[:, 1])
             flat = every.reshape(-1)
-            made = self._runs[id(cuts)] = (cuts, every, flat, np.add.accumulate(flat))
-        return made
+            made = self._runs[id(cuts)] = (cuts, flat, np.add.accumulate(flat))
+        return made[1], made[2]
 
     def block_runs(self, cuts: tuple, pos: int, n: int, memo: PhaseMemo) -> tuple | None:
         """Runs below/above the threshold of ``cuts`` for frames ``pos`` to ``pos + n``.
 
         ``pos`` counts frames from the walk's first period start. Returns ``(runs,
-        start, frames done, template)`` of the period holding the last frame, as
-        ``_above_many`` does, or None if the walk ends before the block does.
+        start, frames done, template)`` of the period holding the last frame, or None
+        if the walk ends before the block does.
         """
-        _, _, flat, bounds = self._made_runs(cuts)
+        flat, bounds = self.run_bounds(cuts)
         end = pos + n
         last = int(bounds.searchsorted(end - 1, side="right"))  # run of the last frame
         if last >= bounds.shape[0] - 1:
