@@ -9,17 +9,18 @@ import numpy as np
 import pytest
 
 from numgst.signal import bandlimited as bl
-from numgst.signal.sweep import SweepLaw, SweepState, sweep_phase
+from numgst.signal.scratch import Scratch
+from numgst.signal.sweep import SweepLaw, sweep_phase
 
 RATE = 48000
 
 
 def _sweep_output(law: SweepLaw, seconds: float, block: int) -> np.ndarray:
-    state = SweepState()
+    scratch = Scratch()
     total = int(seconds * RATE)
     x = np.empty(total)
     for i in range(0, total, block):
-        sweep_phase(law, RATE, state, x[i:i + block])
+        sweep_phase(law, RATE, i, x[i:i + block], scratch)
     return np.sin(x)
 
 
@@ -60,7 +61,7 @@ def test_sweep_is_phase_continuous_across_restarts_and_blocks():
 def test_sweep_starts_at_f0_with_phase_zero():
     law = SweepLaw(f0=440.0, f1=880.0, duration=1.0)
     out = np.empty(4)
-    sweep_phase(law, RATE, SweepState(), out)
+    sweep_phase(law, RATE, 0, out)
     assert out[0] == 0.0
     assert out[1] == pytest.approx(2 * math.pi * (440.0 / RATE + 220.0 / RATE**2))
 

@@ -3,8 +3,9 @@ exceptions reach the bus, zero-copy numpy views of buffers, enums that work on
 PyGObject 3.42."""
 
 from .buffers import EscapedViewError, mapped_array, set_times
+from .element import ElementMixin
 from .enums import register_enum
-from .errors import post_error, vfunc
+from .errors import PropertyRefusedError, post_error, vfunc
 from .properties import (
     CONTROLLABLE,
     DOUBLE_ARRAY,
@@ -26,9 +27,11 @@ __all__ = [
     "RW",
     "UINT",
     "UINT64",
+    "ElementMixin",
     "EscapedViewError",
     "Prop",
     "PropertiesMixin",
+    "PropertyRefusedError",
     "gproperties",
     "install_array_properties",
     "mapped_array",

@@ -99,3 +99,17 @@ def field_offset(namespace: str, type_name: str, field: str) -> int:
         if f.get_name() == field:
             return f.get_offset()
     raise LookupError(f"{namespace}.{type_name} has no field {field}")
+
+
+buffer_get_meta = _gst.gst_buffer_get_meta
+buffer_get_meta.restype = ctypes.c_void_p
+buffer_get_meta.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+
+_gstaudio = ctypes.CDLL(ctypes.util.find_library("gstaudio-1.0") or "libgstaudio-1.0.so.0")
+audio_meta_api_type = _gstaudio.gst_audio_meta_api_get_type
+audio_meta_api_type.restype = ctypes.c_size_t
+audio_meta_api_type.argtypes = []
+buffer_add_audio_meta = _gstaudio.gst_buffer_add_audio_meta
+buffer_add_audio_meta.restype = ctypes.c_void_p
+buffer_add_audio_meta.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t,
+                                  ctypes.c_void_p]

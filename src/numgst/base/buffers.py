@@ -130,3 +130,40 @@ def set_times(buf: Gst.Buffer, pts: int, duration: int, offset: int, offset_end:
     t.duration = duration & 0xFFFFFFFFFFFFFFFF
     t.offset = offset & 0xFFFFFFFFFFFFFFFF
     t.offset_end = offset_end & 0xFFFFFFFFFFFFFFFF
+
+
+# -- GstAudioMeta: where the planes of a non-interleaved buffer are -------------------
+# PyGObject can neither pass the offsets array to gst_buffer_add_audio_meta nor read
+# it back (3.42), so both go through ctypes with the offsets GI knows.
+
+_META_SAMPLES = c.field_offset("GstAudio", "AudioMeta", "samples")
+_META_OFFSETS = c.field_offset("GstAudio", "AudioMeta", "offsets")
+_META_CHANNELS = (c.field_offset("GstAudio", "AudioMeta", "info")
+                  + c.field_offset("GstAudio", "AudioInfo", "channels"))
+
+
+def audio_meta(buf: Gst.Buffer) -> tuple[int, tuple[int, ...]] | None:
+    """The buffer's GstAudioMeta as (frames, byte offset of each channel's plane), or
+    None if it has none. Planar buffers may hold fewer frames than their size says
+    (a trimmed buffer keeps its planes where they were)."""
+    meta = c.buffer_get_meta(c.boxed_pointer(buf), c.audio_meta_api_type())
+    if not meta:
+        return None
+    samples = ctypes.c_size_t.from_address(meta + _META_SAMPLES).value
+    channels = ctypes.c_int.from_address(meta + _META_CHANNELS).value
+    offsets = ctypes.c_void_p.from_address(meta + _META_OFFSETS).value
+    if not offsets or channels <= 0:
+        return samples, ()
+    return samples, tuple((ctypes.c_size_t * channels).from_address(offsets))
+
+
+def add_audio_meta(buf: Gst.Buffer, info: object, samples: int,
+                   offsets: tuple[int, ...] | None = None) -> None:
+    """Attach a GstAudioMeta: ``samples`` frames per channel, planes at ``offsets``
+    (bytes; None: planes back to back, ``samples`` frames each)."""
+    array = None
+    if offsets is not None:
+        array = (ctypes.c_size_t * len(offsets))(*offsets)
+    if not c.buffer_add_audio_meta(c.boxed_pointer(buf), c.boxed_pointer(info), samples,
+                                   array):
+        raise ValueError("gst_buffer_add_audio_meta refused the layout")

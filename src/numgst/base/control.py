@@ -52,8 +52,20 @@ def value_array(obj: Gst.Object, prop: bytes, start: int, interval: int,
     -------
     bool
         False when the property has no control binding (``out`` is then untouched).
+
+    Notes
+    -----
+    The values hold the property's range, as values set once per buffer do (GLib
+    refuses those): a control source beyond it is clamped to it, and NaN becomes the
+    property's current value.
     """
     if out.dtype != np.float64 or not out.flags.c_contiguous:
         raise ValueError("value_array needs a C-contiguous float64 array")
-    return bool(c.object_get_value_array(
-        c.gobject_pointer(obj), prop, start, interval, out.shape[0], out.ctypes.data))
+    if not c.object_get_value_array(c.gobject_pointer(obj), prop, start, interval,
+                                    out.shape[0], out.ctypes.data):
+        return False
+    spec = obj.find_property(prop.decode())
+    if not np.isfinite(out.sum()):  # a NaN somewhere (inf is clamped below)
+        np.copyto(out, obj.get_property(spec.name), where=np.isnan(out))
+    np.clip(out, spec.minimum, spec.maximum, out=out)
+    return True

@@ -16,7 +16,9 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
+from .errors import PropertyRefusedError, post_error, report_exception
 from .gst import GObject, Gst
+from .threads import pin_thread_state
 
 RW = GObject.ParamFlags.READWRITE
 CONTROLLABLE = RW | Gst.PARAM_CONTROLLABLE
@@ -116,25 +118,50 @@ class PropertiesMixin:
     """get/set vfuncs driven by the class's ``PROPS`` table and ``Settings`` record.
 
     Subclasses set ``PROPS`` (sequence of Prop) and ``Settings`` (from
-    :func:`settings_record`) and call :meth:`init_properties` in ``__init__``.
+    :func:`settings_record`) and call :meth:`init_properties` in ``__init__``
+    (:class:`numgst.base.ElementMixin` does all three).
+
+    A set is all or nothing: the ``apply`` hook runs first and may refuse the value by
+    raising :class:`~numgst.base.errors.PropertyRefusedError` (the old value stays, a
+    WARNING says why); any other exception in a get or set is a bus ERROR, and the
+    old value stays too. Nothing reaches stderr.
     """
 
     PROPS: Sequence[Prop] = ()
     Settings: type
 
     def init_properties(self) -> None:
-        self._settings_lock = threading.Lock()
+        # Re-entrant: an apply hook may set another property of the same element.
+        self._settings_lock = threading.RLock()
         self._props_by_name = {p.name: p for p in self.PROPS}
         self.settings = self.Settings()
 
     def do_get_property(self, pspec: GObject.ParamSpec) -> Any:
-        prop = self._props_by_name[pspec.name]
-        return prop.to_gvalue(getattr(self.settings, prop.field))
+        try:
+            prop = self._props_by_name[pspec.name]
+            return prop.to_gvalue(getattr(self.settings, prop.field))
+        except BaseException as exc:  # noqa: BLE001 - a vfunc: report, never raise into C
+            report_exception(self, f"get_property({pspec.name})", exc)
+            prop = self._props_by_name.get(pspec.name)
+            return prop.to_gvalue(prop.default) if prop is not None else None
 
     def do_set_property(self, pspec: GObject.ParamSpec, value: Any) -> None:
-        prop = self._props_by_name[pspec.name]
-        value = prop.to_python(value)
-        with self._settings_lock:
-            self.settings = dataclasses.replace(self.settings, **{prop.field: value})
-        if prop.apply:
-            getattr(self, prop.apply)(value)
+        try:
+            pin_thread_state()
+            prop = self._props_by_name[pspec.name]
+            value = prop.to_python(value)
+            if prop.ptype is float and value != value:
+                # GLib's range check lets NaN through (every comparison is false);
+                # a controller computing NaN must not reach the element.
+                raise PropertyRefusedError("NaN is not a value")
+            with self._settings_lock:
+                if prop.apply:
+                    getattr(self, prop.apply)(value)
+                self.settings = dataclasses.replace(self.settings, **{prop.field: value})
+        except PropertyRefusedError as exc:
+            post_error(self, f"{pspec.name}: value refused, kept "
+                       f"{self.get_property(pspec.name)!r}: {exc}", None,
+                       Gst.CoreError.quark(), Gst.CoreError.FAILED,
+                       kind=Gst.MessageType.WARNING)
+        except BaseException as exc:  # noqa: BLE001 - a vfunc: report, never raise into C
+            report_exception(self, f"set_property({pspec.name})", exc)

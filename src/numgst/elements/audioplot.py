@@ -29,16 +29,17 @@ import numpy as np
 
 from ..base import (
     UINT64,
+    ElementMixin,
     Prop,
-    PropertiesMixin,
-    gproperties,
     mapped_array,
     post_error,
     register_enum,
-    settings_record,
     vfunc,
 )
+from ..base.buffers import audio_meta
+from ..base.caps import audio_info, refuse_caps
 from ..base.gst import Gst, GstAudio
+from ..base.native import cxx_imports
 from ..plot.audio import History, PcmFormat, pcm_to_float
 
 MODES = (
@@ -79,18 +80,23 @@ PROPS = (
     Prop("grid", bool, "Grid", "Draw a grid", True),
 )
 
-Settings = settings_record("AudioPlotSettings", PROPS)
-
+# What can be drawn: a trace per channel (up to 64 stacked axes) and frames at most
+# 1000 per second (a frame period below a millisecond rounds towards 0 ns) and at
+# least one an hour.
+MAX_CHANNELS = 64
 SINK_CAPS = Gst.Caps.from_string(
     f"audio/x-raw, format=(string){GstAudio.AUDIO_FORMATS_ALL}, "
     "layout=(string){ interleaved, non-interleaved }, "
-    "rate=(int)[1, 2147483647], channels=(int)[1, 2147483647]"
+    f"rate=(int)[1, 2147483647], channels=(int)[1, {MAX_CHANNELS}]"
 )
 SRC_CAPS = Gst.Caps.from_string(
     "video/x-raw, format=(string){ RGBA, BGRA }, width=(int)[16, 16384], "
-    "height=(int)[16, 16384], framerate=(fraction)[1/2147483647, 2147483647/1], "
+    "height=(int)[16, 16384], framerate=(fraction)[1/3600, 1000/1], "
     "pixel-aspect-ratio=(fraction)1/1"
 )
+# The window shown or analysed is at most MAX_WINDOW long and holds at most this many
+# samples per channel (at very high rates the window gets shorter).
+MAX_WINDOW_SAMPLES = 1 << 22
 DEFAULT_SIZE = (640, 480)
 DEFAULT_FPS = (25, 1)
 # Timestamps closer than this to where the stream should be are taken as contiguous.
@@ -110,7 +116,8 @@ def _load_renderer():
     """Import the matplotlib side on first use, so the registry scan never needs it."""
     global _renderer_module
     if _renderer_module is None:
-        from ..plot import renderer
+        with cxx_imports():  # matplotlib's C++ modules, see numgst.base.native
+            from ..plot import renderer
 
         _renderer_module = renderer
     return _renderer_module
@@ -160,11 +167,13 @@ class State:
     fps_n: int = 0
     fps_d: int = 1
     bgra: bool = False
-    # time: running time of sample 0 since the last (re)sync, samples since then, and
-    # the index of the frame being filled. origin None = not synced yet.
+    # time: running time of sample 0 since the last (re)sync, samples since then, the
+    # index of the frame being filled and the running time it starts at (where the
+    # last frame ended). origin None = not synced yet.
     origin: int | None = None
     nsamp: int = 0
     frame: int = 0
+    frame_start: int = 0
     discont: bool = True
     # drawing
     config: object = None
@@ -175,7 +184,7 @@ class State:
     conv: np.ndarray = dataclasses.field(default_factory=lambda: np.empty((0, 0), np.float32))
 
 
-class AudioPlot(PropertiesMixin, Gst.Element):
+class AudioPlot(ElementMixin, Gst.Element):
     __gtype_name__ = "NumgstAudioPlot"
     __gstmetadata__ = (
         "Audio plot (matplotlib)",
@@ -189,24 +198,23 @@ class AudioPlot(PropertiesMixin, Gst.Element):
         Gst.PadTemplate.new("src", Gst.PadDirection.SRC, Gst.PadPresence.ALWAYS, SRC_CAPS),
     )
     PROPS = PROPS
-    Settings = Settings
-    __gproperties__ = gproperties(PROPS)
 
     def __init__(self) -> None:
         super().__init__()
-        self.init_properties()
         self.state = State()
+        # Pad functions are plain functions that find the element through the pad's
+        # parent: a bound method held by the pad would keep the element alive forever
+        # (a cycle through C that Python's collector cannot see).
         self.sinkpad = Gst.Pad.new_from_template(self.get_pad_template("sink"), "sink")
-        self.sinkpad.set_chain_function_full(self._chain, None)
-        self.sinkpad.set_event_function_full(self._sink_event, None)
+        self.sinkpad.set_chain_function_full(_chain_fn, None)
+        self.sinkpad.set_event_function_full(_sink_event_fn, None)
         self.add_pad(self.sinkpad)
         self.srcpad = Gst.Pad.new_from_template(self.get_pad_template("src"), "src")
-        self.srcpad.set_query_function_full(self._src_query, None)
+        self.srcpad.set_query_function_full(_src_query_fn, None)
         self.add_pad(self.srcpad)
 
     # -- state --------------------------------------------------------------------------
 
-    @vfunc(Gst.StateChangeReturn.FAILURE)
     def do_change_state(self, transition: Gst.StateChange) -> Gst.StateChangeReturn:
         if transition == Gst.StateChange.NULL_TO_READY:
             try:
@@ -233,9 +241,10 @@ class AudioPlot(PropertiesMixin, Gst.Element):
     # -- negotiation --------------------------------------------------------------------
 
     def _set_audio_caps(self, caps: Gst.Caps) -> bool:
-        info = GstAudio.AudioInfo.new_from_caps(caps)
+        info = audio_info(caps)
         if info is None:
-            return False
+            return refuse_caps(self, caps, "GstAudio cannot describe them (more than two "
+                               "channels need a channel-mask)")
         fi = info.finfo
         flags = fi.flags
         st = self.state
@@ -273,9 +282,12 @@ class AudioPlot(PropertiesMixin, Gst.Element):
         _, st.width = s.get_int("width")
         _, st.height = s.get_int("height")
         _, fps_n, fps_d = s.get_fraction("framerate")
-        if (fps_n, fps_d) != (st.fps_n, st.fps_d):
-            st.origin = None
+        changed = (fps_n, fps_d) != (st.fps_n, st.fps_d)
         st.fps_n, st.fps_d = fps_n, fps_d
+        if changed and st.origin is not None:
+            # A new frame rate mid-stream: the frame being filled still starts where
+            # the last one ended, and ends at the next boundary of the new grid.
+            st.frame = self._frame_at(st.frame_start)
         st.bgra = s.get_string("format") == "BGRA"
         return self.srcpad.push_event(Gst.Event.new_caps(fixed))
 
@@ -286,8 +298,9 @@ class AudioPlot(PropertiesMixin, Gst.Element):
         if key == st.config_from:
             return
         period = Gst.util_uint64_scale_int(Gst.SECOND, st.fps_d, st.fps_n)
-        duration = s.window_duration or period
-        window = max(2, Gst.util_uint64_scale_round(duration, st.rate, Gst.SECOND))
+        duration = min(s.window_duration or period, MAX_WINDOW)
+        window = max(2, min(MAX_WINDOW_SAMPLES,
+                            Gst.util_uint64_scale_round(duration, st.rate, Gst.SECOND)))
         renderer = _load_renderer()
         config = renderer.PlotConfig(
             width=st.width, height=st.height, rate=st.rate, channels=st.channels,
@@ -316,19 +329,31 @@ class AudioPlot(PropertiesMixin, Gst.Element):
         st = self.state
         return Gst.util_uint64_scale(k, Gst.SECOND * st.fps_d, st.fps_n)
 
+    def _frame_at(self, rt: int) -> int:
+        """Index of the frame whose period holds running time ``rt``."""
+        st = self.state
+        k = rt * st.fps_n // (Gst.SECOND * st.fps_d)
+        while self._frame_rt(k + 1) <= rt:  # _frame_rt rounds down
+            k += 1
+        return k
+
+    def _sample_at(self, rt: int) -> int:
+        """Index (since origin) of the first sample at or after running time ``rt``."""
+        st = self.state
+        return -(-((rt - st.origin) * st.rate) // Gst.SECOND)
+
     def _boundary_sample(self, k: int) -> int:
         """Index (since origin) of the first sample at or after frame k's start."""
-        st = self.state
-        num = (self._frame_rt(k) - st.origin) * st.rate
-        return -(-num // Gst.SECOND)
+        return self._sample_at(self._frame_rt(k))
 
     def _sync(self, rt: int) -> None:
         st = self.state
         st.origin, st.nsamp = rt, 0
-        k = rt * st.fps_n // (Gst.SECOND * st.fps_d)
+        k = self._frame_at(rt)
         while self._boundary_sample(k + 1) <= 0:
             k += 1
         st.frame = k
+        st.frame_start = self._frame_rt(k)
         st.discont = True
         if st.history is not None:
             st.history.clear()
@@ -369,26 +394,32 @@ class AudioPlot(PropertiesMixin, Gst.Element):
         return self._advance(x, n)
 
     def _advance(self, x: np.ndarray | None, n: int) -> Gst.FlowReturn:
+        """Take ``n`` samples (None: silence), pushing each frame as its period fills.
+
+        A frame whose period is already covered (the frame rate went up mid-frame)
+        is pushed before anything is taken."""
         st = self.state
         i = 0
-        while n > 0:
+        while True:
             need = self._boundary_sample(st.frame + 1) - st.nsamp
-            take = min(n, need)
-            if take > 0:
+            if need > 0:
+                if n == 0:
+                    return Gst.FlowReturn.OK
+                take = min(n, need)
                 st.history.push(None if x is None else x[:, i:i + take], take)
                 st.nsamp += take
                 i += take
                 n -= take
-            if take == need:
-                ret = self._emit()
-                if ret != Gst.FlowReturn.OK:
-                    return ret
-        return Gst.FlowReturn.OK
+                if take < need:
+                    return Gst.FlowReturn.OK
+            ret = self._emit()
+            if ret != Gst.FlowReturn.OK:
+                return ret
 
     def _drain(self) -> Gst.FlowReturn:
         """Pad the frame being filled with silence and push it, if it has any audio."""
         st = self.state
-        if st.origin is None or st.nsamp <= self._boundary_sample(st.frame):
+        if st.origin is None or st.nsamp <= self._sample_at(st.frame_start):
             return Gst.FlowReturn.OK
         return self._advance(None, self._boundary_sample(st.frame + 1) - st.nsamp)
 
@@ -396,7 +427,8 @@ class AudioPlot(PropertiesMixin, Gst.Element):
         st = self.state
         k = st.frame
         st.frame += 1
-        start, end = self._frame_rt(k), self._frame_rt(k + 1)
+        start, end = st.frame_start, self._frame_rt(k + 1)
+        st.frame_start = end
         pts = st.segment.position_from_running_time(Gst.Format.TIME, start)
         if pts == NONE64:
             return Gst.FlowReturn.OK  # before the segment: nothing to show
@@ -424,7 +456,11 @@ class AudioPlot(PropertiesMixin, Gst.Element):
         if st.fmt is None or st.fps_n == 0:
             return Gst.FlowReturn.NOT_NEGOTIATED
         self._ensure_config()
-        n = buf.get_size() // st.bpf
+        size = buf.get_size()
+        # Planar buffers say where their planes are and how long they are (a trimmed
+        # buffer keeps its planes in place); interleaved ones are just shorter.
+        meta = None if st.interleaved else audio_meta(buf)
+        n, offsets = meta if meta is not None else (size // st.bpf, None)
         if n == 0:
             return Gst.FlowReturn.OK
         rt = self._running_time(buf.pts)
@@ -437,8 +473,9 @@ class AudioPlot(PropertiesMixin, Gst.Element):
         if st.conv.shape[0] != st.channels or st.conv.shape[1] < n:
             st.conv = np.empty((st.channels, n), np.float32)
         x = st.conv[:, :n]
-        with mapped_array(buf, np.uint8, (n * st.bpf,), Gst.MapFlags.READ) as raw:
-            pcm_to_float(raw, st.fmt, st.channels, st.interleaved, x)
+        with mapped_array(buf, np.uint8, (size,), Gst.MapFlags.READ) as raw:
+            pcm_to_float(raw[:n * st.bpf] if offsets is None else raw, st.fmt, st.channels,
+                         st.interleaved, x, offsets)
         return self._feed(rt, x, n)
 
     @vfunc(False)
@@ -484,6 +521,18 @@ class AudioPlot(PropertiesMixin, Gst.Element):
             query.set_latency(live, lo + ours, hi + ours if hi != NONE64 else NONE64)
             return True
         return pad.query_default(parent, query)
+
+
+def _chain_fn(pad: Gst.Pad, parent: AudioPlot | None, buf: Gst.Buffer) -> Gst.FlowReturn:
+    return Gst.FlowReturn.FLUSHING if parent is None else parent._chain(pad, parent, buf)
+
+
+def _sink_event_fn(pad: Gst.Pad, parent: AudioPlot | None, event: Gst.Event) -> bool:
+    return parent is not None and parent._sink_event(pad, parent, event)
+
+
+def _src_query_fn(pad: Gst.Pad, parent: AudioPlot | None, query: Gst.Query) -> bool:
+    return parent is not None and parent._src_query(pad, parent, query)
 
 
 FACTORY = ("audioplot", Gst.Rank.NONE, AudioPlot)

@@ -32,15 +32,14 @@ from ..base import (
     INT64,
     UINT,
     UINT64,
+    ElementMixin,
     Prop,
-    PropertiesMixin,
-    gproperties,
+    PropertyRefusedError,
     install_array_properties,
     mapped_array,
+    post_error,
     register_enum,
     set_times,
-    settings_record,
-    vfunc,
 )
 from ..base._gobject_c import field_offset, gobject_pointer
 from ..base.control import sync_values, value_array
@@ -48,7 +47,8 @@ from ..base.cvfuncs import borrow_vfunc
 from ..base.gst import GLib, Gst, GstAudio, GstBase
 from ..signal import formats, oscillators, tones, waves
 from ..signal.ahead import AHEAD_FRAMES, BlocksAhead
-from ..signal.sweep import SweepLaw, SweepState, sweep_phase
+from ..signal.scratch import Scratch
+from ..signal.sweep import SweepLaw, sweep_phase
 
 WAVES = (
     (0, "Sine", "sine"),
@@ -147,8 +147,6 @@ PROPS = (
          "shape (n,) or (n, channels); an exception becomes an element error"),
 )
 
-Settings = settings_record("AudioTestSrcSettings", PROPS)
-
 # Waves whose every channel carries the same value: generated once per frame.
 MONO_WAVES = frozenset({waves.SINE, waves.SQUARE, waves.SAW, waves.TRIANGLE, waves.SILENCE,
                         waves.SINE_TABLE, waves.TICKS})
@@ -171,6 +169,7 @@ NATIVE_S16 = "S16LE"  # GST_AUDIO_NE(S16); numgst.signal.formats refuses BE host
 SECOND = Gst.SECOND  # a module constant: Gst.* lookups go through GI's proxy each time
 NONE64 = (1 << 64) - 1  # guint64 -1 as the vfuncs see it
 NONE32 = (1 << 32) - 1  # guint -1
+MAX_BLOCKSIZE = NONE32 - 1  # GstBaseSrc's blocksize is a guint; -1 means "unset"
 FLOW_OK = Gst.FlowReturn.OK
 GAP = Gst.BufferFlags.GAP
 
@@ -196,9 +195,8 @@ class State:
     tags_pushed: bool = False
     waves: waves.WaveState = dataclasses.field(default_factory=waves.WaveState)
     ahead: BlocksAhead = dataclasses.field(default_factory=BlocksAhead)
-    # Beyond C: the sweep's position, per-channel accumulators (tones), and the
-    # accumulator of a per-sample controlled frequency.
-    sweep: SweepState = dataclasses.field(default_factory=SweepState)
+    # Beyond C: per-channel accumulators (tones), and work arrays of the paths beyond C.
+    arrays: Scratch = dataclasses.field(default_factory=Scratch)
     channel_acc: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0))
     channel_memos: list = dataclasses.field(default_factory=list)
     # Work arrays grown on demand and reused: no allocation per buffer.
@@ -224,7 +222,7 @@ class State:
         return self.work[:size].reshape(n, channels)
 
 
-class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
+class AudioTestSrc(ElementMixin, GstBase.BaseSrc):
     __gtype_name__ = "NumgstAudioTestSrc"
     __gstmetadata__ = (
         "Audio test source (Python)",
@@ -236,8 +234,6 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
         Gst.PadTemplate.new("src", Gst.PadDirection.SRC, Gst.PadPresence.ALWAYS, SRC_CAPS),
     )
     PROPS = PROPS
-    Settings = Settings
-    __gproperties__ = gproperties(PROPS)
 
     _get_times_borrowed = False
 
@@ -251,7 +247,6 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
             cls._get_times_borrowed = True
             borrow_vfunc(AudioTestSrc, ("GstBase", "BaseSrcClass"), "get_times",
                          "audiotestsrc")
-        self.init_properties()
         self.state = State()
         self._wave_dirty = True
         self._route: tuple = (None, None)  # (settings, path beyond C or None)
@@ -262,7 +257,10 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
     # -- property side effects ------------------------------------------------------
 
     def _apply_samplesperbuffer(self, spb: int) -> None:
-        self.set_blocksize(self.state.bpf * spb)
+        size = self.state.bpf * spb
+        if size > MAX_BLOCKSIZE:
+            raise PropertyRefusedError(_too_big(spb, self.state.bpf))
+        self.set_blocksize(size)
 
     def _apply_wave(self, _wave: int) -> None:
         # C's change_wave runs on every set, even to the same wave (it re-seeds the
@@ -277,7 +275,6 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
 
     # -- negotiation ------------------------------------------------------------------
 
-    @vfunc(False)
     def do_negotiate(self) -> bool:
         # GstBaseSrc's default negotiation, with our fixation. We do not override the
         # fixate vfunc: PyGObject before 3.50 never releases the caps it hands a
@@ -317,10 +314,14 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
         fixed.append_structure(s)
         return fixed.fixate()
 
-    @vfunc(False)
     def do_set_caps(self, caps: Gst.Caps) -> bool:
         info = GstAudio.AudioInfo.new_from_caps(caps)
         if info is None:
+            return False
+        spb = self.settings.samplesperbuffer
+        if info.bpf * spb > MAX_BLOCKSIZE:
+            post_error(self, "Cannot negotiate: " + _too_big(spb, info.bpf), None,
+                       Gst.CoreError.quark(), Gst.CoreError.NEGOTIATION)
             return False
         st = self.state
         st.info, st.rate, st.bpf, st.channels = info, info.rate, info.bpf, info.channels
@@ -332,7 +333,6 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
 
     # -- streaming --------------------------------------------------------------------
 
-    @vfunc(False)
     def do_start(self) -> bool:
         old = self.state
         seed = self.settings.seed
@@ -342,11 +342,16 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
         self._wave_dirty = True
         return True
 
-    @vfunc(True)
+    def do_stop(self) -> bool:
+        # Work arrays grow to the largest buffer seen: give that memory back.
+        old = self.state
+        self.state = State(info=old.info, fmt=old.fmt, planar=old.planar, rate=old.rate,
+                           bpf=old.bpf, channels=old.channels)
+        return True
+
     def do_is_seekable(self) -> bool:
         return True
 
-    @vfunc(False)
     def do_do_seek(self, segment: Gst.Segment) -> bool:
         st = self.state
         rate = st.rate
@@ -367,7 +372,6 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
         st.eos_reached = False
         return True
 
-    @vfunc(False)
     def do_gst_base_src_query(self, query: Gst.Query) -> bool:
         st = self.state
         if query.type == Gst.QueryType.LATENCY:
@@ -404,7 +408,6 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
                 return pts, end
         return Gst.CLOCK_TIME_NONE, Gst.CLOCK_TIME_NONE
 
-    @vfunc(Gst.FlowReturn.ERROR)
     def do_fill(self, offset: int, length: int, buf: Gst.Buffer) -> Gst.FlowReturn:
         st = self.state
         if not st.tags_pushed:
@@ -608,9 +611,12 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
             raise TypeError("wave=custom needs a Python callable in the generator "
                             f"property, not {gen!r}")
         t = st.extra_arrays(n)[0]
-        np.add(st.sweep.ramp_of(n), first_sample, out=t)
+        np.add(st.arrays.ramp(n), first_sample, out=t)
         t /= st.rate
-        y = np.asarray(gen(t.copy()), dtype=np.float64)
+        y = np.asarray(gen(t.copy()))
+        if y.dtype.kind not in "biuf":
+            raise TypeError(f"generator returned {y.dtype} samples; it must return real "
+                            "numbers (for complex values, say which part: np.real(z))")
         if y.shape == (n,):
             values = st.work_array(n, 1)
             values[:, 0] = y
@@ -621,6 +627,8 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
             raise ValueError(f"generator returned shape {y.shape}; expected ({n},) or "
                              f"({n}, {st.channels})")
         values *= self._gain(s, n)
+        # NaN is silence; infinities and everything beyond full scale are clipped.
+        np.nan_to_num(values, copy=False, nan=0.0)
         return np.clip(values, -st.fmt.scale, st.fmt.scale, out=values)
 
     def _sweep(self, s, wave: int, first_sample: int, n: int) -> np.ndarray:
@@ -629,7 +637,7 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
                        log=int(s.sweep_mode) == 1)
         values = st.work_array(n, 1)
         phase = st.extra_arrays(n)[0]
-        sweep_phase(law, st.rate, st.sweep, phase)
+        sweep_phase(law, st.rate, first_sample, phase, st.arrays)
         np.sin(phase, out=values[:, 0])
         values *= self._gain(s, n)
         return values
@@ -677,6 +685,11 @@ class AudioTestSrc(PropertiesMixin, GstBase.BaseSrc):
         if s.band_limited:
             np.clip(values, -st.fmt.scale, st.fmt.scale, out=values)
         return values
+
+
+def _too_big(spb: int, bpf: int) -> str:
+    return (f"samplesperbuffer={spb} at {bpf} bytes per frame makes buffers of "
+            f"{spb * bpf} bytes; GstBaseSrc's blocksize holds at most {MAX_BLOCKSIZE}")
 
 
 def _scale_round(val: int, num: int, denom: int) -> int:

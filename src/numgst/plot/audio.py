@@ -47,19 +47,26 @@ class PcmFormat:
         return np.dtype(f"{'>' if self.big_endian else '<'}{kind}{self.bytes}")
 
 
+# Float input is drawn as it is, except what cannot be drawn: NaN becomes 0 and
+# infinities (or values beyond float32) become this, far outside any axis range.
+FLOAT_LIMIT = 1e12
+
+
 def pcm_to_float(
     raw: np.ndarray,
     fmt: PcmFormat,
     channels: int,
     interleaved: bool,
     out: np.ndarray,
+    offsets: tuple[int, ...] | None = None,
 ) -> None:
     """Unpack PCM bytes into float samples in full-scale units.
 
     Parameters
     ----------
-    raw : ndarray of uint8, shape (n * channels * fmt.bytes,)
-        The buffer's bytes.
+    raw : ndarray of uint8
+        The buffer's bytes: ``n * channels * fmt.bytes`` of them, or for planar data
+        with ``offsets`` at least up to the end of the last plane.
     fmt : PcmFormat
         Sample storage.
     channels : int
@@ -68,8 +75,23 @@ def pcm_to_float(
         True for frame-interleaved data, False for one plane per channel.
     out : ndarray of float32, shape (channels, n)
         Receives the samples; integers are scaled so that full scale is +-1
-        (``2**(depth-1)`` maps to 1.0), floats are copied as they are.
+        (``2**(depth-1)`` maps to 1.0), floats are copied as they are (NaN as 0,
+        infinities as +-:data:`FLOAT_LIMIT`).
+    offsets : tuple of int, optional
+        Planar data only: byte offset of each channel's plane (a GstAudioMeta's);
+        default: planes of ``n`` samples back to back.
     """
+    n = out.shape[1]
+    if offsets:
+        size = n * fmt.bytes
+        for c, off in enumerate(offsets):
+            _convert(raw[off:off + size], fmt, 1, False, out[c:c + 1])
+        return
+    _convert(raw, fmt, channels, interleaved, out)
+
+
+def _convert(raw: np.ndarray, fmt: PcmFormat, channels: int, interleaved: bool,
+             out: np.ndarray) -> None:
     n = out.shape[1]
     dtype = fmt.numpy_dtype()
     if dtype is not None:
@@ -80,7 +102,10 @@ def pcm_to_float(
     words = words.reshape(n, channels).T if interleaved else words.reshape(channels, n)
 
     if fmt.is_float:
-        np.copyto(out, words, casting="unsafe")
+        with np.errstate(over="ignore", invalid="ignore"):  # F64 beyond float32: inf
+            np.copyto(out, words, casting="unsafe")
+        np.nan_to_num(out, copy=False, nan=0.0, posinf=FLOAT_LIMIT, neginf=-FLOAT_LIMIT)
+        np.clip(out, -FLOAT_LIMIT, FLOAT_LIMIT, out=out)
         return
     shift = dtype.itemsize * 8 - fmt.depth if dtype is not None else 32 - fmt.depth
     if shift:

@@ -123,11 +123,17 @@ class _AggPlot:
             self.lines.append(line)
         for ax in self.axes:
             ax.tick_params(labelsize=FONT_SIZE)
-            ax.grid(cfg.grid, alpha=0.35)
             if not self.labelled:
                 ax.set_xticks([])
                 ax.set_yticks([])
         self._setup_axes()
+        for ax in self.axes:
+            # ax.grid(False, alpha=...) turns the grid on: matplotlib takes line
+            # properties to mean "visible".
+            if cfg.grid:
+                ax.grid(True, alpha=0.35)
+            else:
+                ax.grid(False)
         if self.labelled:
             self.fig.text(0.005, 0.995, self._title(), fontsize=FONT_SIZE, va="top",
                           ha="left", color="0.3")
@@ -160,7 +166,8 @@ class _AggPlot:
         ``bgra`` swaps red and blue for BGRA output; the default writes RGBA, Agg's own
         order, with one copy.
         """
-        self._update(samples)
+        with np.errstate(all="ignore"):  # silence and extreme input are drawn, not warned
+            self._update(samples)
         self.canvas.restore_region(self.background)
         for line in self.lines:
             line.axes.draw_artist(line)

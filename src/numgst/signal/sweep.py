@@ -18,6 +18,8 @@ import math
 
 import numpy as np
 
+from .scratch import Scratch
+
 TWO_PI = 2.0 * math.pi
 
 
@@ -65,54 +67,44 @@ class SweepLaw:
         return self.f0 + (self.f1 - self.f0) * t / self.duration
 
 
-@dataclasses.dataclass
-class SweepState:
-    """Where the stream is: frames since the current sweep began, and its phase offset."""
+def sweep_phase(law: SweepLaw, rate: int, first_sample: int, out: np.ndarray,
+                scratch: Scratch | None = None) -> None:
+    """Fill ``out`` with the sweep's phase (radians, wrapped to [0, 2*pi)) at stream
+    samples ``first_sample``, ``first_sample + 1``, ...
 
-    frame_in_sweep: int = 0
-    phase_offset: float = 0.0
-    # 0, 1, 2, ... reused between calls so a block costs no allocation.
-    ramp: np.ndarray = dataclasses.field(default_factory=lambda: np.arange(0.0))
-    times: np.ndarray = dataclasses.field(default_factory=lambda: np.empty(0))
-
-    def ramp_of(self, n: int) -> np.ndarray:
-        if self.ramp.shape[0] < n:
-            self.ramp = np.arange(float(max(n, 2 * self.ramp.shape[0])))
-            self.times = np.empty_like(self.ramp)
-        return self.ramp[:n]
-
-
-def sweep_phase(law: SweepLaw, rate: int, state: SweepState, out: np.ndarray) -> None:
-    """Fill ``out`` with the sweep's phase (radians, wrapped to [0, 2*pi)) for the next
-    ``len(out)`` frames and advance ``state``.
-
-    The first frame of a stream is at t = 0 (phase 0): a sweep starts exactly at ``f0``.
+    A pure function of the sample index: sample 0 is the start of the first sweep
+    (phase 0, frequency ``f0``), sweep ``k`` starts at sample ``k * round(T * rate)``
+    with the phase the previous sweep ended on, so the signal is continuous across
+    restarts, and any block (after a seek, or cut anyhow) is the same samples.
 
     Parameters
     ----------
     law : SweepLaw
     rate : int
         Sample rate in Hz.
-    state : SweepState
-        Advanced in place.
+    first_sample : int
+        Stream sample index of ``out[0]`` (>= 0).
     out : ndarray of float64, shape (n,)
+    scratch : Scratch, optional
+        The stream's work arrays (the block's times); without it they are allocated.
     """
     n = out.shape[0]
     period = max(1, round(law.duration * rate))  # frames per sweep
+    # Phase at the end of one sweep (= the start of the next), reduced once.
+    end = math.fmod(float(law.phase(np.array([period / rate]))[0]), TWO_PI)
+    sweep, pos = divmod(first_sample, period)
+    offset = math.fmod(sweep * end, TWO_PI)
+    if scratch is None:
+        scratch = Scratch()
+    ramp = scratch.ramp(min(n, period))
     i = 0
     while i < n:  # one pass per sweep restart inside this block, not per sample
-        m = min(n - i, period - state.frame_in_sweep)
-        ramp = state.ramp_of(m)
-        t = state.times[:m]
-        np.add(ramp, state.frame_in_sweep, out=t)
+        m = min(n - i, period - pos)
+        t = np.add(ramp[:m], pos, out=scratch.get("sweep-times", m))
         t /= rate
         seg = law.phase(t, out=out[i:i + m])
-        seg += state.phase_offset
-        state.frame_in_sweep += m
-        if state.frame_in_sweep >= period:
-            # Carry the phase the next frame would have had into the restarted sweep.
-            end = law.phase(np.array([period / rate]))[0]
-            state.phase_offset = math.fmod(state.phase_offset + end, TWO_PI)
-            state.frame_in_sweep = 0
+        seg += offset
+        offset = math.fmod(offset + end, TWO_PI)
+        pos = 0
         i += m
     np.fmod(out, TWO_PI, out=out)
