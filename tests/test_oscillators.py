@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from numgst.signal.oscillators import (
+from numgst.signal.osc import (
     TWO_PI,
     PhaseMemo,
     accumulate_phase,
@@ -135,15 +135,15 @@ def test_many_periods_of_a_low_tone(freq, rate):
 def test_wrong_guesses_still_give_exact_phases(monkeypatch):
     # The walk's guesses only decide how fast it settles, never the values: with
     # every guess wrong it must correct itself or fall back, exactly.
-    from numgst.signal import oscillators
+    from numgst.signal.osc.templates import Templates
 
-    init = oscillators._Templates.__init__
+    init = Templates.__init__
 
     def bad_rotation(self, step):
         init(self, step)
         self._rotation = 0.37 * self.period_units
 
-    monkeypatch.setattr(oscillators._Templates, "__init__", bad_rotation)
+    monkeypatch.setattr(Templates, "__init__", bad_rotation)
     for freq in (440.0, 1000.0, 10000.0):
         check_blocks(phase_step(freq, 44100), [1024] * 20 + [8192] * 5)
 
@@ -151,18 +151,19 @@ def test_wrong_guesses_still_give_exact_phases(monkeypatch):
 def test_a_long_walk_that_does_not_settle_falls_back_to_the_block(monkeypatch):
     # The memo walks far ahead; if that walk cannot be settled, the block's own
     # periods are walked instead, and the values stay exact either way.
-    from numgst.signal import oscillators
+    from numgst.signal.osc.phase import WALK_AHEAD
+    from numgst.signal.osc.templates import Templates
 
-    walk = oscillators._Templates.walk
+    walk = Templates.walk
     counts = []
 
-    def short_only(self, m0, count, memo):
+    def short_only(self, m0, count, guess, m):
         counts.append(count)
-        return None if count >= oscillators._WALK_AHEAD else walk(self, m0, count, memo)
+        return None if count >= WALK_AHEAD else walk(self, m0, count, guess, m)
 
-    monkeypatch.setattr(oscillators._Templates, "walk", short_only)
+    monkeypatch.setattr(Templates, "walk", short_only)
     check_blocks(phase_step(440.0, 44100), [8192] * 6)
-    assert any(c < oscillators._WALK_AHEAD for c in counts)
+    assert any(c < WALK_AHEAD for c in counts)
 
 
 def _above(acc, step, threshold, n, memo):
@@ -208,9 +209,9 @@ def test_above_threshold_and_phases_share_a_memo():
         assert acc == ref_acc
 
 
-def test_phases_computed_ahead_follow_changes_of_step_and_position():
-    # Small blocks are copied from phases computed ahead; a new step, a jump of the
-    # accumulator (a seek), or a block from elsewhere must not be served from them.
+def test_the_kept_walk_follows_changes_of_step_and_position():
+    # Steady blocks are spans of the walk the memo keeps; a new step, a jump of the
+    # accumulator (a seek), or a block from elsewhere must not be served from it.
     rng = np.random.default_rng(99)
     memo = PhaseMemo()
     steps = [phase_step(f, 48000) for f in (440.0, 441.0, 1000.0)]
@@ -228,7 +229,7 @@ def test_phases_computed_ahead_follow_changes_of_step_and_position():
         acc = accumulate_phase(acc, step, out, memo)
         ref, ref_acc = reference(ref_acc, step, n)
         assert out.tolist() == ref and acc == ref_acc
-    assert memo.ahead_end > 0  # the steady stretches were served from phases ahead
+    assert memo.walk is not None  # the steady stretches were served from the walk
 
 
 def test_blocks_ending_at_a_period_end_reuse_the_walk():
@@ -279,17 +280,17 @@ def test_runs_of_blocks_sliced_from_the_kept_walk(threshold, monkeypatch):
             cuts.update({int(e) + d for d in (-1, 0, 1)})
     cuts.update(int(c) for c in rng.integers(8193, total, 40))
     cuts = sorted(cuts)
-    from numgst.signal import oscillators
+    from numgst.signal.osc.walk import Walk
 
     sliced = []
-    block_runs = oscillators._Walk.block_runs
+    span = Walk.span
 
     def spy(self, *args):
-        got = block_runs(self, *args)
+        got = span(self, *args)
         sliced.append(got is not None)
         return got
 
-    monkeypatch.setattr(oscillators._Walk, "block_runs", spy)
+    monkeypatch.setattr(Walk, "span", spy)
     memo = PhaseMemo()
     acc, at = 0.0, 0
     for end in cuts:

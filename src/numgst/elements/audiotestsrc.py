@@ -45,7 +45,8 @@ from ..base._gobject_c import field_offset, gobject_pointer
 from ..base.control import sync_values, value_array
 from ..base.cvfuncs import borrow_vfunc
 from ..base.gst import GLib, Gst, GstAudio, GstBase
-from ..signal import formats, oscillators, tones, waves
+from ..signal import formats, tones, waves
+from ..signal import osc as oscillators
 from ..signal.ahead import AHEAD_FRAMES, BlocksAhead
 from ..signal.scratch import Scratch
 from ..signal.sweep import SweepLaw, sweep_phase

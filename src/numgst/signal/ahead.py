@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from .oscillators import accumulate_phase
+from .osc import accumulate_phase
 from .waves import WaveState
 
 # At most this many frames, and this many bytes, rendered ahead.

@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from . import bandlimited
-from .oscillators import TWO_PI
+from .osc import TWO_PI
 
 
 def shape(kind: str, phase: np.ndarray, out: np.ndarray,

@@ -34,7 +34,8 @@ import math
 import numpy as np
 
 from . import noise
-from .oscillators import TWO_PI, PhaseMemo, accumulate_phase, phase_step, threshold_runs
+from .scratch import Scratch
+from .osc import TWO_PI, PhaseMemo, accumulate_phase, phase_step, threshold_runs
 
 WAVE_NICKS: tuple[str, ...] = (
     "sine", "square", "saw", "triangle", "silence", "white-noise", "pink-noise",
@@ -91,7 +92,8 @@ class WaveState:
 
     def __init__(self, seed: int | None = None) -> None:
         self.accumulator = 0.0
-        self.phase_memo = PhaseMemo()
+        self.scratch = Scratch()
+        self.phase_memo = PhaseMemo(self.scratch)
         self.tick_counter = 0
         self.noise = noise.NoiseState(seed)
         self.blue_flip = 1.0
@@ -173,9 +175,10 @@ def _cast_scalar(x: float, ctype: str) -> float:
 
 
 def _phases(p: WaveParams, state: WaveState, n: int) -> np.ndarray:
-    """The next n phases, read-only, valid until the phase memo's next use."""
-    ph, state.accumulator = state.phase_memo.phases(state.accumulator,
-                                                    phase_step(p.freq, p.rate), n)
+    """The next n phases, valid until the state's next use of its phase scratch."""
+    ph = state.scratch.get("wave-phases", n)
+    state.accumulator = accumulate_phase(state.accumulator, phase_step(p.freq, p.rate), ph,
+                                         state.phase_memo)
     return ph
 
 
@@ -203,7 +206,7 @@ def square_runs(p: WaveParams, state: WaveState, n: int
     Same samples as :func:`render` with SQUARE, described instead of computed: the
     frames are ``runs[0]`` at the first level, ``runs[1]`` at the second, ``runs[2]``
     at the first, ... The phases need not be computed for that (see
-    :func:`~numgst.signal.oscillators.threshold_runs`).
+    :func:`~numgst.signal.osc.threshold_runs`).
 
     Returns
     -------
