@@ -34,8 +34,8 @@ import math
 import numpy as np
 
 from . import noise
-from .scratch import Scratch
 from .osc import TWO_PI, PhaseMemo, accumulate_phase, phase_step, threshold_runs
+from .scratch import Scratch
 
 WAVE_NICKS: tuple[str, ...] = (
     "sine", "square", "saw", "triangle", "silence", "white-noise", "pink-noise",

@@ -115,8 +115,7 @@ def block_span(acc: float, step: float, n: int, memo: PhaseMemo) -> Span | None:
         return None
     tpl, where, period = found
     walk = memo.walk
-    if (period >= 0 and walk is not None and walk.tpl is tpl and period < walk.count
-            and int(walk.starts[period]) == where.m):
+    if walk is not None and walk.tpl is tpl and walk.holds(period, where.m):
         span = walk.span(walk.frame_of(period, where.j), n)
         if span is not None:
             return span
@@ -147,16 +146,23 @@ def _locate(acc: float, step: float, memo: PhaseMemo, build: bool
     tpl = memo.templates_of(step) if build else memo.templates.get(step)
     if tpl is None or not tpl.usable:
         return None
+    placed = _placed(tpl, where, period)
+    return (tpl, *placed) if placed is not None else None
+
+
+def _placed(tpl: Templates, where: Position, period: int) -> tuple[Position, int] | None:
+    """``where`` with its template found, moved to the next period's start if it is
+    at the end of its own; None if a start falls outside every template."""
     t = where.t if where.t >= 0 else tpl.find(where.m)
     if t < 0:
         return None
-    if where.j == tpl.items[t].length:  # at the end of its period: the next one
-        m = where.m + tpl.items[t].jump
-        t = tpl.find(m)
-        if t < 0:
-            return None
-        return tpl, Position(m, t, 0), period + 1 if period >= 0 else -1
-    return tpl, Position(where.m, t, where.j), period
+    if where.j < tpl.items[t].length:
+        return Position(where.m, t, where.j), period
+    m = where.m + tpl.items[t].jump
+    t = tpl.find(m)
+    if t < 0:
+        return None
+    return Position(m, t, 0), (period + 1 if period >= 0 else -1)
 
 
 def _new_walk(tpl: Templates, where: Position, n: int, memo: PhaseMemo) -> Walk | None:

@@ -52,6 +52,10 @@ class Walk:
     def count(self) -> int:
         return self.starts.shape[0]
 
+    def holds(self, period: int, m: int) -> bool:
+        """True if the walk's period ``period`` starts at ``m``."""
+        return 0 <= period < self.count and int(self.starts[period]) == m
+
     def frame_of(self, period: int, j: int) -> int:
         """Walk frame of frame ``j`` of ``period``."""
         return (int(self.ends[period - 1]) if period else 0) + j
