@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from numgst.signal.waves import WAVE_NICKS, WaveParams, WaveState, render
+from numgst.signal.catalog import WAVE_NICKS, changed, values
+from numgst.signal.waves import Voice, WaveParams
 from numgst.testing import capture
 
 # ctype -> (caps format, numpy dtype of the bytes)
@@ -45,14 +46,14 @@ def py_buffers(wave: int, p: WaveParams, channels: int, sizes: list[int],
     ``tick_at_end`` passes each buffer's end as first_sample: GStreamer 1.22's tick
     placement.
     """
-    state = WaveState(seed)
+    state = Voice(seed)
     state.reset()
-    state.wave_changed(wave)
+    changed(wave, state)
     pos = 0
     res = []
     for n in sizes:
         out = np.empty((n, channels))
-        render(wave, p, state, pos + n if tick_at_end else pos, out)
+        values(wave, p, state, pos + n if tick_at_end else pos, out)
         pos += n
         res.append(out.astype(FORMATS[p.ctype][1]))
     return res

@@ -190,3 +190,28 @@ def test_raising_generator_is_a_bus_error_with_traceback():
                 configure=setup)
     assert r.error is not None and "the generator failed" in r.error
     assert "Traceback (most recent call last)" in r.error_debug
+
+
+@pytest.mark.parametrize("fmt", ["S16LE", "F32LE", "S24BE", "U8"])
+def test_pulse_at_half_duty_is_the_square(fmt):
+    def run(wave):
+        c = capture(f"audiotestsrc_py wave={wave} freq=1234.5 samplesperbuffer=700 "
+                    f"num-buffers=12 ! audio/x-raw,format={fmt},channels=2,rate=44100 ! "
+                    "appsink name=sink")
+        assert c.error is None, c.error_debug
+        return c.data
+
+    assert run("pulse") == run("square")
+
+
+@pytest.mark.parametrize("duty", [0.1, 0.25, 0.9])
+def test_pulse_is_high_for_its_duty_cycle(duty):
+    c = capture(f"audiotestsrc_py wave=pulse duty-cycle={duty} freq=480 volume=1 "
+                "num-buffers=10 ! audio/x-raw,format=F32LE,channels=1,rate=48000 ! "
+                "appsink name=sink")
+    assert c.error is None, c.error_debug
+    x = np.frombuffer(c.data, np.float32)
+    assert set(np.unique(x)) == {-1.0, 1.0}
+    # 100 frames a period: the high part is duty * 100 frames, give or take one.
+    high = (x[:100 * (x.size // 100)].reshape(-1, 100) > 0).sum(axis=1)
+    assert np.abs(high - duty * 100).max() <= 1

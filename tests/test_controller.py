@@ -11,6 +11,7 @@ import pytest
 from test_element_parity import assert_same_stream
 
 from numgst.base.gst import Gst, GstController
+from numgst.signal import catalog
 from numgst.testing import capture
 
 
@@ -63,12 +64,14 @@ def test_freq_and_volume_ramps_equal_c(caps, spb):
 
 
 def test_wave_under_control_equals_c():
-    # A step curve: sine, square, saw, triangle, silence, changing mid-stream. The
-    # binding maps a control value v to wave floor(v * (n - 1)) over the enum's n
-    # values: C has 13, we have 15 (sweep and custom follow C's), so a curve picks
-    # the same wave in both only for waves 0..5, with v in [k/12, (k+1)/14). Above
-    # that the same normalised curve selects other waves than in C (documented).
-    values = [(k / 12 + (k + 1) / 14) / 2 for k in (0, 1, 2, 3, 4)]
+    # A step curve: sine, square, saw, triangle, changing mid-stream. The binding
+    # maps a control value v to wave floor(v * (n - 1)) over the enum's n values: C
+    # has 13, we have 16 (ours beyond C follow C's), so a curve picks the same wave in
+    # both only for waves k with v in [k/12, (k+1)/15): k = 0..3. Above that the same
+    # normalised curve selects other waves than in C (documented).
+    last = len(catalog.WAVES) - 1
+    values = [(k / 12 + (k + 1) / last) / 2 for k in range(4) if k / 12 < (k + 1) / last]
+    assert len(values) == 4
     steps = [(i * Gst.SECOND // 20, v) for i, v in enumerate(values)]
     controls = [("wave", steps, False, GstController.InterpolationMode.NONE)]
     caps = "audio/x-raw,format=S32LE,rate=16000"

@@ -12,14 +12,13 @@ import numpy as np
 import pytest
 
 from numgst.base.gst import Gst
-from numgst.elements import audiotestsrc as element
-from numgst.signal import formats
+from numgst.signal import catalog, formats
 from numgst.testing import capture
 
 NOISE = {"white-noise", "pink-noise", "gaussian-noise", "red-noise", "blue-noise",
          "violet-noise"}
 # The C element's 13 waves (ours go on with sweep and custom, tested in test_beyond).
-ALL_WAVES = [nick for v, _n, nick in element.WAVES if v < element.SWEEP]
+ALL_WAVES = [w.nick for w in catalog.C_WAVES]
 WAVES = ALL_WAVES
 
 RATES = (8000, 11025, 22050, 32000, 44100, 48000, 96000, 192000)

@@ -14,7 +14,8 @@ from numgst.base.gst import GObject, Gst
 
 # The tutorial's mute, and the properties beyond C (each off by default).
 OURS_ONLY = {"mute", "end-freq", "sweep-duration", "sweep-mode", "band-limited",
-             "channel-freqs", "channel-phases", "seed", "control-per-sample", "generator"}
+             "channel-freqs", "channel-phases", "seed", "control-per-sample", "generator",
+             "duty-cycle"}
 # Flags a Python pspec cannot carry (its strings are not static); meaningless here.
 STATIC = (GObject.ParamFlags.STATIC_NAME | GObject.ParamFlags.STATIC_NICK
           | GObject.ParamFlags.STATIC_BLURB)
@@ -60,8 +61,8 @@ def test_wave_enum_values_equal_c():
     py = members("audiotestsrc_py")
     # C's 13 waves with C's numbers, names and nicks, then ours beyond C.
     assert py[:13] == members("audiotestsrc")
-    assert len(py) == 15 and py[2] == (2, "Saw", "saw")
-    assert [nick for _v, _n, nick in py[13:]] == ["sweep", "custom"]
+    assert len(py) == 16 and py[2] == (2, "Saw", "saw")
+    assert [nick for _v, _n, nick in py[13:]] == ["sweep", "custom", "pulse"]
 
 
 def _launch_dump(element_name: str, wave: str) -> list[str]:

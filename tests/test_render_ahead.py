@@ -63,10 +63,13 @@ def test_changes_mid_stream_equal_c(fmt):
 
 @pytest.mark.parametrize("fmt", ["F32LE", "S24LE"])
 def test_changes_with_mute_equal_rendering_as_blocks_come(fmt, monkeypatch):
-    from numgst.elements import audiotestsrc
-
     got = _changed("audiotestsrc_py", fmt, MUTE)
-    monkeypatch.setattr(audiotestsrc, "AHEAD_WAVES", frozenset())
+
+    def as_they_come(self, r, first, out, n):
+        self.settle()
+        r.render(first, out, n)
+
+    monkeypatch.setattr(ahead.Ahead, "render", as_they_come)
     want = _changed("audiotestsrc_py", fmt, MUTE)
     assert got.error is None and want.error is None
     assert_same_stream(want, got)
@@ -76,13 +79,13 @@ def test_blocks_are_rendered_ahead(monkeypatch):
     # The steady stream goes through the blocks ahead (a test that cannot pass
     # by rendering every block as it comes).
     served = []
-    take = ahead.BlocksAhead.take
+    take = ahead.Ahead.take
 
     def spy(self, *args):
         got = take(self, *args)
         served.append(got)
         return got
 
-    monkeypatch.setattr(ahead.BlocksAhead, "take", spy)
+    monkeypatch.setattr(ahead.Ahead, "take", spy)
     _run("audiotestsrc_py", "samplesperbuffer=1024", "audio/x-raw,format=F32LE", 40)
     assert sum(served) > 30

@@ -7,11 +7,13 @@ import numpy as np
 import pytest
 from _wavehelp import FORMATS, c_buffers, py_buffers
 
-from numgst.signal import waves
-from numgst.signal.waves import WAVE_NICKS, WaveParams
+from numgst.signal import catalog, waves
+from numgst.signal.catalog import WAVE_NICKS
+from numgst.signal.formats import CTYPE_SCALE
+from numgst.signal.waves import WaveParams
 
-NOISES = [waves.WHITE_NOISE, waves.PINK_NOISE, waves.GAUSSIAN_NOISE, waves.RED_NOISE,
-          waves.BLUE_NOISE, waves.VIOLET_NOISE]
+NOISES = [catalog.WHITE_NOISE, catalog.PINK_NOISE, catalog.GAUSSIAN_NOISE, catalog.RED_NOISE,
+          catalog.BLUE_NOISE, catalog.VIOLET_NOISE]
 SPB, NBUF = 4096, 40
 
 # Bounds on the difference of (mean, rms, lag-1 autocorrelation) per channel between
@@ -23,17 +25,17 @@ SPB, NBUF = 4096, 40
 # (the slowest pink row changes every 4096 samples, red wanders for hundreds), so
 # their means scatter most.
 TOL = {
-    waves.WHITE_NOISE: (0.014, 0.0065, 0.023),
-    waves.GAUSSIAN_NOISE: (0.024, 0.018, 0.024),
-    waves.PINK_NOISE: (0.092, 0.026, 0.057),
-    waves.BLUE_NOISE: (0.002, 0.026, 0.057),
-    waves.RED_NOISE: (0.112, 0.023, 0.0028),
-    waves.VIOLET_NOISE: (0.001, 0.023, 0.0028),
+    catalog.WHITE_NOISE: (0.014, 0.0065, 0.023),
+    catalog.GAUSSIAN_NOISE: (0.024, 0.018, 0.024),
+    catalog.PINK_NOISE: (0.092, 0.026, 0.057),
+    catalog.BLUE_NOISE: (0.002, 0.026, 0.057),
+    catalog.RED_NOISE: (0.112, 0.023, 0.0028),
+    catalog.VIOLET_NOISE: (0.001, 0.023, 0.0028),
 }
 # Lag-1 autocorrelation C gives with one channel; the sign is what tells the colours
 # apart, the test checks it against C measured in the same run.
-EXPECTED_SIGN = {waves.WHITE_NOISE: 0, waves.GAUSSIAN_NOISE: 0, waves.PINK_NOISE: 1,
-                 waves.RED_NOISE: 1, waves.BLUE_NOISE: -1, waves.VIOLET_NOISE: -1}
+EXPECTED_SIGN = {catalog.WHITE_NOISE: 0, catalog.GAUSSIAN_NOISE: 0, catalog.PINK_NOISE: 1,
+                 catalog.RED_NOISE: 1, catalog.BLUE_NOISE: -1, catalog.VIOLET_NOISE: -1}
 
 
 def _stats(x: np.ndarray) -> np.ndarray:
@@ -79,11 +81,11 @@ def test_same_seed_same_samples_whatever_the_buffers(wave):
 @pytest.mark.parametrize("wave", NOISES, ids=lambda w: WAVE_NICKS[w])
 def test_noise_within_full_scale(wave, ctype):
     # Gaussian noise is unbounded (C overflows its cast too): keep 6 sigma in range.
-    volume = 1 / 6 if wave == waves.GAUSSIAN_NOISE else 1.0
+    volume = 1 / 6 if wave == catalog.GAUSSIAN_NOISE else 1.0
     p = WaveParams(440.0, volume, 44100, ctype)
     out = np.concatenate(py_buffers(wave, p, 2, [8192] * 3, seed=3))
-    scale = waves.SCALES[ctype]
-    if wave == waves.GAUSSIAN_NOISE:
+    scale = CTYPE_SCALE[ctype]
+    if wave == catalog.GAUSSIAN_NOISE:
         assert np.abs(out.astype(np.float64)).max() < scale
     else:
         assert np.abs(out.astype(np.float64)).max() <= scale
@@ -92,36 +94,37 @@ def test_noise_within_full_scale(wave, ctype):
 
 def test_red_walk_stays_in_bounds_and_state_carries():
     p = WaveParams(0.0, 1.0, 8000, "double")
-    st = waves.WaveState(5)
-    st.wave_changed(waves.RED_NOISE)
+    st = waves.Voice(5)
+    catalog.changed(catalog.RED_NOISE, st)
     out = np.empty((20000, 1))
-    waves.render(waves.RED_NOISE, p, st, 0, out)
+    catalog.values(catalog.RED_NOISE, p, st, 0, out)
     assert np.abs(out).max() <= 0.5  # state in [-8, 8], / 16
     assert out[-1, 0] == st.noise.red_state * 0.0625
     steps = np.diff(out[:, 0]) * 16
     assert np.abs(steps).max() <= 1.0 + 1e-12
 
 
-@pytest.mark.parametrize("wave", sorted(waves.DRAWN_NOISES), ids=lambda w: WAVE_NICKS[w])
+@pytest.mark.parametrize("wave", [catalog.WHITE_NOISE, catalog.GAUSSIAN_NOISE],
+                         ids=lambda w: WAVE_NICKS[w])
 def test_float32_draws_same_whatever_the_buffers(wave):
     # The element draws these straight into F32 buffers, in float32.
     p = WaveParams(440.0, 0.7, 48000, "float")
 
     def run(sizes, seed):
-        state = waves.WaveState(seed)
+        state = waves.Voice(seed)
         state.reset()
-        state.wave_changed(wave)
+        catalog.changed(wave, state)
         parts = []
         for n in sizes:
             out = np.empty((n, 2), dtype=np.float32)
-            waves.render(wave, p, state, 0, out)
+            catalog.values(wave, p, state, 0, out)
             parts.append(out)
         return np.concatenate(parts)
 
     a, b = run([3000], 7), run([1, 999, 17, 1983], 7)
     assert a.tobytes() == b.tobytes()
     assert not np.array_equal(a, run([3000], 8))
-    if wave == waves.WHITE_NOISE:
+    if wave == catalog.WHITE_NOISE:
         assert np.abs(a).max() <= 0.7
         assert len(np.unique(a)) > a.size * 0.99  # fine-grained, not a few levels
 

@@ -9,11 +9,15 @@ import pytest
 from _wavehelp import FORMATS, c_buffers, py_buffers
 
 from numgst.base.gst import Gst
-from numgst.signal import waves
-from numgst.signal.waves import WAVE_NICKS, WaveParams, WaveState, render
+from numgst.signal import catalog, waves
+from numgst.signal.catalog import WAVE_NICKS
+from numgst.signal.catalog import values as render
+from numgst.signal.formats import CTYPE_SCALE
+from numgst.signal.waves import Voice as WaveState
+from numgst.signal.waves import WaveParams
 
-DETERMINISTIC = [waves.SINE, waves.SQUARE, waves.SAW, waves.TRIANGLE, waves.SILENCE,
-                 waves.SINE_TABLE]
+DETERMINISTIC = [catalog.SINE, catalog.SQUARE, catalog.SAW, catalog.TRIANGLE, catalog.SILENCE,
+                 catalog.SINE_TABLE]
 
 # rate, channels, freq, volume, samplesperbuffer, buffers
 CONFIGS = [
@@ -30,10 +34,11 @@ CONFIGS = [
 def test_wave_nicks_are_the_c_enum():
     src = Gst.ElementFactory.make("audiotestsrc", None)
     nicks = []
-    for i in range(len(WAVE_NICKS)):
-        src.set_property("wave", i)  # by number: works on every PyGObject
+    for w in catalog.C_WAVES:
+        src.set_property("wave", w.value)  # by number: works on every PyGObject
         nicks.append(src.get_property("wave").value_nick)
-    assert WAVE_NICKS == tuple(nicks)
+    assert [w.nick for w in catalog.C_WAVES] == nicks
+    assert [w.value for w in catalog.C_WAVES] == list(range(13))
 
 
 @pytest.mark.parametrize("config", CONFIGS, ids=lambda c: "-".join(map(str, c)))
@@ -44,7 +49,8 @@ def test_deterministic_wave_bit_exact(wave, ctype, config):
     p = WaveParams(freq, vol, rate, ctype)
     c = np.concatenate(c_buffers(wave, p, ch, spb, nbuf))
     py = np.concatenate(py_buffers(wave, p, ch, [spb] * nbuf))
-    if wave == waves.SINE and ctype == "double" and np.lib.NumpyVersion(np.__version__) < "2.0.0":
+    old_numpy = np.lib.NumpyVersion(np.__version__) < "2.0.0"
+    if wave == catalog.SINE and ctype == "double" and old_numpy:
         # numpy 1.x's float64 sin is not libm's: last-bit differences.
         np.testing.assert_array_max_ulp(c, py, maxulp=2)
     else:
@@ -73,8 +79,8 @@ def test_ticks_equal_c_but_first_sample(ctype, case):
     except each tick's first one, which C 1.22 leaves unwritten (stale memory)."""
     rate, ch, freq, vol, spb, nbuf, kw = case
     p = WaveParams(freq, vol, rate, ctype, **kw)
-    c = np.concatenate(c_buffers(waves.TICKS, p, ch, spb, nbuf, kw))
-    py = np.concatenate(py_buffers(waves.TICKS, p, ch, [spb] * nbuf, tick_at_end=True))
+    c = np.concatenate(c_buffers(catalog.TICKS, p, ch, spb, nbuf, kw))
+    py = np.concatenate(py_buffers(catalog.TICKS, p, ch, [spb] * nbuf, tick_at_end=True))
     sbt = waves.samples_between_ticks(p)
     a = np.arange(c.shape[0])
     tick_first = (a + spb) % sbt == 0  # C: (buffer end + i) % sbt
@@ -91,8 +97,8 @@ def test_ticks_placed_from_stream_start():
     kw = dict(sine_periods_per_tick=5, tick_interval=10_000_000, apply_tick_ramp=True)
     p = WaveParams(700.0, 0.7, rate, "float", **kw)
     sbt = waves.samples_between_ticks(p)
-    c = np.concatenate(c_buffers(waves.TICKS, p, 1, spb, nbuf, kw))[:, 0]
-    py = np.concatenate(py_buffers(waves.TICKS, p, 1, [spb] * nbuf))[:, 0]
+    c = np.concatenate(c_buffers(catalog.TICKS, p, 1, spb, nbuf, kw))[:, 0]
+    py = np.concatenate(py_buffers(catalog.TICKS, p, 1, [spb] * nbuf))[:, 0]
     a = np.arange(c.shape[0])
     c_mod = (a + spb) % sbt
     first_c_tick = int(np.flatnonzero(c_mod == 0)[0])
@@ -104,7 +110,7 @@ def test_ticks_placed_from_stream_start():
     assert np.count_nonzero(py[: sbt]) > 0  # the stream opens with a tick
 
 
-@pytest.mark.parametrize("wave", DETERMINISTIC + [waves.TICKS], ids=lambda w: WAVE_NICKS[w])
+@pytest.mark.parametrize("wave", DETERMINISTIC + [catalog.TICKS], ids=lambda w: WAVE_NICKS[w])
 def test_buffer_split_does_not_matter(wave):
     p = WaveParams(1234.5, 0.9, 8000, "double", tick_interval=7_000_000,
                    sine_periods_per_tick=3, marker_tick_period=2, marker_tick_volume=0.5)
@@ -115,15 +121,15 @@ def test_buffer_split_does_not_matter(wave):
 
 def test_render_writes_every_channel_alike_and_in_range():
     st = WaveState(0)
-    for wave in range(len(WAVE_NICKS)):
-        if wave in (waves.WHITE_NOISE, waves.GAUSSIAN_NOISE):
+    for wave in (w.value for w in catalog.C_WAVES):
+        if wave in (catalog.WHITE_NOISE, catalog.GAUSSIAN_NOISE):
             continue  # independent per channel
-        for ctype, scale in waves.SCALES.items():
+        for ctype, scale in CTYPE_SCALE.items():
             out = np.full((257, 3), np.nan)
-            p = dataclasses.replace(WaveParams(440.0, 1.0, 44100, ctype), tick_interval=1_000_000)
-            st.wave_changed(wave)
+            p = dataclasses.replace(WaveParams(440.0, 1.0, 44100, ctype),
+                                    tick_interval=1_000_000)
+            catalog.changed(wave, st)
             render(wave, p, st, 0, out)
             assert np.isfinite(out).all()
-            assert (out == out[:, :1]).all() or wave in (waves.PINK_NOISE, waves.BLUE_NOISE,
-                                                         waves.RED_NOISE, waves.VIOLET_NOISE)
+            assert (out == out[:, :1]).all() or not catalog.BY_VALUE[wave].mono
             assert np.abs(out).max() <= scale * (1 + 1e-6)

@@ -16,11 +16,18 @@ from typing import Any
 
 from . import refs
 from .errors import guard_vfuncs
-from .properties import PropertiesMixin, gproperties, settings_record
+from .gst import GObject
+from .properties import PropertiesMixin, gproperties, install_array_properties, settings_record
 
 
 class ElementMixin(PropertiesMixin):
-    """Put first in the bases of an element class (see the module docstring)."""
+    """Put first in the bases of an element class (see the module docstring).
+
+    A subclass's ``PROPS`` holds all its properties, inherited ones included
+    (``PROPS = Base.PROPS + (...)``); only the new ones are installed on it. Properties
+    of type ``DOUBLE_ARRAY`` need :class:`ElementMeta` (the toolkit's base classes
+    have it) or a call to ``install_array_properties(cls)`` after the class.
+    """
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -28,10 +35,26 @@ class ElementMixin(PropertiesMixin):
             if "Settings" not in vars(cls):
                 cls.Settings = settings_record(f"{cls.__name__}Settings", cls.PROPS)
             if "__gproperties__" not in vars(cls):
-                cls.__gproperties__ = gproperties(cls.PROPS)
+                cls.__gproperties__ = gproperties(new_props(cls))
         guard_vfuncs(cls)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         refs.adopt(self)
         super().__init__(*args, **kwargs)
         self.init_properties()
+
+
+def new_props(cls: type) -> list:
+    """The rows of ``cls.PROPS`` that no base class declares."""
+    inherited = {p.name for base in cls.__mro__[1:] for p in vars(base).get("PROPS", ())}
+    return [p for p in cls.PROPS if p.name not in inherited]
+
+
+class ElementMeta(type(GObject.Object)):  # type: ignore[misc]
+    """Metaclass of the toolkit's base classes: installs a class's ``DOUBLE_ARRAY``
+    properties once GObject has registered it (PyGObject cannot declare them)."""
+
+    def __init__(cls, name: str, bases: tuple, namespace: dict) -> None:
+        super().__init__(name, bases, namespace)
+        if "PROPS" in namespace:
+            install_array_properties(cls, new_props(cls))

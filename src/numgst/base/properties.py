@@ -57,6 +57,16 @@ class Prop:
     def field(self) -> str:
         return self.name.replace("-", "_")
 
+    @property
+    def python_type(self) -> Any:
+        """The type of the value in a Settings record."""
+        t = self.ptype
+        if t == DOUBLE_ARRAY:
+            return tuple[float, ...]
+        if t in (UINT, INT64, UINT64):
+            return int
+        return t
+
     def to_python(self, value: Any) -> Any:
         """A GValue's content as stored in Settings (arrays become tuples of floats)."""
         if self.ptype == DOUBLE_ARRAY:
@@ -86,7 +96,7 @@ def gproperties(props: Sequence[Prop]) -> dict[str, tuple]:
     return {p.name: p.gparam() for p in props if p.ptype != DOUBLE_ARRAY}
 
 
-def install_array_properties(cls: type) -> None:
+def install_array_properties(cls: type, props: Sequence[Prop] | None = None) -> None:
     """Install the table's GstValueArray properties on a registered element class.
 
     PyGObject has no way to declare a GstParamSpecArray, so we make the pspec with
@@ -97,20 +107,20 @@ def install_array_properties(cls: type) -> None:
     from . import _gobject_c as c
 
     klass = c.class_ref(hash(cls.__gtype__))
-    for i, p in enumerate(cls.PROPS):
+    for i, p in enumerate(cls.PROPS if props is None else props):
         if p.ptype != DOUBLE_ARRAY:
             continue
         element = c.param_spec_double(p.field.encode(), p.nick.encode(), p.blurb.encode(),
                                       p.minimum, p.maximum, p.minimum, int(RW))
         spec = c.param_spec_array(p.name.encode(), p.nick.encode(), p.blurb.encode(),
                                   element, int(p.flags))
-        # Ids above PyGObject's own (1..N for __gproperties__).
+        # Ids above PyGObject's own (1..N for __gproperties__), unique per class.
         c.install_property(klass, 0x4000 + i, spec)
 
 
 def settings_record(name: str, props: Sequence[Prop]) -> type:
     """A frozen dataclass with one field per property, defaulting to the table's."""
-    fields = [(p.field, Any, dataclasses.field(default=p.default)) for p in props]
+    fields = [(p.field, p.python_type, dataclasses.field(default=p.default)) for p in props]
     return dataclasses.make_dataclass(name, fields, frozen=True, slots=True)
 
 

@@ -42,8 +42,6 @@ _SIGN = np.uint32(0x80000000)
 #: C sample types the element generates, in C's own index order (int16, int32, float,
 #: double), with the amplitude scale of each.
 CTYPE_SCALE = {"int16": INT16_SCALE, "int32": INT32_SCALE, "float": 1.0, "double": 1.0}
-CTYPE_DTYPE = {"int16": np.dtype(np.int16), "int32": np.dtype(np.int32),
-               "float": np.dtype(np.float32), "double": np.dtype(np.float64)}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -212,6 +210,35 @@ def store(values: np.ndarray, fmt: SampleFormat, out: np.ndarray,
     else:
         # Narrowing keeps the low bits, as the pack functions' stores do.
         _put(dst, s32)
+
+
+def store_float(samples: np.ndarray, fmt: SampleFormat, out: np.ndarray,
+                shape: tuple[int, int], planar: bool) -> None:
+    """Write float samples in [-1, 1] into the raw buffer ``out`` in ``fmt``.
+
+    Parameters
+    ----------
+    samples : array_like of float
+        Shape (frames,) (every channel the same) or (frames, channels). NaN becomes
+        silence; values beyond [-1, 1] (infinities too) are clipped.
+    fmt, out, shape
+        As for :func:`store`.
+    planar : bool
+        True if ``shape`` is (channels, frames).
+    """
+    y = np.asarray(samples)
+    if y.dtype.kind not in "biuf":
+        raise TypeError(f"samples must be real numbers, not {y.dtype}")
+    frames = shape[1] if planar else shape[0]
+    channels = shape[0] if planar else shape[1]
+    if y.shape not in ((frames,), (frames, channels)):
+        raise ValueError(f"samples of shape {y.shape}; expected ({frames},) or "
+                         f"({frames}, {channels})")
+    values = np.array(y, dtype=np.float64).reshape(frames, -1)  # a copy we may change
+    np.nan_to_num(values, copy=False, nan=0.0)
+    np.clip(values, -1.0, 1.0, out=values)
+    values *= fmt.scale
+    store(values.T if planar else values, fmt, out, shape)
 
 
 def store_scaled(column: np.ndarray, gain: float, fmt: SampleFormat, out: np.ndarray,

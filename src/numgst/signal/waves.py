@@ -1,11 +1,13 @@
-"""Every waveform of the C ``audiotestsrc``, buffer by buffer, in numpy.
+"""What the C ``audiotestsrc`` computes for each wave, block by block, in numpy.
 
-:func:`render` fills a float64 ``(frames, channels)`` block with exactly the double
-value C computes before its final cast to the sample type, so the caller's cast
-(truncation toward zero for integers, rounding for floats) gives C's bytes. The
-deterministic waves (sine, square, saw, triangle, silence, sine-table) are bit-exact
-with C for every sample type; the noises share C's algorithms and statistics but draw
-from numpy's Generator (C seeds GLib's generator from /dev/urandom).
+Each function here gives, for a block, exactly the double C computes before its final
+cast to the sample type, so the caller's cast (truncation toward zero for integers,
+rounding for floats) gives C's bytes. The deterministic waves (sine, square, saw,
+triangle, silence, sine-table) are bit-exact with C for every sample type; the noises
+share C's algorithms and statistics but draw from numpy's Generator (C seeds GLib's
+generator from /dev/urandom). Which function serves which wave is the catalog's
+business (:mod:`numgst.signal.catalog`); how the values reach a buffer is
+:mod:`numgst.signal.render`'s.
 
 Ticks differ from GStreamer 1.22 on purpose, in two ways, and nowhere else:
 
@@ -30,26 +32,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from typing import Any
 
 import numpy as np
 
 from . import noise
+from .formats import CTYPE_SCALE
 from .osc import TWO_PI, PhaseMemo, accumulate_phase, phase_step, threshold_runs
 from .scratch import Scratch
-
-WAVE_NICKS: tuple[str, ...] = (
-    "sine", "square", "saw", "triangle", "silence", "white-noise", "pink-noise",
-    "sine-table", "ticks", "gaussian-noise", "red-noise", "blue-noise", "violet-noise",
-)
-(SINE, SQUARE, SAW, TRIANGLE, SILENCE, WHITE_NOISE, PINK_NOISE, SINE_TABLE, TICKS,
- GAUSSIAN_NOISE, RED_NOISE, BLUE_NOISE, VIOLET_NOISE) = range(13)
-
-# Full-scale value per generated C type.
-SCALES = {"int16": 32767.0, "int32": 2147483647.0, "float": 1.0, "double": 1.0}
-
-# Noises whose samples are independent draws, one per sample and channel: any layout
-# and any float type can receive them directly.
-DRAWN_NOISES = frozenset((WHITE_NOISE, GAUSSIAN_NOISE))
 
 PI = math.pi
 HALF_PI = math.pi / 2  # G_PI_2
@@ -61,11 +51,12 @@ INT_MIN = -(2**31)
 
 @dataclasses.dataclass(frozen=True)
 class WaveParams:
-    """What one buffer needs, from the properties and the negotiated caps.
+    """What one block needs, from the properties and the negotiated caps.
 
     ``ctype`` is the C sample type generated: "int16" (native S16), "int32" (S32 and
     every packed integer format), "float" (native F32) or "double" (F64 and
-    non-native F32).
+    non-native F32). ``props`` is the element's whole property record, for waves
+    beyond C that have properties of their own (a pulse's duty cycle).
     """
 
     freq: float  # Hz
@@ -77,14 +68,27 @@ class WaveParams:
     marker_tick_period: int = 0
     marker_tick_volume: float = 1.0
     apply_tick_ramp: bool = False
+    props: Any = None
 
     @property
     def scale(self) -> float:
-        return SCALES[self.ctype]
+        """Full scale of the C type: volume 1 gives samples of +-scale."""
+        return CTYPE_SCALE[self.ctype]
+
+    @property
+    def amp(self) -> float:
+        """volume * scale, as C folds them."""
+        return self.volume * CTYPE_SCALE[self.ctype]
+
+    @property
+    def step(self) -> float:
+        return phase_step(self.freq, self.rate)
 
 
-class WaveState:
-    """Per-element-instance state, what C keeps in its instance struct.
+class Voice:
+    """What C keeps in its instance struct from buffer to buffer, whatever the wave:
+    the phase accumulator (with what it learns, see :class:`~.osc.PhaseMemo`), the
+    tick counter, the noise generators' memory, the blue/violet sign flips.
 
     Unlike C, the blue/violet sign flip is per instance (C shares one static flip per
     sample type across every instance); like C, nothing resets it.
@@ -98,315 +102,270 @@ class WaveState:
         self.noise = noise.NoiseState(seed)
         self.blue_flip = 1.0
         self.violet_flip = 1.0
-        self._tables: dict[float, np.ndarray] = {}
-        self._phase = np.empty(0)
-        self._masks = np.empty((2, 0), dtype=bool)
-        self._tick_seq = np.empty(0)
-        self._tick_key: tuple | None = None
-
-    @property
-    def rng(self) -> np.random.Generator:
-        return self.noise.rng
+        # Beyond C: one accumulator per channel for per-channel tones.
+        self.tone_acc = np.zeros(0)
+        self.tone_memos: list[PhaseMemo] = []
 
     def reset(self) -> None:
         """What C's start() resets."""
         self.accumulator = 0.0
         self.tick_counter = 0
 
-    def wave_changed(self, wave: int) -> None:
-        """What C's change_wave() re-initialises for ``wave``."""
-        if wave in (PINK_NOISE, BLUE_NOISE):
-            self.noise.reset_pink()
-        elif wave in (RED_NOISE, VIOLET_NOISE):
-            self.noise.reset_red()
+    def phases(self, step: float, n: int) -> np.ndarray:
+        """The accumulator's next n phases (advancing it), valid until the next call."""
+        ph = self.scratch.get("voice-phases", n)
+        self.accumulator = accumulate_phase(self.accumulator, step, ph, self.phase_memo)
+        return ph
 
-    def phase_work(self, n: int) -> np.ndarray:
-        if self._phase.shape[0] < n:
-            self._phase = np.empty(max(n, 2 * self._phase.shape[0]))
-        return self._phase[:n]
-
-    def tick_phases(self, step: float, length: int) -> np.ndarray:
-        """Phases read within a tick period: 0 at the tick, then C's sums from 0.
-
-        The same for every tick of a stream, so computed once per (step, length).
-        """
-        key = (step, length)
-        if self._tick_key != key:
-            seq = np.empty(length)
-            seq[0] = 0.0
-            accumulate_phase(0.0, step, seq[1:])
-            self._tick_seq, self._tick_key = seq, key
-        return self._tick_seq
-
-    def mask_work(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        if self._masks.shape[1] < n:
-            self._masks = np.empty((2, max(n, 2 * self._masks.shape[1])), dtype=bool)
-        return self._masks[0, :n], self._masks[1, :n]
-
-    def table(self, amp: float) -> np.ndarray:
-        """C's 1024-entry table ``sin(ang) * amp``, ``ang`` summed step by step."""
-        t = self._tables.get(amp)
-        if t is None:
-            ang = np.full(TABLE_SIZE, TWO_PI / 1024.0)
-            ang[0] = 0.0
-            np.cumsum(ang, out=ang)
-            t = np.sin(ang)
-            t *= amp
-            if len(self._tables) > 8:  # volume under a controller: keep a few
-                self._tables.clear()
-            self._tables[amp] = t
-        return t
+    def skip(self, step: float, n: int) -> None:
+        """Advance the accumulator by n frames without keeping the phases."""
+        if n:
+            self.phases(step, n)
 
 
-def _c_int(x: float) -> int:
-    """A double cast to gint as x86-64 does it (out of range or NaN -> INT_MIN)."""
-    if not math.isfinite(x) or not (-(2**31) <= x < 2**31):
-        return INT_MIN
-    return int(x)
+# -- phase waves: values as a function of the phase -----------------------------------
+# Each shape function turns the phases ``ph`` into values in ``out`` (never ``ph``
+# itself) that, times the returned gain, are exactly the doubles C computes before its
+# cast. ``scratch`` holds their work arrays.
 
-
-def _cast_scalar(x: float, ctype: str) -> float:
-    """``(g<ctype>) x`` for one double, back as a double."""
-    if ctype in ("int16", "int32"):
-        return float(_c_int(x))
-    if ctype == "float":
-        return float(np.float32(x))
-    return x
-
-
-def _phases(p: WaveParams, state: WaveState, n: int) -> np.ndarray:
-    """The next n phases, valid until the state's next use of its phase scratch."""
-    ph = state.scratch.get("wave-phases", n)
-    state.accumulator = accumulate_phase(state.accumulator, phase_step(p.freq, p.rate), ph,
-                                         state.phase_memo)
-    return ph
-
-
-# Each shape function turns the phases ``ph`` into values in ``out`` that, times the
-# returned gain, are exactly the doubles C computes before its cast.
-
-
-def _sine(p: WaveParams, state: WaveState, ph: np.ndarray, out: np.ndarray) -> float:
+def sine(p: WaveParams, ph: np.ndarray, out: np.ndarray, scratch: Scratch) -> float:
     np.sin(ph, out=out)
-    return p.volume * p.scale
+    return p.amp
 
 
-def _square(p: WaveParams, state: WaveState, ph: np.ndarray, out: np.ndarray) -> float:
+def square(p: WaveParams, ph: np.ndarray, out: np.ndarray, scratch: Scratch) -> float:
     # (0.5 - [acc >= pi]) * 2*amp is exactly C's +amp / -amp, signed zeros included.
-    upper, _ = state.mask_work(ph.shape[0])
+    upper = scratch.get("shape-mask", ph.shape[0], bool)
     np.greater_equal(ph, PI, out=upper)
     np.subtract(0.5, upper, out=out)
-    return 2.0 * (p.volume * p.scale)
+    return 2.0 * p.amp
 
 
-def square_runs(p: WaveParams, state: WaveState, n: int
-                ) -> tuple[np.ndarray, tuple[float, float]]:
-    """The next ``n`` frames of the square wave as runs of its two levels.
-
-    Same samples as :func:`render` with SQUARE, described instead of computed: the
-    frames are ``runs[0]`` at the first level, ``runs[1]`` at the second, ``runs[2]``
-    at the first, ... The phases need not be computed for that (see
-    :func:`~numgst.signal.osc.threshold_runs`).
-
-    Returns
-    -------
-    runs : ndarray of intp
-        Alternating run lengths summing to ``n``.
-    levels : (float, float)
-        +amp and -amp in output units (before C's cast).
-    """
-    runs, state.accumulator = threshold_runs(state.accumulator, phase_step(p.freq, p.rate),
-                                             PI, n, state.phase_memo)
-    amp = p.volume * p.scale
-    return runs, (amp, -amp)
-
-
-def _saw(p: WaveParams, state: WaveState, ph: np.ndarray, out: np.ndarray) -> float:
+def saw(p: WaveParams, ph: np.ndarray, out: np.ndarray, scratch: Scratch) -> float:
     # C: acc * amp below pi, (2pi - acc) * -amp above; (acc - 2pi) * amp is the same
     # double since negation is exact, and so is acc - 2pi (Sterbenz: acc >= pi), and
     # acc - 0.0 is acc: one subtraction of 2pi or 0 per frame gives C's values.
-    upper, _ = state.mask_work(ph.shape[0])
+    upper = scratch.get("shape-mask", ph.shape[0], bool)
     np.greater_equal(ph, PI, out=upper)
     np.multiply(upper, TWO_PI, out=out)
     np.subtract(ph, out, out=out)
-    return (p.volume * p.scale) / PI
+    return p.amp / PI
 
 
-def _triangle(p: WaveParams, state: WaveState, ph: np.ndarray, out: np.ndarray) -> float:
+def triangle(p: WaveParams, ph: np.ndarray, out: np.ndarray, scratch: Scratch) -> float:
     # C's three pieces: acc*amp; (acc - pi)*-amp == (pi - acc)*amp; (2pi - acc)*-amp
     # == (acc - 2pi)*amp.
-    mid, top = state.mask_work(ph.shape[0])
+    n = ph.shape[0]
+    mid, top = scratch.get("shape-mask", n, bool), scratch.get("shape-mask-2", n, bool)
     np.greater_equal(ph, THREE_HALF_PI, out=top)
     np.greater_equal(ph, HALF_PI, out=mid)
     np.greater(mid, top, out=mid)  # mid and not top
     np.copyto(out, ph)
     np.subtract(PI, out, out=out, where=mid)
     np.subtract(out, TWO_PI, out=out, where=top)
-    return (p.volume * p.scale) / HALF_PI
+    return p.amp / HALF_PI
 
 
-def _sine_table(p: WaveParams, state: WaveState, ph: np.ndarray, out: np.ndarray) -> float:
+def sine_table(p: WaveParams, ph: np.ndarray, out: np.ndarray, scratch: Scratch) -> float:
     # C: (g<type>) scale * table[(gint)(acc * scl)], the table holding sin * volume;
     # the cast binds to scale, which every type holds exactly.
-    table = state.table(p.volume)
+    table = _table(p.volume)
     np.multiply(ph, TABLE_SCALE, out=out)
-    idx = out.astype(np.intp)
+    idx = scratch.get("shape-index", ph.shape[0], np.intp)
+    np.copyto(idx, out, casting="unsafe")
     # acc a hair below 2pi can round to index 1024, past C's table: clamp (mode="clip",
     # which also spares the copy numpy makes of out= under the default mode="raise").
     np.take(table, idx, out=out, mode="clip")
-    return _cast_scalar(p.scale, p.ctype)
+    return cast_scalar(p.scale, p.ctype)
 
 
-_PHASE_WAVES = {
-    SINE: _sine, SQUARE: _square, SAW: _saw, TRIANGLE: _triangle, SINE_TABLE: _sine_table,
-}
-#: Waves that are a function of the phase alone (see :func:`periodic`).
-PHASE_WAVES = frozenset(_PHASE_WAVES)
+def pulse(p: WaveParams, ph: np.ndarray, out: np.ndarray, scratch: Scratch) -> float:
+    """+amp for the first ``duty-cycle`` of each period, -amp after: the square at the
+    default 0.5 (2*pi*0.5 is pi exactly)."""
+    upper = scratch.get("shape-mask", ph.shape[0], bool)
+    np.greater_equal(ph, pulse_threshold(p), out=upper)
+    np.subtract(0.5, upper, out=out)
+    return 2.0 * p.amp
 
 
-def periodic(wave: int, p: WaveParams, state: WaveState, col: np.ndarray) -> float:
-    """One channel of a phase wave, unscaled: ``col * gain`` is what C computes.
+def pulse_threshold(p: WaveParams) -> float:
+    return TWO_PI * getattr(p.props, "duty_cycle", 0.5)
 
-    Parameters
-    ----------
-    wave : int
-        One of :data:`PHASE_WAVES`.
-    p, state
-        As for :func:`render`.
-    col : ndarray of float64, shape (frames,), contiguous
-        Receives the wave's shape for the next frames.
+
+def square_threshold(p: WaveParams) -> float:
+    return PI
+
+
+def two_level_runs(p: WaveParams, voice: Voice, threshold: float, n: int
+                   ) -> tuple[np.ndarray, tuple[float, float]]:
+    """The next ``n`` frames of a two-level wave (+amp below ``threshold``, -amp at or
+    above) as runs of its levels, without computing phases (see
+    :func:`~numgst.signal.osc.threshold_runs`).
 
     Returns
     -------
-    float
-        The gain (volume and the type's scale folded in as C folds them): multiply
-        in double, then cast, to get C's samples. Leaving the product to the caller
-        lets it happen in the cast into the output buffer.
+    runs : ndarray of intp
+        Alternating run lengths summing to ``n``: the first level, then the second...
+    levels : (float, float)
+        +amp and -amp in output units (before C's cast).
     """
-    return _PHASE_WAVES[wave](p, state, _phases(p, state, col.shape[0]), col)
+    runs, voice.accumulator = threshold_runs(voice.accumulator, p.step, threshold, n,
+                                             voice.phase_memo)
+    return runs, (p.amp, -p.amp)
 
+
+def square_runs(p: WaveParams, voice: Voice, n: int
+                ) -> tuple[np.ndarray, tuple[float, float]]:
+    """The square wave's next ``n`` frames as runs (see :func:`two_level_runs`)."""
+    return two_level_runs(p, voice, PI, n)
+
+
+# -- ticks ----------------------------------------------------------------------------
 
 def samples_between_ticks(p: WaveParams) -> int:
     """C: gst_util_uint64_scale_int(tick_interval, rate, GST_SECOND), floored."""
     return p.tick_interval * p.rate // 1_000_000_000
 
 
-def _ticks(p: WaveParams, state: WaveState, first_sample: int, col: np.ndarray) -> None:
+def ticks(p: WaveParams, voice: Voice, first_sample: int, out: np.ndarray) -> None:
+    """Ticks into ``out`` (float64, (n, channels); every channel the same)."""
+    col = out[:, 0]
+    _ticks(p, voice, first_sample, col)
+    if out.shape[1] != 1:
+        np.copyto(out, col[:, None])
+
+
+def _ticks(p: WaveParams, voice: Voice, first_sample: int, col: np.ndarray) -> None:
     n = col.shape[0]
     sbt = samples_between_ticks(p)
+    step = p.step
     if sbt <= 0:
         # C divides by zero here (tick-interval below one sample period); we give
         # silence and let the accumulator run.
         col.fill(0.0)
-        _phases(p, state, n)
+        voice.skip(step, n)
         return
-    rate, freq = p.rate, p.freq
-    step = phase_step(freq, rate)
-    # C: samplerate * sine_periods_per_tick is a guint product (wraps), / freq in
-    # double, truncated to gint.
-    with np.errstate(divide="ignore", invalid="ignore"):
-        nonzero = _c_int(np.float64((rate * p.sine_periods_per_tick) & 0xFFFFFFFF) / freq)
-        ramp_len = _c_int(np.float64(rate) / freq) if p.apply_tick_ramp else 0
-    end_ramp = nonzero - ramp_len
-
+    nonzero, ramp_len = _tick_lengths(p)
     mod = np.arange(first_sample, first_sample + n, dtype=np.int64)
     mod %= sbt
-    ticks = np.flatnonzero(mod == 0)
-
-    # Phase read at each sample (C reads acc, then advances it). Before the first tick
-    # of the block it continues the stored accumulator; after a tick it restarts from
-    # exactly 0, so every tick period reads the same sequence, indexed by ``mod``.
-    used = state.phase_work(n)
-    head = int(ticks[0]) if ticks.size else n
-    if head > 0:
-        acc = state.accumulator
-        state.accumulator = accumulate_phase(acc, step, used[:head], state.phase_memo)
-        used[1:head] = used[: head - 1].copy()
-        used[0] = acc
-    if ticks.size:
-        seq = state.tick_phases(step, min(sbt, n) + 1)
-        np.take(seq, mod[head:], out=used[head:], mode="clip")
-        state.accumulator = float(seq[n - int(ticks[-1])])
-
-    # Volume: the tick counter as of each sample decides marker or normal volume.
-    counter = np.zeros(n, dtype=np.int64)
-    counter[ticks] = 1
-    np.cumsum(counter, out=counter)
-    counter += state.tick_counter
-    state.tick_counter += int(ticks.size)
-    normal = _cast_scalar(p.volume * p.scale, p.ctype)
-    if p.marker_tick_period > 0:
-        marker = _cast_scalar(p.marker_tick_volume * p.scale, p.ctype)
-        volscale = np.where(counter % p.marker_tick_period == 0, marker, normal)
-    else:
-        volscale = np.full(n, normal)
-
+    marks = np.flatnonzero(mod == 0)
+    used = _tick_phases_read(voice, step, sbt, mod, marks)
+    volscale = _tick_volumes(p, voice, marks, n)
     if ramp_len > 0:
-        m = mod.astype(np.float64)
-        ramp = np.where(mod < ramp_len, m / ramp_len,
-                        np.where(mod >= end_ramp, (nonzero - mod) / ramp_len, 1.0))
-        np.minimum(ramp, 1.0, out=ramp)
-        ramp *= ramp * ramp
-        volscale *= ramp
-
-    table = state.table(1.0)
+        volscale *= _tick_ramp(mod, nonzero, ramp_len)
     used *= TABLE_SCALE
     idx = used.astype(np.intp)
-    np.take(table, idx, out=col, mode="clip")  # clamped as in _sine_table
+    np.take(_table(1.0), idx, out=col, mode="clip")  # clamped as in sine_table
     col *= volscale  # C: ((g<type>) volscale * ramp) * table[...]
     col[(mod == 0) | (mod >= nonzero)] = 0.0
 
 
-def render(wave: int, p: WaveParams, state: WaveState, first_sample: int,
-           out: np.ndarray) -> None:
-    """Fill ``out`` with one buffer of ``wave``.
+def _tick_lengths(p: WaveParams) -> tuple[int, int]:
+    """Samples of a tick that sound, and of its ramp (C's integer arithmetic)."""
+    # C: samplerate * sine_periods_per_tick is a guint product (wraps), / freq in
+    # double, truncated to gint.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        nonzero = _c_int(np.float64((p.rate * p.sine_periods_per_tick) & 0xFFFFFFFF)
+                         / p.freq)
+        ramp_len = _c_int(np.float64(p.rate) / p.freq) if p.apply_tick_ramp else 0
+    return nonzero, ramp_len
 
-    Parameters
-    ----------
-    wave : int
-        C enum value, index into :data:`WAVE_NICKS`.
-    p : WaveParams
-        Properties and caps for this buffer.
-    state : WaveState
-        The instance's state; advanced by this call.
-    first_sample : int
-        Stream sample index of ``out[0]`` (C's ``next_sample``); only ticks use it.
-    out : ndarray of float64, shape (frames, channels), C-contiguous
-        Receives, per frame and channel, the double C computes before its final cast
-        to the sample type (already times volume and the type's scale). For the
-        noises in :data:`DRAWN_NOISES` it may also be float32: the samples are then
-        drawn and scaled in float32 (see :func:`noise.white`).
-    """
-    n = out.shape[0]
-    if wave in _PHASE_WAVES:
-        # One channel (the element's case for these waves): shaped straight into out.
-        ph = out[:, 0] if out.shape[1] == 1 else state.phase_work(n)
-        ph *= periodic(wave, p, state, ph)
-        if out.shape[1] != 1:
-            np.copyto(out, ph[:, None])
-    elif wave == SILENCE:
-        out.fill(0.0)
-    elif wave == TICKS:
-        col = out[:, 0] if out.shape[1] == 1 else np.empty(n)
-        _ticks(p, state, first_sample, col)
-        if out.shape[1] != 1:
-            np.copyto(out, col[:, None])
-    else:
-        amp = p.volume * p.scale
-        if wave == WHITE_NOISE:
-            noise.white(state.noise, amp, out)
-        elif wave == GAUSSIAN_NOISE:
-            noise.gaussian(state.noise, amp, out)
-        elif wave in (PINK_NOISE, BLUE_NOISE):
-            noise.pink(state.noise, amp, out)
-            if wave == BLUE_NOISE:
-                state.blue_flip = _alternate(out, state.blue_flip)
-        elif wave in (RED_NOISE, VIOLET_NOISE):
-            noise.red(state.noise, amp, out)
-            if wave == VIOLET_NOISE:
-                state.violet_flip = _alternate(out, state.violet_flip)
-        else:
-            raise ValueError(f"unknown wave {wave}")
+
+def _tick_phases_read(voice: Voice, step: float, sbt: int, mod: np.ndarray,
+                      marks: np.ndarray) -> np.ndarray:
+    """The phase C reads at each sample (it reads acc, then advances it). Before the
+    block's first tick it continues the stored accumulator; after a tick it restarts
+    from exactly 0, so every tick period reads the same sequence, indexed by ``mod``."""
+    n = mod.shape[0]
+    used = voice.scratch.get("tick-phases", n)
+    head = int(marks[0]) if marks.size else n
+    if head > 0:
+        acc = voice.accumulator
+        voice.accumulator = accumulate_phase(acc, step, used[:head], voice.phase_memo)
+        used[1:head] = used[: head - 1].copy()
+        used[0] = acc
+    if marks.size:
+        seq = _tick_sequence(step, min(sbt, n) + 1)
+        np.take(seq, mod[head:], out=used[head:], mode="clip")
+        voice.accumulator = float(seq[n - int(marks[-1])])
+    return used
+
+
+_TICK_SEQUENCES: dict[tuple[float, int], np.ndarray] = {}
+
+
+def _tick_sequence(step: float, length: int) -> np.ndarray:
+    """Phases read within a tick period: 0 at the tick, then C's sums from 0. The same
+    for every tick of every stream with this step, so computed once (read-only)."""
+    key = (step, length)
+    seq = _TICK_SEQUENCES.get(key)
+    if seq is None:
+        seq = np.empty(length)
+        seq[0] = 0.0
+        accumulate_phase(0.0, step, seq[1:])
+        seq.flags.writeable = False
+        if len(_TICK_SEQUENCES) > 16:
+            _TICK_SEQUENCES.clear()
+        _TICK_SEQUENCES[key] = seq
+    return seq
+
+
+def _tick_volumes(p: WaveParams, voice: Voice, marks: np.ndarray, n: int) -> np.ndarray:
+    """Per sample: the tick counter as of each sample decides marker or normal volume."""
+    counter = np.zeros(n, dtype=np.int64)
+    counter[marks] = 1
+    np.cumsum(counter, out=counter)
+    counter += voice.tick_counter
+    voice.tick_counter += int(marks.size)
+    normal = cast_scalar(p.amp, p.ctype)
+    if p.marker_tick_period > 0:
+        marker = cast_scalar(p.marker_tick_volume * p.scale, p.ctype)
+        return np.where(counter % p.marker_tick_period == 0, marker, normal)
+    return np.full(n, normal)
+
+
+def _tick_ramp(mod: np.ndarray, nonzero: int, ramp_len: int) -> np.ndarray:
+    end_ramp = nonzero - ramp_len
+    m = mod.astype(np.float64)
+    ramp = np.where(mod < ramp_len, m / ramp_len,
+                    np.where(mod >= end_ramp, (nonzero - mod) / ramp_len, 1.0))
+    np.minimum(ramp, 1.0, out=ramp)
+    ramp *= ramp * ramp
+    return ramp
+
+
+# -- noises ---------------------------------------------------------------------------
+# Every noise fills ``out`` (n, channels), float64 (white and gaussian also float32),
+# times volume and scale, drawing in C's order: frame by frame, channel by channel.
+
+def white(p: WaveParams, voice: Voice, first_sample: int, out: np.ndarray) -> None:
+    noise.white(voice.noise, p.amp, out)
+
+
+def gaussian(p: WaveParams, voice: Voice, first_sample: int, out: np.ndarray) -> None:
+    noise.gaussian(voice.noise, p.amp, out)
+
+
+def pink(p: WaveParams, voice: Voice, first_sample: int, out: np.ndarray) -> None:
+    noise.pink(voice.noise, p.amp, out)
+
+
+def blue(p: WaveParams, voice: Voice, first_sample: int, out: np.ndarray) -> None:
+    noise.pink(voice.noise, p.amp, out)
+    voice.blue_flip = _alternate(out, voice.blue_flip)
+
+
+def red(p: WaveParams, voice: Voice, first_sample: int, out: np.ndarray) -> None:
+    noise.red(voice.noise, p.amp, out)
+
+
+def violet(p: WaveParams, voice: Voice, first_sample: int, out: np.ndarray) -> None:
+    noise.red(voice.noise, p.amp, out)
+    voice.violet_flip = _alternate(out, voice.violet_flip)
+
+
+def silence(p: WaveParams, voice: Voice, first_sample: int, out: np.ndarray) -> None:
+    out.fill(0.0)
 
 
 def _alternate(out: np.ndarray, flip: float) -> float:
@@ -420,18 +379,39 @@ def _alternate(out: np.ndarray, flip: float) -> float:
     return flip if out.shape[0] % 2 == 0 else -flip
 
 
-def sine(phase: np.ndarray, amp: float, out: np.ndarray) -> np.ndarray:
-    """``sin(phase) * amp``.
+# -- C's arithmetic -------------------------------------------------------------------
 
-    Parameters
-    ----------
-    phase : ndarray of float64
-        Phases in radians.
-    amp : float
-        Peak amplitude in output units.
-    out : ndarray of float64, same shape as ``phase``
-        Receives the samples; may be ``phase`` itself.
-    """
-    np.sin(phase, out=out)
-    out *= amp
-    return out
+_TABLES: dict[float, np.ndarray] = {}
+
+
+def _table(amp: float) -> np.ndarray:
+    """C's 1024-entry table ``sin(ang) * amp``, ``ang`` summed step by step (shared,
+    read-only)."""
+    t = _TABLES.get(amp)
+    if t is None:
+        ang = np.full(TABLE_SIZE, TWO_PI / 1024.0)
+        ang[0] = 0.0
+        np.cumsum(ang, out=ang)
+        t = np.sin(ang)
+        t *= amp
+        t.flags.writeable = False
+        if len(_TABLES) > 64:  # volume under a controller: keep a few
+            _TABLES.clear()
+        _TABLES[amp] = t
+    return t
+
+
+def _c_int(x: float) -> int:
+    """A double cast to gint as x86-64 does it (out of range or NaN -> INT_MIN)."""
+    if not math.isfinite(x) or not (-(2**31) <= x < 2**31):
+        return INT_MIN
+    return int(x)
+
+
+def cast_scalar(x: float, ctype: str) -> float:
+    """``(g<ctype>) x`` for one double, back as a double."""
+    if ctype in ("int16", "int32"):
+        return float(_c_int(x))
+    if ctype == "float":
+        return float(np.float32(x))
+    return x

@@ -1,0 +1,394 @@
+"""``AudioSource``: an audio source in a few lines of numpy.
+
+The base does GStreamer's part the way the C ``audiotestsrc`` does it (and
+``audiotestsrc_py``, built on it, is compared with C buffer for buffer): caps and
+fixation, timestamps, durations and offsets, DISCONT, seeking in TIME, DEFAULT and
+BYTES with segment stops and reverse playback, live mode with the LATENCY query,
+``samplesperbuffer``, ``is-live``, ``timestamp-offset``, ``num-buffers``,
+controllers synced before every buffer. A subclass makes the samples, one of three
+ways (the first it defines is used):
+
+``generate(first_sample, frames) -> array``
+    Float samples in [-1, 1], shape (frames,) (every channel the same) or (frames,
+    channels); the base converts them to the negotiated format (NaN is silence,
+    values beyond full scale are clipped).
+``fill(out, first_sample)``
+    ``out`` is the mapped buffer itself as a writable (frames, channels) array of the
+    negotiated format's dtype (interleaved; (channels, frames) non-interleaved):
+    nothing is copied.
+``render(first_sample, frames, raw)``
+    ``raw`` is the buffer's bytes (uint8), for exact control of every format.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+
+from ..base import ElementMixin, Prop, PropertyRefusedError, mapped_array, set_times
+from ..base.caps import audio_info, refuse_caps
+from ..base.control import sync_values, value_array
+from ..base.cvfuncs import borrow_vfunc
+from ..base.element import ElementMeta
+from ..base.gst import GLib, Gst, GstAudio, GstBase
+from ..base.properties import INT64
+from ..signal import formats
+
+SECOND = Gst.SECOND  # a module constant: Gst.* lookups go through GI's proxy each time
+NONE64 = (1 << 64) - 1  # guint64 -1 as the vfuncs see it
+NONE32 = (1 << 32) - 1  # guint -1
+MAX_BLOCKSIZE = NONE32 - 1  # GstBaseSrc's blocksize is a guint; -1 means "unset"
+FLOW_OK = Gst.FlowReturn.OK
+FLOW_EOS = Gst.FlowReturn.EOS
+
+#: The properties every audio source has (subclasses add theirs: ``PROPS =
+#: AudioSource.PROPS + (...)``).
+SOURCE_PROPS = (
+    Prop("samplesperbuffer", int, "Samples per buffer",
+         "Number of samples in each outgoing buffer", 1024, 1, GLib.MAXINT,
+         apply="_apply_samplesperbuffer"),
+    Prop("is-live", bool, "Is Live", "Whether to act as a live source", False,
+         apply="set_live"),
+    Prop("timestamp-offset", INT64, "Timestamp offset",
+         "An offset added to timestamps set on buffers (in ns)", 0,
+         GLib.MININT64, GLib.MAXINT64),
+)
+
+
+def audio_caps(formats_: tuple[str, ...], channels: tuple[int, int] = (1, 2147483647),
+               rate: tuple[int, int] = (1, 2147483647),
+               layouts: tuple[str, ...] = ("interleaved", "non-interleaved")) -> Gst.Caps:
+    """``audio/x-raw`` caps with these formats, channel and rate ranges, layouts."""
+    return Gst.Caps.from_string(
+        "audio/x-raw, format=(string){ " + ", ".join(formats_) + " }, "
+        "layout=(string){ " + ", ".join(layouts) + " }, "
+        f"rate=(int)[{rate[0]}, {rate[1]}], channels=(int)[{channels[0]}, {channels[1]}]")
+
+
+@dataclasses.dataclass
+class Stream:
+    """Where the stream stands and what it is: reset when streaming starts."""
+
+    info: GstAudio.AudioInfo | None = None
+    fmt: formats.SampleFormat | None = None
+    planar: bool = False
+    rate: int = 0
+    bpf: int = 0
+    channels: int = 0
+    next_sample: int = 0
+    next_byte: int = 0
+    next_time: int = 0
+    samples_in_buffer: int = 1024  # the last buffer's, for the LATENCY query
+    check_seek_stop: bool = False
+    sample_stop: int = 0
+    eos_reached: bool = False
+    reverse: bool = False
+    tags_pushed: bool = False
+    pts: int = 0  # the buffer being made, as the controllers see it
+
+
+class AudioSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
+    """Base class of audio sources (see the module docstring).
+
+    Class attributes a subclass may set: ``FORMATS`` (sample formats offered, the
+    first preferred), ``CHANNELS`` and ``RATES`` (ranges), ``DEFAULT_CHANNELS`` and
+    ``DEFAULT_RATE`` (what fixation picks when downstream leaves it open), ``PROPS``
+    (``AudioSource.PROPS + (...)``), ``__gstmetadata__`` (defaults from the class name
+    and docstring).
+    """
+
+    __gtype_name__ = "NumgstAudioSource"
+    FORMATS: tuple[str, ...] = ("F32LE", "F64LE", "S16LE", "S32LE")
+    CHANNELS: tuple[int, int] = (1, 64)
+    RATES: tuple[int, int] = (1, 2147483647)
+    DEFAULT_CHANNELS = 1
+    DEFAULT_RATE = 48000
+    PROPS = SOURCE_PROPS
+    _borrowed: set[type] = set()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        if "__gsttemplates__" not in vars(cls):
+            cls.__gsttemplates__ = (Gst.PadTemplate.new(
+                "src", Gst.PadDirection.SRC, Gst.PadPresence.ALWAYS,
+                audio_caps(cls.FORMATS, cls.CHANNELS, cls.RATES)),)
+        if "__gstmetadata__" not in vars(cls):
+            doc = (cls.__doc__ or cls.__name__).strip().splitlines()[0]
+            cls.__gstmetadata__ = (cls.__name__, "Source/Audio", doc, "numgst user")
+        super().__init_subclass__(**kwargs)
+
+    def __init__(self) -> None:
+        super().__init__()
+        cls = type(self)
+        if cls not in AudioSource._borrowed:
+            # The C audiotestsrc's get_times does what ours does, in C: it saves a
+            # Python call per buffer (~5 us). Not at import: the plugin loader imports
+            # modules while it holds the lock that loading the donor plugin takes. A
+            # subclass with a get_times of its own keeps it.
+            AudioSource._borrowed.add(cls)
+            if cls.do_get_times is AudioSource.do_get_times:
+                borrow_vfunc(cls, ("GstBase", "BaseSrcClass"), "get_times", "audiotestsrc")
+        self.stream = Stream()
+        self.set_format(Gst.Format.TIME)
+        self.set_live(self.settings.is_live)
+        self.set_blocksize(NONE32)
+
+    # -- what subclasses provide (one of them) ------------------------------------------
+
+    def render(self, first_sample: int, frames: int, raw: np.ndarray) -> None:
+        """Write ``frames`` frames from stream sample ``first_sample`` into ``raw``
+        (the buffer's bytes); by default through :meth:`fill` or :meth:`generate`."""
+        st = self.stream
+        shape = (st.channels, frames) if st.planar else (frames, st.channels)
+        if type(self).fill is not AudioSource.fill:
+            if st.fmt is None or st.fmt.dtype is None:
+                raise TypeError(f"fill() needs a format numpy can view, not "
+                                f"{st.info.finfo.name}; list only such FORMATS")
+            self.fill(raw.view(st.fmt.dtype).reshape(shape), first_sample)
+            return
+        y = np.asarray(self.generate(first_sample, frames))
+        formats.store_float(y, st.fmt, raw, shape, st.planar)
+
+    def fill(self, out: np.ndarray, first_sample: int) -> None:
+        """Fill ``out``, the mapped buffer as an array (see the module docstring)."""
+        raise NotImplementedError
+
+    def generate(self, first_sample: int, frames: int) -> np.ndarray:
+        """Float samples in [-1, 1] for ``frames`` frames (see the module docstring)."""
+        raise NotImplementedError(f"{type(self).__name__} must define generate(), fill() "
+                                  "or render()")
+
+    def fixate(self, s: Gst.Structure) -> None:
+        """Settle the fields downstream left open, on the caps structure ``s``.
+
+        The default picks the first of FORMATS, interleaved, DEFAULT_RATE and
+        DEFAULT_CHANNELS (nearest), and a fallback channel-mask above 2 channels.
+        """
+        s.fixate_field_nearest_int("rate", self.DEFAULT_RATE)
+        s.fixate_field_string("format", self.FORMATS[0])
+        s.fixate_field_string("layout", "interleaved")
+        s.fixate_field_nearest_int("channels", self.DEFAULT_CHANNELS)
+
+    def caps_changed(self) -> None:
+        """Called after new caps are set (``self.stream`` holds them)."""
+
+    def stream_tags(self) -> Gst.TagList | None:
+        """Tags to send before the first buffer of a stream, or None."""
+        return None
+
+    def control_values(self, prop: str, n: int, out: np.ndarray) -> bool:
+        """Per-sample values of a controlled double property for the buffer being
+        made (``out``: float64, n); False if no controller drives it."""
+        st = self.stream
+        return value_array(self, prop.encode(), st.pts, SECOND // st.rate, out)
+
+    # -- properties -----------------------------------------------------------------------
+
+    def _apply_samplesperbuffer(self, spb: int) -> None:
+        size = self.stream.bpf * spb
+        if size > MAX_BLOCKSIZE:
+            raise PropertyRefusedError(_too_big(spb, self.stream.bpf))
+        self.set_blocksize(size)
+
+    # -- negotiation --------------------------------------------------------------------
+
+    def do_negotiate(self) -> bool:
+        # GstBaseSrc's default negotiation, with our fixation. We do not override the
+        # fixate vfunc: PyGObject before 3.50 never releases the caps it hands a
+        # Python fixate (transfer full), one leaked GstCaps per negotiation (seen
+        # with the leaks tracer); negotiate has no such argument.
+        pad = self.get_static_pad("src")
+        thiscaps = pad.query_caps(None)
+        if thiscaps is None or thiscaps.is_any():
+            return True
+        if thiscaps.is_empty():
+            return False
+        caps = pad.peer_query_caps(thiscaps) or thiscaps
+        if caps.is_empty():
+            return False
+        if caps.is_any():
+            return True
+        caps = self._fixated(caps)
+        return caps.is_fixed() and self.set_caps(caps)
+
+    def _fixated(self, caps: Gst.Caps) -> Gst.Caps:
+        # Work on a structure of our own, then let gst_caps_fixate settle whatever
+        # fields remain, as the parent class does. caps[0] is a plain Gst.Structure
+        # on every gst-python (1.26's get_structure() returns a context manager).
+        s = caps[0].copy()
+        self.fixate(s)
+        ok, channels = s.get_int("channels")
+        if ok and channels > 2 and not s.has_field_typed("channel-mask", Gst.Bitmask.__gtype__):
+            mask = GstAudio.audio_channel_get_fallback_mask(channels)
+            s.set_value("channel-mask", Gst.Bitmask(mask))
+        fixed = Gst.Caps.new_empty()
+        fixed.append_structure(s)
+        return fixed.fixate()
+
+    def do_set_caps(self, caps: Gst.Caps) -> bool:
+        info = audio_info(caps)
+        if info is None:
+            return refuse_caps(self, caps, "GstAudio cannot describe them")
+        spb = self.settings.samplesperbuffer
+        if info.bpf * spb > MAX_BLOCKSIZE:
+            return refuse_caps(self, caps, _too_big(spb, info.bpf))
+        st = self.stream
+        st.info, st.rate, st.bpf, st.channels = info, info.rate, info.bpf, info.channels
+        st.fmt = formats.FORMATS.get(info.finfo.name)
+        st.planar = info.layout == GstAudio.AudioLayout.NON_INTERLEAVED
+        self.set_blocksize(info.bpf * spb)
+        self.caps_changed()
+        return True
+
+    # -- streaming --------------------------------------------------------------------
+
+    def do_start(self) -> bool:
+        old = self.stream
+        # A new stream in the caps already negotiated (as C keeps its info).
+        self.stream = Stream(info=old.info, fmt=old.fmt, planar=old.planar, rate=old.rate,
+                             bpf=old.bpf, channels=old.channels)
+        return True
+
+    def do_stop(self) -> bool:
+        return True
+
+    def do_is_seekable(self) -> bool:
+        return True
+
+    def do_do_seek(self, segment: Gst.Segment) -> bool:
+        st = self.stream
+        rate = st.rate
+        st.reverse = segment.rate < 0.0
+        # Don't seek to the sample *after* the time.
+        next_sample = segment.position * rate // SECOND
+        st.next_byte = next_sample * st.bpf
+        st.next_time = _scale_round(next_sample, SECOND, rate) if rate else 0
+        st.next_sample = next_sample
+        if segment.rate > 0 and segment.stop != NONE64:
+            st.sample_stop = _scale_round(segment.stop, rate, SECOND)
+            st.check_seek_stop = True
+        elif segment.rate < 0:
+            st.sample_stop = _scale_round(segment.start, rate, SECOND)
+            st.check_seek_stop = True
+        else:
+            st.check_seek_stop = False
+        st.eos_reached = False
+        return True
+
+    def do_gst_base_src_query(self, query: Gst.Query) -> bool:
+        st = self.stream
+        if query.type == Gst.QueryType.LATENCY:
+            if st.rate <= 0:
+                return False
+            latency = st.samples_in_buffer * SECOND // st.rate
+            query.set_latency(self.settings.is_live, latency, Gst.CLOCK_TIME_NONE)
+            return True
+        if query.type == Gst.QueryType.CONVERT:
+            if st.info is None:
+                return False
+            src_fmt, src_val, dest_fmt, _ = query.parse_convert()
+            ok, dest_val = st.info.convert(src_fmt, src_val, dest_fmt)
+            if not ok:
+                return False
+            query.set_convert(src_fmt, src_val, dest_fmt, dest_val)
+            return True
+        if query.type == Gst.QueryType.SCHEDULING:
+            query.set_scheduling(Gst.SchedulingFlags.SEEKABLE, 1, -1, 0)
+            query.add_scheduling_mode(Gst.PadMode.PUSH)
+            if getattr(self.settings, "can_activate_pull", False):
+                query.add_scheduling_mode(Gst.PadMode.PULL)
+            return True
+        return GstBase.BaseSrc.do_query(self, query)
+
+    def do_get_times(self, buf: Gst.Buffer) -> tuple[int, int]:
+        # Live sources sync on the buffer's timestamp; others run free. This is the C
+        # element's get_times, which replaces this method when it is installed (see
+        # __init__): it runs for every buffer.
+        if self.settings.is_live:
+            pts, duration = buf.pts, buf.duration
+            if pts != Gst.CLOCK_TIME_NONE:
+                end = pts + duration if duration != Gst.CLOCK_TIME_NONE else Gst.CLOCK_TIME_NONE
+                return pts, end
+        return Gst.CLOCK_TIME_NONE, Gst.CLOCK_TIME_NONE
+
+    def do_fill(self, offset: int, length: int, buf: Gst.Buffer) -> Gst.FlowReturn:
+        st = self.stream
+        if not st.tags_pushed:
+            self._push_tags()
+        if st.eos_reached:
+            return FLOW_EOS
+        samples = self.settings.samplesperbuffer if length == NONE32 else length // st.bpf
+        if offset == NONE64:
+            offset = st.next_byte
+        if offset != st.next_byte:
+            # A byte offset we did not expect (pull mode): jump there.
+            st.next_sample = offset // st.bpf
+            st.next_time = st.next_sample * SECOND // st.rate
+            st.next_byte = offset
+        first, n = self._advance(samples, buf)
+        if n * st.bpf != length:
+            buf.set_size(n * st.bpf)
+        with mapped_array(buf, np.uint8, (n * st.bpf,)) as out:
+            self.render(first, n, out)
+        self.buffer_done(buf, n)
+        return FLOW_OK
+
+    def buffer_done(self, buf: Gst.Buffer, frames: int) -> None:
+        """Called after each buffer is rendered (flags, metas); adds the planar
+        layout's audio meta."""
+        if self.stream.planar:
+            GstAudio.buffer_add_audio_meta(buf, self.stream.info, frames)
+
+    def _push_tags(self) -> None:
+        self.stream.tags_pushed = True
+        tags = self.stream_tags()
+        if tags is not None:
+            # The class vfunc, as C calls it: gst_element_send_event would take the
+            # state lock, which a concurrent state change holds while it waits for
+            # this streaming thread (a deadlock seen in the tests).
+            GstBase.BaseSrc.do_send_event(self, Gst.Event.new_tag(tags))
+
+    def _advance(self, samples: int, buf: Gst.Buffer) -> tuple[int, int]:
+        """Time and offsets of the next buffer of ``samples`` frames (cut short by a
+        segment stop); sets them on ``buf``, syncs the controllers. Returns the
+        buffer's first stream sample and its frames."""
+        st = self.stream
+        # The segment stop cuts the last buffer short; EOS comes with the next call.
+        if (st.check_seek_stop and not st.reverse
+                and st.next_sample < st.sample_stop < st.next_sample + samples):
+            n = st.sample_stop - st.next_sample
+            next_sample = st.sample_stop
+            st.eos_reached = True
+        elif st.check_seek_stop and st.reverse and st.sample_stop >= st.next_sample - samples:
+            n = st.next_sample - st.sample_stop
+            next_sample = st.sample_stop
+            st.eos_reached = True
+        else:
+            n = samples
+            next_sample = st.next_sample + (-samples if st.reverse else samples)
+        st.samples_in_buffer = n
+        next_time = next_sample * SECOND // st.rate
+        ts_offset = self.settings.timestamp_offset
+        if not st.reverse:
+            pts, duration = ts_offset + st.next_time, next_time - st.next_time
+        else:
+            pts, duration = ts_offset + next_time, st.next_time - next_time
+        set_times(buf, pts, duration, st.next_sample, next_sample)
+        st.pts = pts & 0xFFFFFFFFFFFFFFFF
+        sync_values(self, st.pts)
+        first = st.next_sample
+        st.next_time = next_time
+        st.next_sample = next_sample
+        st.next_byte += -n * st.bpf if st.reverse else n * st.bpf
+        return first, n
+
+
+def _too_big(spb: int, bpf: int) -> str:
+    return (f"samplesperbuffer={spb} at {bpf} bytes per frame makes buffers of "
+            f"{spb * bpf} bytes; GstBaseSrc's blocksize holds at most {MAX_BLOCKSIZE}")
+
+
+def _scale_round(val: int, num: int, denom: int) -> int:
+    """gst_util_uint64_scale_round: val * num / denom rounded to nearest."""
+    return (val * num + denom // 2) // denom
