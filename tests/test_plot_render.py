@@ -6,35 +6,28 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from numgst.plot.audio import History, PcmFormat, Spectrum, next_pow2, pcm_to_float
+from numgst.plot.audio import History, Spectrum, next_pow2, pcm_to_float
+from numgst.signal.formats import FORMATS
 
 RED = "#ff0000"
 
 
 # -- PCM ------------------------------------------------------------------------------
 
-def _pack(values: np.ndarray, fmt: PcmFormat) -> np.ndarray:
+def _pack(values: np.ndarray, fmt) -> np.ndarray:
     """Reference packer: integer sample values (already offset for unsigned) to bytes."""
-    if fmt.width == 24:
+    if fmt.width == 3:
         v = values.astype(np.int64) & 0xFFFFFF
         b = np.stack([(v >> s) & 0xFF for s in (0, 8, 16)], axis=-1).astype(np.uint8)
         if fmt.big_endian:
             b = b[..., ::-1]
         return b.reshape(-1)
-    return values.astype(fmt.numpy_dtype()).view(np.uint8).reshape(-1)
+    return values.astype(fmt.dtype).view(np.uint8).reshape(-1)
 
 
-INT_FORMATS = {
-    "S8": PcmFormat(8, 8), "U8": PcmFormat(8, 8, signed=False),
-    "S16LE": PcmFormat(16, 16), "S16BE": PcmFormat(16, 16, big_endian=True),
-    "U16LE": PcmFormat(16, 16, signed=False),
-    "S24LE": PcmFormat(24, 24), "S24BE": PcmFormat(24, 24, big_endian=True),
-    "U24LE": PcmFormat(24, 24, signed=False),
-    "S20LE": PcmFormat(24, 20), "S18BE": PcmFormat(24, 18, big_endian=True),
-    "S24_32LE": PcmFormat(32, 24), "U24_32BE": PcmFormat(32, 24, signed=False,
-                                                         big_endian=True),
-    "S32LE": PcmFormat(32, 32), "U32BE": PcmFormat(32, 32, signed=False, big_endian=True),
-}
+INT_FORMATS = {name: FORMATS[name] for name in (
+    "S8", "U8", "S16LE", "S16BE", "U16LE", "S24LE", "S24BE", "U24LE", "S20LE", "S18BE",
+    "S24_32LE", "U24_32BE", "S32LE", "U32BE")}
 
 
 @pytest.mark.parametrize("name", sorted(INT_FORMATS))
@@ -59,8 +52,7 @@ def test_pcm_integer_formats_exact(name, interleaved):
 @pytest.mark.parametrize("dtype", ["<f4", ">f4", "<f8", ">f8"])
 def test_pcm_float_formats(dtype):
     dt = np.dtype(dtype)
-    fmt = PcmFormat(dt.itemsize * 8, dt.itemsize * 8, is_float=True,
-                    big_endian=dt.byteorder == ">")
+    fmt = FORMATS[f"F{dt.itemsize * 8}{'BE' if dt.byteorder == '>' else 'LE'}"]
     x = np.linspace(-1.5, 1.5, 2 * 100).reshape(100, 2)
     out = np.empty((2, 100), np.float32)
     pcm_to_float(x.astype(dt).view(np.uint8).reshape(-1), fmt, 2, True, out)

@@ -40,7 +40,8 @@ from ..base.buffers import audio_meta
 from ..base.caps import audio_info, refuse_caps
 from ..base.gst import Gst, GstAudio
 from ..base.native import cxx_imports
-from ..plot.audio import History, PcmFormat, pcm_to_float
+from ..plot.audio import History, pcm_to_float
+from ..signal import formats
 
 MODES = (
     (0, "Waveform: amplitude (full scale) against time (ms)", "waveform"),
@@ -155,7 +156,7 @@ class State:
     """Stream state, reset when streaming starts and (timing part) on flush."""
 
     # audio side
-    fmt: PcmFormat | None = None
+    fmt: formats.SampleFormat | None = None
     interleaved: bool = True
     rate: int = 0
     channels: int = 0
@@ -245,15 +246,10 @@ class AudioPlot(ElementMixin, Gst.Element):
         if info is None:
             return refuse_caps(self, caps, "GstAudio cannot describe them (more than two "
                                "channels need a channel-mask)")
-        fi = info.finfo
-        flags = fi.flags
         st = self.state
-        st.fmt = PcmFormat(
-            width=fi.width, depth=fi.depth,
-            is_float=bool(flags & GstAudio.AudioFormatFlags.FLOAT),
-            signed=bool(flags & GstAudio.AudioFormatFlags.SIGNED),
-            big_endian=fi.endianness == 4321,  # G_BIG_ENDIAN
-        )
+        st.fmt = formats.FORMATS.get(info.finfo.name)
+        if st.fmt is None:
+            return refuse_caps(self, caps, f"no reader for {info.finfo.name}")
         st.interleaved = info.layout == GstAudio.AudioLayout.INTERLEAVED
         if (info.rate, info.channels) != (st.rate, st.channels):
             # A new sample clock: the old history and frame grid mean nothing now.

@@ -1,51 +1,14 @@
 """Sample-side helpers for plotting audio: PCM to float, a history window, spectra.
 
-Pure numpy. Nothing here knows about GStreamer; formats are described by
-:class:`PcmFormat`, which the element fills from ``GstAudioFormatInfo``.
+Pure numpy. Nothing here knows about GStreamer; formats are the records of
+:data:`numgst.signal.formats.FORMATS` (one record per format for the whole project).
 """
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 
-
-@dataclasses.dataclass(frozen=True)
-class PcmFormat:
-    """How one PCM sample is stored.
-
-    Attributes
-    ----------
-    width : int
-        Bits per stored sample (8, 16, 24, 32, 64).
-    depth : int
-        Significant bits, held in the least significant bits of the word (S24_32: 24).
-    is_float : bool
-        IEEE float samples (width 32 or 64).
-    signed : bool
-        Two's complement integers; unsigned integers are offset by ``2**(depth-1)``.
-    big_endian : bool
-        Byte order of the word.
-    """
-
-    width: int
-    depth: int
-    is_float: bool = False
-    signed: bool = True
-    big_endian: bool = False
-
-    @property
-    def bytes(self) -> int:
-        return self.width // 8
-
-    def numpy_dtype(self) -> np.dtype | None:
-        """The dtype one sample maps to directly, or None for 24-bit packed words."""
-        if self.width not in (8, 16, 32, 64):
-            return None
-        kind = "f" if self.is_float else ("i" if self.signed else "u")
-        return np.dtype(f"{'>' if self.big_endian else '<'}{kind}{self.bytes}")
-
+from ..signal.formats import SampleFormat
 
 # Float input is drawn as it is, except what cannot be drawn: NaN becomes 0 and
 # infinities (or values beyond float32) become this, far outside any axis range.
@@ -54,7 +17,7 @@ FLOAT_LIMIT = 1e12
 
 def pcm_to_float(
     raw: np.ndarray,
-    fmt: PcmFormat,
+    fmt: SampleFormat,
     channels: int,
     interleaved: bool,
     out: np.ndarray,
@@ -65,9 +28,9 @@ def pcm_to_float(
     Parameters
     ----------
     raw : ndarray of uint8
-        The buffer's bytes: ``n * channels * fmt.bytes`` of them, or for planar data
+        The buffer's bytes: ``n * channels * fmt.width`` of them, or for planar data
         with ``offsets`` at least up to the end of the last plane.
-    fmt : PcmFormat
+    fmt : SampleFormat
         Sample storage.
     channels : int
         Number of channels.
@@ -83,17 +46,17 @@ def pcm_to_float(
     """
     n = out.shape[1]
     if offsets:
-        size = n * fmt.bytes
+        size = n * fmt.width
         for c, off in enumerate(offsets):
             _convert(raw[off:off + size], fmt, 1, False, out[c:c + 1])
         return
     _convert(raw, fmt, channels, interleaved, out)
 
 
-def _convert(raw: np.ndarray, fmt: PcmFormat, channels: int, interleaved: bool,
+def _convert(raw: np.ndarray, fmt: SampleFormat, channels: int, interleaved: bool,
              out: np.ndarray) -> None:
     n = out.shape[1]
-    dtype = fmt.numpy_dtype()
+    dtype = fmt.dtype
     if dtype is not None:
         words = raw.view(dtype)
     else:
@@ -101,7 +64,7 @@ def _convert(raw: np.ndarray, fmt: PcmFormat, channels: int, interleaved: bool,
     # A (channels, n) view of the words, whatever the layout.
     words = words.reshape(n, channels).T if interleaved else words.reshape(channels, n)
 
-    if fmt.is_float:
+    if fmt.floating:
         with np.errstate(over="ignore", invalid="ignore"):  # F64 beyond float32: inf
             np.copyto(out, words, casting="unsafe")
         np.nan_to_num(out, copy=False, nan=0.0, posinf=FLOAT_LIMIT, neginf=-FLOAT_LIMIT)
@@ -110,7 +73,7 @@ def _convert(raw: np.ndarray, fmt: PcmFormat, channels: int, interleaved: bool,
     shift = dtype.itemsize * 8 - fmt.depth if dtype is not None else 32 - fmt.depth
     if shift:
         # Padded words (S24_32, S20, S18): keep the low ``depth`` bits, sign-extended.
-        words = words.astype(np.int64 if fmt.width == 64 else np.int32)
+        words = words.astype(np.int32)  # padded words are at most 32 bits
         if not fmt.signed:
             words &= (1 << fmt.depth) - 1
         else:
