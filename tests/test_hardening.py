@@ -530,3 +530,49 @@ def test_per_sample_control_holds_the_property_ranges():
         # Volume ramps 0.5 -> 4.0 (clamped to 1.0) over the first 0.1 s: samples only
         # grow in envelope; wrapped S16 would show huge jumps.
         assert np.abs(np.diff(x)).max() < 0.25 * full
+
+
+# -- memory ---------------------------------------------------------------------------
+
+HUGE_BUFFERS = """
+import resource, sys
+import numgst
+from numgst.base.gst import Gst
+numgst.register()
+def rss_kib():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * 4
+p = Gst.parse_launch(f"{sys.argv[1]} wave={sys.argv[2]} samplesperbuffer=10000000 "
+                     "num-buffers=3 ! audio/x-raw,format=S16LE,channels=1 ! fakesink")
+before, now = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, rss_kib()
+p.set_state(Gst.State.PLAYING)
+m = p.get_bus().timed_pop_filtered(60 * Gst.SECOND, Gst.MessageType.EOS | Gst.MessageType.ERROR)
+assert m.type == Gst.MessageType.EOS
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+p.set_state(Gst.State.NULL)
+print((peak - before) // 1024, (rss_kib() - now) // 1024)
+"""
+
+
+@pytest.mark.parametrize("wave", ["sine", "pink-noise", "ticks"])
+def test_memory_follows_the_buffer_like_c(wave):
+    # 10,000,000-sample buffers (20 MB): work memory proportional to the buffer, as
+    # C's, and given back at NULL (fakesink keeps its last buffer in both).
+    def run(element):
+        r = run_python(HUGE_BUFFERS, element, wave, timeout=120)
+        assert r.returncode == 0, r.stderr[-2000:]
+        return list(map(int, r.stdout.split()))
+
+    (c_peak, c_held), (py_peak, py_held) = run("audiotestsrc"), run("audiotestsrc_py")
+    assert py_peak <= c_peak + 16, (py_peak, c_peak)  # MiB
+    assert py_held <= c_held + 8, (py_held, c_held)
+
+
+# -- every property at its limits while PLAYING ----------------------------------------
+
+@pytest.mark.parametrize("element,wave", [
+    ("audiotestsrc_py", w) for w in ("sine", "square", "saw", "ticks", "pink-noise",
+                                     "red-noise", "sweep", "pulse")] + [("audioplot", "-")])
+def test_every_property_at_its_limits_while_playing(element, wave):
+    r = run_script("_probe_props.py", element, wave, timeout=120)
+    assert r.stdout.strip().endswith("ok"), r.stdout[-3000:] + r.stderr[-2000:]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+from collections.abc import Callable
+from typing import Any
 
 _gobject = ctypes.CDLL(ctypes.util.find_library("gobject-2.0") or "libgobject-2.0.so.0")
 _gst = ctypes.CDLL(ctypes.util.find_library("gstreamer-1.0") or "libgstreamer-1.0.so.0")
@@ -40,9 +42,9 @@ _capsule_pointer.restype = ctypes.c_void_p
 _capsule_pointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
 
 
-def gobject_pointer(obj: object) -> int:
+def gobject_pointer(obj: Any) -> int:
     """Address of the C GObject behind a PyGObject wrapper."""
-    return _capsule_pointer(obj.__gpointer__, None)
+    return int(_capsule_pointer(obj.__gpointer__, None))
 
 
 class GstMapInfo(ctypes.Structure):
@@ -71,10 +73,10 @@ def _boxed_pointer_by_hash(boxed: object) -> int:
 
 def _boxed_pointer_by_layout(boxed: object) -> int:
     # PyGBoxed: PyObject_HEAD, then the boxed pointer.
-    return ctypes.c_void_p.from_address(id(boxed) + 2 * ctypes.sizeof(ctypes.c_void_p)).value
+    return ctypes.c_void_p.from_address(id(boxed) + 2 * ctypes.sizeof(ctypes.c_void_p)).value or 0
 
 
-def _pick_boxed_pointer():
+def _pick_boxed_pointer() -> Callable[[object], int]:
     from .gst import Gst
 
     probe = Gst.Buffer.new_allocate(None, 4321, None)
@@ -97,7 +99,7 @@ def field_offset(namespace: str, type_name: str, field: str) -> int:
     info = _gi.Repository.get_default().find_by_name(namespace, type_name)
     for f in info.get_fields():
         if f.get_name() == field:
-            return f.get_offset()
+            return int(f.get_offset())
     raise LookupError(f"{namespace}.{type_name} has no field {field}")
 
 

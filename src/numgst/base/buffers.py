@@ -11,8 +11,10 @@ from __future__ import annotations
 import ctypes
 import sys
 import threading
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from . import _gobject_c as c
 from .gst import Gst
@@ -36,20 +38,33 @@ class mapped_array:  # noqa: N801 - used like a function: with mapped_array(...)
 
     ``with mapped_array(buf, np.float32, (frames, channels)) as out: ...``
 
-    The array is valid only inside the ``with`` block. On exit it is made read-only,
-    so a stray write through the ``as`` name fails loudly instead of scribbling on
-    unmapped memory, and if anything else still holds it (an attribute, a list, a
-    view left in a local) :class:`EscapedViewError` is raised, which the element's
-    vfunc guard turns into a bus ERROR. READ maps give a read-only array.
+    The array is valid only inside the ``with`` block. What is caught at its end:
+
+    * the array itself is made read-only, so a stray write through the ``as`` name
+      fails loudly instead of scribbling on unmapped memory;
+    * anything else that still shares the buffer's memory (the array kept in an
+      attribute or a list, a slice, a reshape, a view of a view, a ``.T``, kept
+      anywhere, a local variable of the block included) raises
+      :class:`EscapedViewError`, which the element's vfunc guard turns into a bus
+      ERROR (the element then stops). Such a view cannot be revoked: do not keep
+      derived views past the block (``del`` them, or let the function return).
+
+    Copies (``np.array(out)``, ``out.copy()``, arithmetic results) are new memory and
+    are never caught. READ maps give a read-only array. ``buf`` must be a
+    ``Gst.Buffer`` (anything else is a TypeError, never a crash).
     """
 
     __slots__ = ("buf", "dtype", "shape", "flags", "info", "ptr", "array", "key", "views")
+    array: np.ndarray | None
 
-    def __init__(self, buf: Gst.Buffer, dtype: np.dtype, shape: tuple[int, ...],
+    def __init__(self, buf: Gst.Buffer, dtype: npt.DTypeLike, shape: tuple[int, ...],
                  flags: Gst.MapFlags = Gst.MapFlags.WRITE) -> None:
         self.buf, self.dtype, self.shape, self.flags = buf, dtype, shape, int(flags)
 
     def __enter__(self) -> np.ndarray:
+        if not isinstance(self.buf, Gst.Buffer):
+            raise TypeError(f"mapped_array needs a Gst.Buffer, not {type(self.buf).__name__}"
+                            " (a GstVideoFrame's buffer is None on PyGObject 3.42)")
         self.ptr = c.boxed_pointer(self.buf)
         self.info = info = c.GstMapInfo()
         if not c.buffer_map(self.ptr, ctypes.byref(info), self.flags):
@@ -61,7 +76,8 @@ class mapped_array:  # noqa: N801 - used like a function: with mapped_array(...)
         self.key = key = (info.data, info.size, self.dtype, self.shape, writable)
         self.views = views = _thread_views()
         arr = views.get(key)
-        if arr is not None and sys.getrefcount(arr) == _CACHED_ONLY:
+        if (arr is not None and sys.getrefcount(arr) == _CACHED_ONLY
+                and sys.getrefcount(arr.base) == _BASE_HELD_BY_ARRAY):
             if writable:
                 arr.flags.writeable = True
         else:
@@ -74,11 +90,17 @@ class mapped_array:  # noqa: N801 - used like a function: with mapped_array(...)
         self.array = arr
         return arr
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         arr = self.array
+        assert arr is not None
         arr.flags.writeable = False
         expected = _EXPECTED_REFS + 1 + (self.views.get(self.key) is arr)
         escaped = sys.getrefcount(arr) > expected  # + our local `arr`, + the cache's
+        # Every view derived from arr (slices, reshapes, views of those) refers to the
+        # array over the memory, arr's base, which otherwise only arr holds.
+        base = arr.base
+        escaped = escaped or sys.getrefcount(base) > _BASE_HELD_BY_ARRAY + 1  # + `base`
+        del base
         self.array = None
         c.buffer_unmap(self.ptr, ctypes.byref(self.info))
         if escaped and exc_type is None:
@@ -89,15 +111,15 @@ class mapped_array:  # noqa: N801 - used like a function: with mapped_array(...)
 # that holds nothing else of it (two threads may map one buffer for reading at once).
 _VIEWS_KEPT = 16
 _CACHED_ONLY = 3  # references when only the cache has it: the dict, `arr`, the argument
+_BASE_HELD_BY_ARRAY = 2  # references to an array's base held by it alone: it, the argument
 _local = threading.local()
 
 
-def _thread_views() -> dict:
-    try:
-        return _local.views
-    except AttributeError:
-        _local.views = {}
-        return _local.views
+def _thread_views() -> dict[tuple[Any, ...], np.ndarray]:
+    views: dict[tuple[Any, ...], np.ndarray] | None = getattr(_local, "views", None)
+    if views is None:
+        views = _local.views = {}
+    return views
 
 
 class _Times(ctypes.Structure):
@@ -108,7 +130,7 @@ class _Times(ctypes.Structure):
 
 
 def _times_offset() -> int:
-    names = [name for name, _ in _Times._fields_]
+    names = [field[0] for field in _Times._fields_]
     at = [c.field_offset("Gst", "Buffer", n) for n in names]
     if [a - at[0] for a in at] != [8 * i for i in range(len(names))]:
         raise ImportError("unexpected GstBuffer layout")

@@ -11,12 +11,13 @@ into ours. The Python method stays as the fallback when the C element is missing
 from __future__ import annotations
 
 import ctypes
+from typing import Any
 
 from . import _gobject_c as c
 from .gst import Gst
 
 
-def borrow_vfunc(cls: type, class_struct: tuple[str, str], field: str,
+def borrow_vfunc(cls: Any, class_struct: tuple[str, str], field: str,
                  donor_factory: str) -> bool:
     """Point ``cls``'s vfunc ``field`` at the one of the element ``donor_factory``.
 

@@ -17,7 +17,13 @@ from typing import Any
 from . import refs
 from .errors import guard_vfuncs
 from .gst import GObject
-from .properties import PropertiesMixin, gproperties, install_array_properties, settings_record
+from .properties import (
+    Prop,
+    PropertiesMixin,
+    gproperties,
+    install_array_properties,
+    settings_record,
+)
 
 
 class ElementMixin(PropertiesMixin):
@@ -35,7 +41,7 @@ class ElementMixin(PropertiesMixin):
             if "Settings" not in vars(cls):
                 cls.Settings = settings_record(f"{cls.__name__}Settings", cls.PROPS)
             if "__gproperties__" not in vars(cls):
-                cls.__gproperties__ = gproperties(new_props(cls))
+                cls.__gproperties__ = gproperties(new_props(cls))  # type: ignore[attr-defined]
         guard_vfuncs(cls)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -44,7 +50,7 @@ class ElementMixin(PropertiesMixin):
         self.init_properties()
 
 
-def new_props(cls: type) -> list:
+def new_props(cls: Any) -> list[Prop]:
     """The rows of ``cls.PROPS`` that no base class declares."""
     inherited = {p.name for base in cls.__mro__[1:] for p in vars(base).get("PROPS", ())}
     return [p for p in cls.PROPS if p.name not in inherited]
@@ -54,7 +60,7 @@ class ElementMeta(type(GObject.Object)):  # type: ignore[misc]
     """Metaclass of the toolkit's base classes: installs a class's ``DOUBLE_ARRAY``
     properties once GObject has registered it (PyGObject cannot declare them)."""
 
-    def __init__(cls, name: str, bases: tuple, namespace: dict) -> None:
+    def __init__(cls, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> None:
         super().__init__(name, bases, namespace)
         if "PROPS" in namespace:
             install_array_properties(cls, new_props(cls))

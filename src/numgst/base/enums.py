@@ -59,4 +59,5 @@ def register_enum(type_name: str, values: Sequence[tuple[int, str, str]]) -> typ
         _keep_alive.append((table, strings, type_name_b))
         _libgobject.g_enum_register_static(type_name_b, ctypes.addressof(table))
         gtype = GObject.type_from_name(type_name)
-    return _gi.enum_add(gtype)
+    enum: type = _gi.enum_add(gtype)
+    return enum

@@ -98,8 +98,8 @@ def report_exception(element: Gst.Element, where: str, exc: BaseException) -> No
             pass
 
 
-def guard(fn: Callable, failure: Any, where: str | None = None, flow: bool = False,
-          resets: bool = False) -> Callable:
+def guard(fn: Callable[..., Any], failure: Any, where: str | None = None, flow: bool = False,
+          resets: bool = False) -> Callable[..., Any]:
     """Wrap ``fn(self, *args)`` so that any BaseException becomes a bus ERROR and
     ``failure``.
 
@@ -132,7 +132,7 @@ def guard(fn: Callable, failure: Any, where: str | None = None, flow: bool = Fal
     return guarded
 
 
-def vfunc(failure: Any) -> Callable[[Callable], Callable]:
+def vfunc(failure: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorate a vfunc so that any exception becomes a bus ERROR and ``failure``.
 
     Elements built on :class:`numgst.base.ElementMixin` get this for every ``do_*``
@@ -194,7 +194,7 @@ def _change_state_failure(element: Any, transition: Gst.StateChange) -> Any:
     # Going down must not fail: pads are deactivated and streaming threads joined by
     # the parent class's change_state, which the failed Python one did not reach.
     if int(transition) & 0x7 <= (int(transition) >> 3) & 0x7:  # next <= current
-        parent = next(b for b in type(element).__mro__ if _is_gi_class(b))
+        parent: Any = next(b for b in type(element).__mro__ if _is_gi_class(b))
         try:
             return parent.do_change_state(element, transition)
         except BaseException:  # noqa: BLE001 - best effort, never into C

@@ -25,6 +25,7 @@ import ctypes
 import os
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 
 class _PhdrInfo(ctypes.Structure):
@@ -39,7 +40,7 @@ def loaded_libraries() -> list[str]:
     """Base names of the shared objects in this process, in the order they loaded."""
     names: list[str] = []
 
-    def visit(info: ctypes.POINTER(_PhdrInfo), _size: int, _data: int) -> int:
+    def visit(info: Any, _size: int, _data: int) -> int:
         names.append(os.path.basename((info.contents.name or b"").decode(errors="replace")))
         return 0
 

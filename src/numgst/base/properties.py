@@ -78,7 +78,7 @@ class Prop:
             return Gst.ValueArray(list(value))
         return value
 
-    def gparam(self) -> tuple:
+    def gparam(self) -> tuple[Any, ...]:
         t = self.ptype
         if t is object:
             return (t, self.nick, self.blurb, self.flags)
@@ -91,12 +91,12 @@ def _is_enum(t: Any) -> bool:
     return isinstance(gtype, GObject.GType) and gtype.is_a(GObject.GEnum)
 
 
-def gproperties(props: Sequence[Prop]) -> dict[str, tuple]:
+def gproperties(props: Sequence[Prop]) -> dict[str, tuple[Any, ...]]:
     """The ``__gproperties__`` dict for a property table (arrays are installed later)."""
     return {p.name: p.gparam() for p in props if p.ptype != DOUBLE_ARRAY}
 
 
-def install_array_properties(cls: type, props: Sequence[Prop] | None = None) -> None:
+def install_array_properties(cls: Any, props: Sequence[Prop] | None = None) -> None:
     """Install the table's GstValueArray properties on a registered element class.
 
     PyGObject has no way to declare a GstParamSpecArray, so we make the pspec with
@@ -152,8 +152,8 @@ class PropertiesMixin:
             return prop.to_gvalue(getattr(self.settings, prop.field))
         except BaseException as exc:  # noqa: BLE001 - a vfunc: report, never raise into C
             report_exception(self, f"get_property({pspec.name})", exc)
-            prop = self._props_by_name.get(pspec.name)
-            return prop.to_gvalue(prop.default) if prop is not None else None
+            known = self._props_by_name.get(pspec.name)
+            return known.to_gvalue(known.default) if known is not None else None
 
     def do_set_property(self, pspec: GObject.ParamSpec, value: Any) -> None:
         try:
@@ -169,8 +169,8 @@ class PropertiesMixin:
                     getattr(self, prop.apply)(value)
                 self.settings = dataclasses.replace(self.settings, **{prop.field: value})
         except PropertyRefusedError as exc:
-            post_error(self, f"{pspec.name}: value refused, kept "
-                       f"{self.get_property(pspec.name)!r}: {exc}", None,
+            kept = getattr(self.settings, pspec.name.replace("-", "_"), None)
+            post_error(self, f"{pspec.name}: value refused, kept {kept!r}: {exc}", None,
                        Gst.CoreError.quark(), Gst.CoreError.FAILED,
                        kind=Gst.MessageType.WARNING)
         except BaseException as exc:  # noqa: BLE001 - a vfunc: report, never raise into C

@@ -66,7 +66,7 @@ def adopt(obj: Any) -> None:
 def _sink_after_make(ptr: int) -> None:
     """If ElementFactory.make (from Python) is creating this object, sink its floating
     reference when that call returns."""
-    frame = sys._getframe(1)
+    frame: Any = sys._getframe(1)
     while frame is not None and frame.f_code is not _MAKE:
         frame = frame.f_back
     if frame is None:
@@ -74,7 +74,7 @@ def _sink_after_make(ptr: int) -> None:
     target = frame
     previous = sys.getprofile()
 
-    def watch(f: Any, event: str, arg: Any) -> Any:
+    def watch(f: Any, event: Any, arg: Any) -> Any:
         if f is target and event == "return":
             sys.setprofile(previous)
             if _go.g_object_is_floating(ptr):

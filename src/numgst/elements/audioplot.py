@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from typing import Any
 
 import numpy as np
 
@@ -31,6 +32,7 @@ from ..base import (
     UINT64,
     ElementMixin,
     Prop,
+    PropertyRefusedError,
     mapped_array,
     post_error,
     register_enum,
@@ -76,7 +78,8 @@ PROPS = (
          0.0, -1000.0, 1000.0),
     Prop("colors", str, "Colours",
          "Comma-separated matplotlib colours for the channels' traces, cycled "
-         "(e.g. \"red,#00a0ff\"); empty = matplotlib's default cycle", ""),
+         "(e.g. \"red,#00a0ff\"); empty = matplotlib's default cycle", "",
+         apply="_check_colors"),
     Prop("line-width", float, "Line width", "Trace width in points", 1.0, 0.05, 50.0),
     Prop("grid", bool, "Grid", "Draw a grid", True),
 )
@@ -180,7 +183,7 @@ class State:
     config: object = None
     config_from: tuple | None = None
     mode: str = ""
-    renderer: object = None
+    renderer: Any = None
     history: History | None = None
     conv: np.ndarray = dataclasses.field(default_factory=lambda: np.empty((0, 0), np.float32))
 
@@ -213,6 +216,14 @@ class AudioPlot(ElementMixin, Gst.Element):
         self.srcpad = Gst.Pad.new_from_template(self.get_pad_template("src"), "src")
         self.srcpad.set_query_function_full(_src_query_fn, None)
         self.add_pad(self.srcpad)
+
+    def _check_colors(self, text: str) -> None:
+        try:
+            _load_renderer().parse_colors(text or "")
+        except ImportError:
+            return  # no matplotlib: the element says so when it starts
+        except ValueError as exc:
+            raise PropertyRefusedError(str(exc)) from None
 
     # -- state --------------------------------------------------------------------------
 
@@ -336,6 +347,7 @@ class AudioPlot(ElementMixin, Gst.Element):
     def _sample_at(self, rt: int) -> int:
         """Index (since origin) of the first sample at or after running time ``rt``."""
         st = self.state
+        assert st.origin is not None
         return -(-((rt - st.origin) * st.rate) // Gst.SECOND)
 
     def _boundary_sample(self, k: int) -> int:
@@ -402,6 +414,7 @@ class AudioPlot(ElementMixin, Gst.Element):
                 if n == 0:
                     return Gst.FlowReturn.OK
                 take = min(n, need)
+                assert st.history is not None
                 st.history.push(None if x is None else x[:, i:i + take], take)
                 st.nsamp += take
                 i += take
@@ -433,6 +446,7 @@ class AudioPlot(ElementMixin, Gst.Element):
                 return Gst.FlowReturn.NOT_NEGOTIATED
             self._ensure_config()
         buf = Gst.Buffer.new_allocate(None, st.width * st.height * 4, None)
+        assert st.history is not None
         with mapped_array(buf, np.uint8, (st.height, st.width, 4)) as out, _MPL_LOCK:
             st.renderer.render(st.history.window(), out, st.bgra)
         buf.pts = pts

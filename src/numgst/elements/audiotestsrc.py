@@ -22,6 +22,7 @@ Known differences from GStreamer 1.22's element (see the tests and the README):
 from __future__ import annotations
 
 import ctypes
+from typing import Any
 
 import numpy as np
 
@@ -183,6 +184,7 @@ class AudioTestSrc(AudioSource):
         chosen = self._chosen_for
         if chosen[0] is not s or chosen[1] is not self.stream.info:
             self._choose(s)
+        assert self.renderer is not None
         render_block(self.renderer, self.ahead.render, first_sample, raw, frames)
 
     def buffer_done(self, buf: Gst.Buffer, frames: int) -> None:
@@ -193,9 +195,10 @@ class AudioTestSrc(AudioSource):
 
     # -- the renderer, chosen once ----------------------------------------------------
 
-    def _choose(self, s: object) -> None:
+    def _choose(self, s: Any) -> None:
         """A renderer for these settings and caps (C's change_wave)."""
         st = self.stream
+        assert st.fmt is not None
         wave = int(s.wave)
         if self._wave_set:
             self._wave_set = False

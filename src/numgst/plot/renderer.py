@@ -216,7 +216,7 @@ class WaveformRenderer(_AggPlot):
         else:
             self.skip = 0
             x = np.arange(c.window) * ms_per_sample
-            self._y = None
+            self._y = None  # type: ignore[assignment]  # every sample drawn as it is
         return x, np.zeros_like(x)
 
     def _setup_axes(self) -> None:

@@ -36,7 +36,8 @@ class Ahead:
         self.next_first = -1  # first sample of the next block expected
         self.start: Hashable = None  # mark before the first pending block
         self.end: Hashable = None  # mark after the last one: what the renderer holds
-        self.last: tuple | None = None  # (renderer, next first sample, mark) last time
+        # (renderer, next first sample, mark) after the last block rendered
+        self.last: tuple[Renderer, int, Hashable] | None = None
         self.run = 0
 
     def render(self, r: Renderer, first: int, out: np.ndarray, n: int) -> None:

@@ -80,6 +80,13 @@ class SampleFormat:
         """Full-scale amplitude of the generated C type (32767.0, 2147483647.0, 1.0)."""
         return CTYPE_SCALE[self.ctype]
 
+    @property
+    def word(self) -> np.dtype:
+        """:attr:`dtype` of a format stored in whole numpy words (not 3-byte ones)."""
+        if self.dtype is None:
+            raise ValueError(f"{self.name} samples are 3 bytes: no numpy dtype")
+        return self.dtype
+
     @functools.cached_property
     def dtype(self) -> np.dtype | None:
         """numpy dtype of one stored sample (None for 3-byte packed formats)."""
@@ -135,7 +142,7 @@ def buffer_view(fmt: SampleFormat, out: np.ndarray, shape: tuple[int, int]) -> n
     """
     if fmt.width == 3:
         return out.reshape(shape + (3,))
-    return out.view(fmt.dtype).reshape(shape)
+    return out.view(fmt.word).reshape(shape)
 
 
 def store(values: np.ndarray, fmt: SampleFormat, out: np.ndarray,
@@ -265,7 +272,7 @@ def store_scaled(column: np.ndarray, gain: float, fmt: SampleFormat, out: np.nda
         store(column[None, :] if planar else column[:, None], fmt, out, shape, scratch,
               flush_subnormal)
         return
-    dst = out.view(fmt.dtype).reshape(shape)
+    dst = out.view(fmt.word).reshape(shape)
     np.multiply(column, gain, out=dst[:, 0], casting="unsafe")
     _spread(dst, planar=False)
 

@@ -180,7 +180,7 @@ class DrawnRenderer(ValuesRenderer):
         t = self.target
         if t.fmt.floating and not t.fmt.packed:
             self.wave.values(self.p, self.voice, first,
-                             out.view(t.fmt.dtype).reshape(t.shape(n)))
+                             out.view(t.fmt.word).reshape(t.shape(n)))
         else:
             super().render(first, out, n)
 

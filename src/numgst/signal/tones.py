@@ -38,7 +38,8 @@ def shape(kind: str, phase: np.ndarray, out: np.ndarray,
     and from -1 to 0 over [pi, 2*pi); triangle is a sine-shaped triangle.
     """
     if kind == "sine":
-        return np.sin(phase, out=out)
+        np.sin(phase, out=out)
+        return out
     if dt is not None:
         u = np.multiply(phase, 1.0 / TWO_PI, out=out)
         if kind == "saw":  # C's saw jumps at pi: our band-limited saw jumps at 0

@@ -105,7 +105,7 @@ class AudioSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
     RATES: tuple[int, int] = (1, 2147483647)
     DEFAULT_CHANNELS = 1
     DEFAULT_RATE = 48000
-    PROPS = SOURCE_PROPS
+    PROPS: tuple[Prop, ...] = SOURCE_PROPS
     _borrowed: set[type] = set()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -141,14 +141,14 @@ class AudioSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
         (the buffer's bytes); by default through :meth:`fill` or :meth:`generate`."""
         st = self.stream
         shape = (st.channels, frames) if st.planar else (frames, st.channels)
+        fmt = st.fmt
+        if fmt is None:
+            raise TypeError("render() before caps were set")
         if type(self).fill is not AudioSource.fill:
-            if st.fmt is None or st.fmt.dtype is None:
-                raise TypeError(f"fill() needs a format numpy can view, not "
-                                f"{st.info.finfo.name}; list only such FORMATS")
-            self.fill(raw.view(st.fmt.dtype).reshape(shape), first_sample)
+            self.fill(raw.view(fmt.word).reshape(shape), first_sample)
             return
         y = np.asarray(self.generate(first_sample, frames))
-        formats.store_float(y, st.fmt, raw, shape, st.planar)
+        formats.store_float(y, fmt, raw, shape, st.planar)
 
     def fill(self, out: np.ndarray, first_sample: int) -> None:
         """Fill ``out``, the mapped buffer as an array (see the module docstring)."""
@@ -210,7 +210,7 @@ class AudioSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
         if caps.is_any():
             return True
         caps = self._fixated(caps)
-        return caps.is_fixed() and self.set_caps(caps)
+        return bool(caps.is_fixed() and self.set_caps(caps))
 
     def _fixated(self, caps: Gst.Caps) -> Gst.Caps:
         # Work on a structure of our own, then let gst_caps_fixate settle whatever
@@ -299,7 +299,7 @@ class AudioSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
             if getattr(self.settings, "can_activate_pull", False):
                 query.add_scheduling_mode(Gst.PadMode.PULL)
             return True
-        return GstBase.BaseSrc.do_query(self, query)
+        return bool(GstBase.BaseSrc.do_query(self, query))
 
     def do_get_times(self, buf: Gst.Buffer) -> tuple[int, int]:
         # Live sources sync on the buffer's timestamp; others run free. This is the C

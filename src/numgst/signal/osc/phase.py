@@ -93,7 +93,7 @@ def threshold_runs(acc: float, step: float, threshold: float, n: int,
     if n > 0 and 0.0 < step < TWO_PI and 0.0 <= acc < TWO_PI and 0.0 < threshold < TWO_PI:
         span = block_span(acc, step, n, memo)
         cuts = span.walk.tpl.cuts(threshold) if span is not None else None
-        if cuts is not None:
+        if span is not None and cuts is not None:
             runs = span.runs((cuts,), memo.scratch)
             return runs, finish(span, step, memo)
     phases = memo.scratch.get("osc-phases", n)

@@ -72,7 +72,7 @@ def _first_guesses(acc: float, step: float, ws: Workspace) -> np.ndarray:
     # From exact math: row k starts at (acc - k*2pi) mod step. Off by rounding only,
     # which the iteration corrects. On the 2**-50 grid, as every true start is: the
     # translation argument needs it.
-    starts = np.mod(ws.minus_k_two_pi + acc, step)
+    starts: np.ndarray = np.mod(ws.minus_k_two_pi + acc, step)
     starts *= GRID_INV
     np.rint(starts, out=starts)
     starts *= GRID

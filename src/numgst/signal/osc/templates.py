@@ -39,7 +39,7 @@ class Template(NamedTuple):
 
     @property
     def length(self) -> int:
-        return self.sums.shape[0] - 1  # sums[length] is the sum that wraps
+        return int(self.sums.shape[0]) - 1  # sums[length] is the sum that wraps
 
 
 class Cuts(NamedTuple):
@@ -99,7 +99,7 @@ class Templates:
         # moves it by a few grid units per period, far less than a template is wide.
         self._rotation = float(Fraction(TWO_PI) * _SCALE % (Fraction(step) * _SCALE))
         self.period_units = step * GRID_INV
-        self.turns = np.empty(0)  # turns[k] = -k * rotation, grown on demand
+        self.turns: np.ndarray = np.empty(0)  # turns[k] = -k * rotation, grown on demand
         self._cuts: dict[float, Cuts | None] = {}
 
     def _build_all(self, end: int) -> list[Template] | None:

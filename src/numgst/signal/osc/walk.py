@@ -50,7 +50,7 @@ class Walk:
 
     @property
     def count(self) -> int:
-        return self.starts.shape[0]
+        return int(self.starts.shape[0])
 
     def holds(self, period: int, m: int) -> bool:
         """True if the walk's period ``period`` starts at ``m``."""
