@@ -25,8 +25,11 @@ def faulty(where: str, kind: type) -> str:
     def boom(self, *args):
         raise kind(f"injected fault in {where}")
 
-    cls = type(f"Fault{where}{kind.__name__}", (AudioTestSrc,), {
-        "__gtype_name__": f"NumgstFault_{where}_{kind.__name__}", f"do_{where}": boom})
+    cls = type(
+        f"Fault{where}{kind.__name__}",
+        (AudioTestSrc,),
+        {"__gtype_name__": f"NumgstFault_{where}_{kind.__name__}", f"do_{where}": boom},
+    )
     Gst.Element.register(None, name, Gst.Rank.NONE, cls)
     return name
 
@@ -37,8 +40,9 @@ def reference() -> dict[int, bytes]:
 
 
 def one_run(name: str, where: str, expected: dict[int, bytes]) -> str | None:
-    p = Gst.parse_launch(f"{name} num-buffers=40 ! {CAPS} ! appsink name=sink sync=false "
-                         "max-buffers=2 drop=false")
+    p = Gst.parse_launch(
+        f"{name} num-buffers=40 ! {CAPS} ! appsink name=sink sync=false max-buffers=2 drop=false"
+    )
     sink, bus = p.get_by_name("sink"), p.get_bus()
     try:
         p.set_state(Gst.State.PLAYING)

@@ -10,20 +10,27 @@ import sys
 import pytest
 
 
-def run_python(code: str, *args: str, timeout: float = 60.0,
-               env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def run_python(
+    code: str, *args: str, timeout: float = 60.0, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     """``python -c code args...`` in this project's environment (plus ``env``)."""
     full = dict(os.environ, PYTHONFAULTHANDLER="1", **(env or {}))
     try:
-        return subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
-                              text=True, timeout=timeout, env=full)
+        return subprocess.run(
+            [sys.executable, "-c", code, *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=full,
+        )
     except subprocess.TimeoutExpired as exc:
         err = exc.stderr.decode(errors="replace") if isinstance(exc.stderr, bytes) else exc.stderr
         pytest.fail(f"hung: killed after {timeout} s\n{(err or '')[-3000:]}")
 
 
-def run_command(args: list[str], timeout: float = 60.0,
-                env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def run_command(
+    args: list[str], timeout: float = 60.0, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     full = dict(os.environ, **(env or {}))
     try:
         return subprocess.run(args, capture_output=True, text=True, timeout=timeout, env=full)
@@ -34,23 +41,29 @@ def run_command(args: list[str], timeout: float = 60.0,
 def leaked_objects(stderr: str) -> list[str]:
     """GStreamer objects the leaks tracer found alive at deinit, but for the ones that
     live as long as the process (element classes' factories and pad templates)."""
-    alive = [ln for ln in stderr.splitlines()
-             if "object-alive, type-name=(string)" in ln and "%s" not in ln]
+    alive = [
+        ln
+        for ln in stderr.splitlines()
+        if "object-alive, type-name=(string)" in ln and "%s" not in ln
+    ]
     return [ln for ln in alive if "GstPadTemplate" not in ln and "Factory" not in ln]
 
 
 LEAKS_ENV = {"GST_TRACERS": "leaks", "GST_DEBUG": "GST_TRACER:7", "GST_DEBUG_NO_COLOR": "1"}
 
 
-def run_script(name: str, *args: str, timeout: float = 60.0,
-               env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def run_script(
+    name: str, *args: str, timeout: float = 60.0, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     """Run ``tests/<name>`` as a script (see run_python)."""
     path = os.path.join(os.path.dirname(__file__), name)
     full = dict(os.environ, PYTHONFAULTHANDLER="1", **(env or {}))
     try:
-        return subprocess.run([sys.executable, path, *args], capture_output=True, text=True,
-                              timeout=timeout, env=full)
+        return subprocess.run(
+            [sys.executable, path, *args], capture_output=True, text=True, timeout=timeout, env=full
+        )
     except subprocess.TimeoutExpired as exc:
         err = exc.stderr.decode(errors="replace") if isinstance(exc.stderr, bytes) else exc.stderr
-        pytest.fail(f"hung: {name} {' '.join(args)} killed after {timeout} s\n"
-                    f"{(err or '')[-3000:]}")
+        pytest.fail(
+            f"hung: {name} {' '.join(args)} killed after {timeout} s\n{(err or '')[-3000:]}"
+        )

@@ -19,9 +19,21 @@ import numgst
 from numgst.base.gst import GLib, GObject, Gst
 
 # Values GLib refuses never reach the element; they must change nothing.
-SKIP = {"name", "parent", "generator", "samplesperbuffer", "num-buffers", "blocksize",
-        "typefind", "do-timestamp", "is-live", "can-activate-push", "can-activate-pull",
-        "timestamp-offset", "wave"}
+SKIP = {
+    "name",
+    "parent",
+    "generator",
+    "samplesperbuffer",
+    "num-buffers",
+    "blocksize",
+    "typefind",
+    "do-timestamp",
+    "is-live",
+    "can-activate-push",
+    "can-activate-pull",
+    "timestamp-offset",
+    "wave",
+}
 
 
 def candidates(spec: GObject.ParamSpec) -> list:
@@ -29,20 +41,35 @@ def candidates(spec: GObject.ParamSpec) -> list:
     if t == GObject.TYPE_BOOLEAN:
         return [True, False]
     if t.is_a(GObject.TYPE_ENUM):
-        return [int(v) for v in range(len(type(spec.get_default_value()).__enum_values__))
-                ] if hasattr(spec, "get_default_value") else []
+        return (
+            [int(v) for v in range(len(type(spec.get_default_value()).__enum_values__))]
+            if hasattr(spec, "get_default_value")
+            else []
+        )
     if t in (GObject.TYPE_DOUBLE, GObject.TYPE_FLOAT):
         lo, hi = spec.minimum, spec.maximum
-        return [lo, hi, (lo + hi) / 2, lo - 1, hi * 2 + 1, math.nan, math.inf, -math.inf,
-                spec.default_value if hasattr(spec, "default_value") else lo]
+        return [
+            lo,
+            hi,
+            (lo + hi) / 2,
+            lo - 1,
+            hi * 2 + 1,
+            math.nan,
+            math.inf,
+            -math.inf,
+            spec.default_value if hasattr(spec, "default_value") else lo,
+        ]
     if t in (GObject.TYPE_INT, GObject.TYPE_UINT, GObject.TYPE_INT64, GObject.TYPE_UINT64):
         lo, hi = spec.minimum, spec.maximum
         return [lo, hi, lo + 1, (lo + hi) // 2]
     if t == GObject.TYPE_STRING:
         return ["", "red", "nonsense,#zz", "x" * 10000]
     if t.name == "GstValueArray":
-        return [Gst.ValueArray([]), Gst.ValueArray([1.0, 2.0, 3.0] * 30),
-                Gst.ValueArray([-1e9, 1e9])]
+        return [
+            Gst.ValueArray([]),
+            Gst.ValueArray([1.0, 2.0, 3.0] * 30),
+            Gst.ValueArray([-1e9, 1e9]),
+        ]
     return []
 
 
@@ -70,13 +97,17 @@ def main() -> None:
     element, wave = sys.argv[1], sys.argv[2]
     numgst.register()
     if element == "audioplot":
-        desc = ("audiotestsrc_py wave=sine ! audio/x-raw,channels=2 ! audioplot name=e ! "
-                "video/x-raw,width=64,height=48 ! appsink name=sink sync=false max-buffers=2 "
-                "drop=true")
+        desc = (
+            "audiotestsrc_py wave=sine ! audio/x-raw,channels=2 ! audioplot name=e ! "
+            "video/x-raw,width=64,height=48 ! appsink name=sink sync=false max-buffers=2 "
+            "drop=true"
+        )
     else:
-        desc = (f"audiotestsrc_py name=e wave={wave} samplesperbuffer=256 ! "
-                "audio/x-raw,format=F32LE,channels=2,rate=48000 ! appsink name=sink "
-                "sync=false max-buffers=2 drop=true")
+        desc = (
+            f"audiotestsrc_py name=e wave={wave} samplesperbuffer=256 ! "
+            "audio/x-raw,format=F32LE,channels=2,rate=48000 ! appsink name=sink "
+            "sync=false max-buffers=2 drop=true"
+        )
     p = Gst.parse_launch(desc)
     e, sink, bus = p.get_by_name("e"), p.get_by_name("sink"), p.get_bus()
     p.set_state(Gst.State.PLAYING)

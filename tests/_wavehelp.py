@@ -25,22 +25,31 @@ _PROP_NAMES = {
 }
 
 
-def c_buffers(wave: int, p: WaveParams, channels: int, spb: int, nbuf: int,
-              extra: dict | None = None) -> list[np.ndarray]:
+def c_buffers(
+    wave: int, p: WaveParams, channels: int, spb: int, nbuf: int, extra: dict | None = None
+) -> list[np.ndarray]:
     """Buffers of the C audiotestsrc as (frames, channels) arrays of the ctype."""
     fmt, dt = FORMATS[p.ctype]
     props = " ".join(f"{_PROP_NAMES[k]}={str(v).lower()}" for k, v in (extra or {}).items())
-    desc = (f"audiotestsrc wave={WAVE_NICKS[wave]} freq={p.freq!r} volume={p.volume!r} "
-            f"samplesperbuffer={spb} num-buffers={nbuf} {props} ! "
-            f"audio/x-raw,format={fmt},rate={p.rate},channels={channels} ! appsink name=sink")
+    desc = (
+        f"audiotestsrc wave={WAVE_NICKS[wave]} freq={p.freq!r} volume={p.volume!r} "
+        f"samplesperbuffer={spb} num-buffers={nbuf} {props} ! "
+        f"audio/x-raw,format={fmt},rate={p.rate},channels={channels} ! appsink name=sink"
+    )
     c = capture(desc)
     assert c.error is None, c.error
     assert len(c.buffers) == nbuf
     return [np.frombuffer(b.data, dt).reshape(-1, channels) for b in c.buffers]
 
 
-def py_buffers(wave: int, p: WaveParams, channels: int, sizes: list[int],
-               seed: int | None = 1, tick_at_end: bool = False) -> list[np.ndarray]:
+def py_buffers(
+    wave: int,
+    p: WaveParams,
+    channels: int,
+    sizes: list[int],
+    seed: int | None = 1,
+    tick_at_end: bool = False,
+) -> list[np.ndarray]:
     """render() buffer by buffer, cast as the element casts.
 
     ``tick_at_end`` passes each buffer's end as first_sample: GStreamer 1.22's tick

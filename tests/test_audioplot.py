@@ -36,24 +36,51 @@ RED, BLUE = (255, 0, 0), (0, 0, 255)
 
 # -- loader and registry --------------------------------------------------------------
 
+
 def test_gst_inspect_through_plugin_loader():
-    r = subprocess.run(["gst-inspect-1.0", "audioplot"], capture_output=True, text=True,
-                       timeout=60, env=dict(os.environ))
+    r = subprocess.run(
+        ["gst-inspect-1.0", "audioplot"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=dict(os.environ),
+    )
     out = r.stdout + r.stderr
     assert r.returncode == 0, out
     assert "Traceback" not in out
-    assert [ln for ln in out.splitlines()
-            if "CRITICAL" in ln] == []
-    for prop in ("mode", "window-duration", "layout", "freq-scale", "amplitude",
-                 "colors", "grid", "min-db"):
+    assert [ln for ln in out.splitlines() if "CRITICAL" in ln] == []
+    for prop in (
+        "mode",
+        "window-duration",
+        "layout",
+        "freq-scale",
+        "amplitude",
+        "colors",
+        "grid",
+        "min-db",
+    ):
         assert f"  {prop}" in out
     assert "waveform" in out and "spectrum" in out and "overlaid" in out
 
 
 def test_gst_launch_through_plugin_loader():
-    r = subprocess.run(["gst-launch-1.0", "audiotestsrc", "num-buffers=20", "!", "audioplot",
-                        "!", "fakesink", "silent=false", "-v"],
-                       capture_output=True, text=True, timeout=60, env=dict(os.environ))
+    r = subprocess.run(
+        [
+            "gst-launch-1.0",
+            "audiotestsrc",
+            "num-buffers=20",
+            "!",
+            "audioplot",
+            "!",
+            "fakesink",
+            "silent=false",
+            "-v",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=dict(os.environ),
+    )
     out = r.stdout + r.stderr
     assert r.returncode == 0, out
     assert "Traceback" not in out
@@ -62,10 +89,11 @@ def test_gst_launch_through_plugin_loader():
 
 
 def test_module_import_does_not_need_matplotlib():
-    code = ("import sys; import numgst.elements.audioplot, numgst.plot.audio; "
-            "assert 'matplotlib' not in sys.modules, 'matplotlib imported eagerly'")
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                       timeout=60)
+    code = (
+        "import sys; import numgst.elements.audioplot, numgst.plot.audio; "
+        "assert 'matplotlib' not in sys.modules, 'matplotlib imported eagerly'"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
 
 
@@ -81,8 +109,7 @@ assert ok.error is None and len(ok.buffers) == 2, ok.error  # other elements unh
 c = capture('audiotestsrc_py num-buffers=2 ! audioplot ! appsink name=sink')
 print('ERROR:', c.error)
 """
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                       timeout=60)
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     assert "ERROR: audioplot needs matplotlib" in r.stdout, r.stdout + r.stderr
 
@@ -92,8 +119,7 @@ print('ERROR:', c.error)
 ONE_SECOND = "audiotestsrc samplesperbuffer=441 num-buffers=100 ! audio/x-raw,rate=44100"
 
 
-@pytest.mark.parametrize("downstream", ["appsink name=sink",
-                                        "videoconvert ! appsink name=sink"])
+@pytest.mark.parametrize("downstream", ["appsink name=sink", "videoconvert ! appsink name=sink"])
 def test_one_second_gives_25_frames_of_exact_size(downstream):
     c = capture(f"{ONE_SECOND} ! audioplot ! {downstream}")
     assert c.error is None, c.error_debug
@@ -110,15 +136,19 @@ def test_one_second_gives_25_frames_of_exact_size(downstream):
 def test_fakesink_gets_whole_frames():
     # fakesink has no allocation preferences: a BaseTransform without transform_size
     # would hand it input-sized buffers. Record what reaches it.
-    pipeline = Gst.parse_launch(f"{ONE_SECOND} ! audioplot ! video/x-raw,width=320,"
-                                "height=200 ! fakesink name=fs signal-handoffs=true "
-                                "sync=false")
+    pipeline = Gst.parse_launch(
+        f"{ONE_SECOND} ! audioplot ! video/x-raw,width=320,"
+        "height=200 ! fakesink name=fs signal-handoffs=true "
+        "sync=false"
+    )
     got = []
     pipeline.get_by_name("fs").connect(
-        "handoff", lambda _s, buf, _p: got.append((buf.get_size(), buf.pts)))
+        "handoff", lambda _s, buf, _p: got.append((buf.get_size(), buf.pts))
+    )
     pipeline.set_state(Gst.State.PLAYING)
     msg = pipeline.get_bus().timed_pop_filtered(
-        30 * Gst.SECOND, Gst.MessageType.EOS | Gst.MessageType.ERROR)
+        30 * Gst.SECOND, Gst.MessageType.EOS | Gst.MessageType.ERROR
+    )
     pipeline.set_state(Gst.State.NULL)
     assert msg is not None and msg.type == Gst.MessageType.EOS
     assert got == [(320 * 200 * 4, k * 40 * MS) for k in range(25)]
@@ -126,9 +156,11 @@ def test_fakesink_gets_whole_frames():
 
 def test_downstream_size_framerate_and_partial_last_frame():
     # 1.01 s at 30 fps: 30 whole frames plus a partial one drawn at EOS.
-    c = capture("audiotestsrc samplesperbuffer=101 num-buffers=480 ! audio/x-raw,rate=48000 "
-                "! audioplot ! video/x-raw,width=1280,height=720,framerate=30/1 "
-                "! appsink name=sink")
+    c = capture(
+        "audiotestsrc samplesperbuffer=101 num-buffers=480 ! audio/x-raw,rate=48000 "
+        "! audioplot ! video/x-raw,width=1280,height=720,framerate=30/1 "
+        "! appsink name=sink"
+    )
     frames = _frames(c, 1280, 720)
     assert len(frames) == 31
     assert [b.pts for b in c.buffers] == [k * Gst.SECOND // 30 for k in range(31)]
@@ -145,11 +177,21 @@ def test_bgra_is_rgba_with_red_and_blue_swapped():
 
 def test_flushing_seek_restarts_the_frame_grid():
     def seek(pipeline):
-        pipeline.seek(1.0, Gst.Format.TIME, Gst.SeekFlags.FLUSH | Gst.SeekFlags.ACCURATE,
-                      Gst.SeekType.SET, 500 * MS, Gst.SeekType.SET, Gst.SECOND)
+        pipeline.seek(
+            1.0,
+            Gst.Format.TIME,
+            Gst.SeekFlags.FLUSH | Gst.SeekFlags.ACCURATE,
+            Gst.SeekType.SET,
+            500 * MS,
+            Gst.SeekType.SET,
+            Gst.SECOND,
+        )
 
-    c = capture("audiotestsrc samplesperbuffer=441 ! audio/x-raw,rate=44100 ! audioplot "
-                "! appsink name=sink", setup=seek)
+    c = capture(
+        "audiotestsrc samplesperbuffer=441 ! audio/x-raw,rate=44100 ! audioplot "
+        "! appsink name=sink",
+        setup=seek,
+    )
     assert c.error is None, c.error_debug
     pts = [b.pts for b in c.buffers]
     # Frames of the new segment only: 500 ms .. 1 s is 12.5 frame periods.
@@ -163,7 +205,8 @@ def test_timestamp_hole_is_drawn_as_silence():
 
     pipeline = Gst.parse_launch(
         "appsrc name=src format=time caps=audio/x-raw,format=F32LE,rate=8000,channels=1,"
-        "layout=interleaved ! audioplot colors=red ! appsink name=sink sync=false")
+        "layout=interleaved ! audioplot colors=red ! appsink name=sink sync=false"
+    )
     src, sink = pipeline.get_by_name("src"), pipeline.get_by_name("sink")
     pipeline.set_state(Gst.State.PLAYING)
     t = np.arange(800) / 8000
@@ -179,8 +222,9 @@ def test_timestamp_hole_is_drawn_as_silence():
         if sample is None:
             break
         buf = sample.get_buffer()
-        frames.append((buf.pts, np.frombuffer(buf.extract_dup(0, buf.get_size()),
-                                              np.uint8).reshape(H, W, 4)))
+        frames.append(
+            (buf.pts, np.frombuffer(buf.extract_dup(0, buf.get_size()), np.uint8).reshape(H, W, 4))
+        )
     pipeline.set_state(Gst.State.NULL)
     assert [p for p, _ in frames] == [k * 40 * MS for k in range(25)]
     heights = [np.ptp(np.nonzero(_mask(img, RED).any(axis=1))[0]) for _, img in frames]
@@ -191,8 +235,10 @@ def test_timestamp_hole_is_drawn_as_silence():
 
 def test_gap_buffers_draw_silence():
     # audiotestsrc_py mute=true marks its buffers GAP.
-    c = capture("audiotestsrc_py mute=true samplesperbuffer=1920 num-buffers=5 "
-                "! audio/x-raw,rate=48000 ! audioplot colors=red ! appsink name=sink")
+    c = capture(
+        "audiotestsrc_py mute=true samplesperbuffer=1920 num-buffers=5 "
+        "! audio/x-raw,rate=48000 ! audioplot colors=red ! appsink name=sink"
+    )
     frames = _frames(c)
     assert len(frames) == 5
     r = renderer.make_renderer("waveform", renderer.PlotConfig(rate=48000, window=1920))
@@ -203,8 +249,10 @@ def test_gap_buffers_draw_silence():
 
 
 def test_live_latency_includes_one_frame():
-    pipeline = Gst.parse_launch("audiotestsrc is-live=true samplesperbuffer=480 "
-                                "! audio/x-raw,rate=48000 ! audioplot name=plot ! fakesink")
+    pipeline = Gst.parse_launch(
+        "audiotestsrc is-live=true samplesperbuffer=480 "
+        "! audio/x-raw,rate=48000 ! audioplot name=plot ! fakesink"
+    )
     pipeline.set_state(Gst.State.PLAYING)
     pipeline.get_state(5 * Gst.SECOND)
     q = Gst.Query.new_latency()
@@ -217,9 +265,9 @@ def test_live_latency_includes_one_frame():
 
 # -- pixels ---------------------------------------------------------------------------
 
+
 def _waveform_renderer(rate: int, channels: int = 1, window: int | None = None, **kw):
-    cfg = renderer.PlotConfig(rate=rate, channels=channels,
-                              window=window or rate // 25, **kw)
+    cfg = renderer.PlotConfig(rate=rate, channels=channels, window=window or rate // 25, **kw)
     return renderer.make_renderer("waveform", cfg)
 
 
@@ -227,8 +275,10 @@ def test_trace_extent_follows_volume():
     r = _waveform_renderer(44100)
     extents = []
     for vol in (0.1, 0.4, 0.8):
-        c = capture(f"audiotestsrc volume={vol} samplesperbuffer=441 num-buffers=20 "
-                    "! audio/x-raw,rate=44100 ! audioplot colors=red ! appsink name=sink")
+        c = capture(
+            f"audiotestsrc volume={vol} samplesperbuffer=441 num-buffers=20 "
+            "! audio/x-raw,rate=44100 ! audioplot colors=red ! appsink name=sink"
+        )
         img = _frames(c)[2]
         rows = np.nonzero(_mask(img, RED).any(axis=1))[0]
         top = r.pixel_to_data(0, 300, rows.min())[1]
@@ -239,10 +289,12 @@ def test_trace_extent_follows_volume():
     assert extents[0] < extents[1] < extents[2]
 
 
-TWO_TONES = ("audiotestsrc freq=300 volume=0.9 samplesperbuffer=480 num-buffers=20 "
-             "! audio/x-raw,rate=48000,channels=1 ! i.sink_0 "
-             "audiotestsrc freq=2000 volume=0.5 samplesperbuffer=480 num-buffers=20 "
-             "! audio/x-raw,rate=48000,channels=1 ! i.sink_1 interleave name=i ")
+TWO_TONES = (
+    "audiotestsrc freq=300 volume=0.9 samplesperbuffer=480 num-buffers=20 "
+    "! audio/x-raw,rate=48000,channels=1 ! i.sink_0 "
+    "audiotestsrc freq=2000 volume=0.5 samplesperbuffer=480 num-buffers=20 "
+    "! audio/x-raw,rate=48000,channels=1 ! i.sink_1 interleave name=i "
+)
 
 
 def test_two_channels_stacked_give_two_bands():
@@ -256,8 +308,10 @@ def test_two_channels_stacked_give_two_bands():
     assert r.pixel_to_data(1, 300, blue.min())[1] == pytest.approx(0.5, abs=0.03)
     # And they are different tones: 2000 Hz crosses zero ~6.7x as often as 300 Hz.
     rows_mid = [r.data_to_pixel(i, 0, 0.0)[1] for i in (0, 1)]
-    crossings = [np.count_nonzero(_mask(img, col)[int(round(m))])
-                 for col, m in zip((RED, BLUE), rows_mid, strict=True)]
+    crossings = [
+        np.count_nonzero(_mask(img, col)[int(round(m))])
+        for col, m in zip((RED, BLUE), rows_mid, strict=True)
+    ]
     assert crossings[1] > 4 * crossings[0]
 
 
@@ -265,9 +319,11 @@ def test_two_channels_stacked_give_two_bands():
 @pytest.mark.parametrize("freq", [440.0, 1000.0, 5000.0])
 def test_spectrum_peak_sits_at_the_tone(scale, freq):
     rate = 48000
-    c = capture(f"audiotestsrc freq={freq} samplesperbuffer=960 num-buffers=10 "
-                f"! audio/x-raw,rate={rate} ! audioplot mode=spectrum freq-scale={scale} "
-                "colors=red ! appsink name=sink")
+    c = capture(
+        f"audiotestsrc freq={freq} samplesperbuffer=960 num-buffers=10 "
+        f"! audio/x-raw,rate={rate} ! audioplot mode=spectrum freq-scale={scale} "
+        "colors=red ! appsink name=sink"
+    )
     img = _frames(c)[4]
     cfg = renderer.PlotConfig(rate=rate, window=rate // 25, log_freq=scale == "log")
     r = renderer.make_renderer("spectrum", cfg)
@@ -284,21 +340,24 @@ def test_spectrum_peak_sits_at_the_tone(scale, freq):
 
 
 def test_two_channels_overlaid_spectrum_peaks():
-    c = capture(TWO_TONES + "! audioplot mode=spectrum layout=overlaid colors=red,blue "
-                "! appsink name=sink")
+    c = capture(
+        TWO_TONES + "! audioplot mode=spectrum layout=overlaid colors=red,blue ! appsink name=sink"
+    )
     img = _frames(c)[3]
-    r = renderer.make_renderer("spectrum", renderer.PlotConfig(rate=48000, channels=2,
-                                                               window=1920, stacked=False))
+    r = renderer.make_renderer(
+        "spectrum", renderer.PlotConfig(rate=48000, channels=2, window=1920, stacked=False)
+    )
     for col, freq in ((RED, 300.0), (BLUE, 2000.0)):
         mask = _mask(img, col)
         # Only trace pixels in the plot area (the legend has short samples of each).
         x0, _ = r.data_to_pixel(0, 30.0, 0.0)
         x1, _ = r.data_to_pixel(0, 20000.0, 0.0)
         mask[:, : int(x0)] = False
-        mask[:, int(x1):] = False
+        mask[:, int(x1) :] = False
         legend = r.axes[0].get_legend().get_window_extent()
-        mask[int(H - legend.y1) - 2:int(H - legend.y0) + 2,
-             int(legend.x0) - 2:int(legend.x1) + 2] = False
+        mask[
+            int(H - legend.y1) - 2 : int(H - legend.y0) + 2, int(legend.x0) - 2 : int(legend.x1) + 2
+        ] = False
         top = np.nonzero(mask.any(axis=1))[0].min()
         hz = r.pixel_to_data(0, np.nonzero(mask[top])[0].mean(), top)[0]
         assert abs(hz - freq) <= 48000 / 2048
@@ -306,9 +365,14 @@ def test_two_channels_overlaid_spectrum_peaks():
 
 # -- formats and the C oracle ---------------------------------------------------------
 
+
 def _plot(src: str, caps: str, n: int = 10, extra: str = "") -> list[np.ndarray]:
-    return _frames(capture(f"{src} samplesperbuffer=441 num-buffers={n} ! {caps} "
-                           f"! audioplot colors=red,blue {extra} ! appsink name=sink"))
+    return _frames(
+        capture(
+            f"{src} samplesperbuffer=441 num-buffers={n} ! {caps} "
+            f"! audioplot colors=red,blue {extra} ! appsink name=sink"
+        )
+    )
 
 
 def _trace(img: np.ndarray) -> np.ndarray:
@@ -321,12 +385,26 @@ def _near(ta: np.ndarray, tb: np.ndarray, tol_px: int) -> float:
     padded = np.pad(tb, tol_px)
     for dy in range(2 * tol_px + 1):
         for dx in range(2 * tol_px + 1):
-            grown |= padded[dy:dy + tb.shape[0], dx:dx + tb.shape[1]]
+            grown |= padded[dy : dy + tb.shape[0], dx : dx + tb.shape[1]]
     return np.count_nonzero(ta & ~grown) / max(1, np.count_nonzero(ta))
 
 
-FORMATS = ["S16LE", "S16BE", "S32LE", "F32LE", "F64LE", "F64BE", "U8", "S8", "S24LE",
-           "S24BE", "S24_32LE", "U16LE", "S20LE", "S18LE"]
+FORMATS = [
+    "S16LE",
+    "S16BE",
+    "S32LE",
+    "F32LE",
+    "F64LE",
+    "F64BE",
+    "U8",
+    "S8",
+    "S24LE",
+    "S24BE",
+    "S24_32LE",
+    "U16LE",
+    "S20LE",
+    "S18LE",
+]
 
 
 FORMAT_CAPS = "audio/x-raw,rate=44100,channels=2,format={},layout={}"
@@ -367,6 +445,7 @@ def test_frames_equal_with_c_and_python_audiotestsrc():
 
 # -- PNG ------------------------------------------------------------------------------
 
+
 def test_render_png(tmp_path):
     from numgst.elements.audioplot import render_png
 
@@ -380,27 +459,31 @@ def test_render_png(tmp_path):
 
 # -- exact window contents ------------------------------------------------------------
 
-def _run_appsrc(audio: np.ndarray, rate: int, props: str, chunk: int,
-                on_frame=None) -> list[tuple[int, np.ndarray]]:
+
+def _run_appsrc(
+    audio: np.ndarray, rate: int, props: str, chunk: int, on_frame=None
+) -> list[tuple[int, np.ndarray]]:
     """Push mono F32 ``audio`` in ``chunk``-sample buffers; return (pts, frame)s."""
     from gi.repository import GstApp  # noqa: F401
 
     pipeline = Gst.parse_launch(
         f"appsrc name=src format=time caps=audio/x-raw,format=F32LE,rate={rate},"
         f"channels=1,layout=interleaved ! audioplot name=plot {props} "
-        "! appsink name=sink sync=false")
+        "! appsink name=sink sync=false"
+    )
     src, sink = pipeline.get_by_name("src"), pipeline.get_by_name("sink")
     pipeline.set_state(Gst.State.PLAYING)
     for start in range(0, audio.size, chunk):
-        buf = Gst.Buffer.new_wrapped(audio[start:start + chunk].tobytes())
+        buf = Gst.Buffer.new_wrapped(audio[start : start + chunk].tobytes())
         buf.pts = Gst.util_uint64_scale(start, Gst.SECOND, rate)
         src.emit("push-buffer", buf)
     src.emit("end-of-stream")
     frames = []
     while (sample := sink.try_pull_sample(5 * Gst.SECOND)) is not None:
         buf = sample.get_buffer()
-        frames.append((buf.pts, np.frombuffer(buf.extract_dup(0, buf.get_size()),
-                                              np.uint8).reshape(H, W, 4)))
+        frames.append(
+            (buf.pts, np.frombuffer(buf.extract_dup(0, buf.get_size()), np.uint8).reshape(H, W, 4))
+        )
         if on_frame is not None:
             on_frame(pipeline.get_by_name("plot"), len(frames))
     pipeline.set_state(Gst.State.NULL)
@@ -415,12 +498,13 @@ def test_each_frame_shows_exactly_its_window(mode):
     frames = _run_appsrc(audio, rate, f"mode={mode} window-duration={100 * MS}", chunk=123)
     assert [p for p, _ in frames] == [k * 40 * MS for k in range(11)]
     r = renderer.make_renderer(mode, renderer.PlotConfig(rate=rate, window=window))
-    padded = np.concatenate([np.zeros(window, np.float32), audio,
-                             np.zeros(per_frame, np.float32)])  # silence before/after
+    padded = np.concatenate(
+        [np.zeros(window, np.float32), audio, np.zeros(per_frame, np.float32)]
+    )  # silence before/after
     want = np.empty((H, W, 4), np.uint8)
     for k, (_, img) in enumerate(frames):
         end = window + (k + 1) * per_frame
-        r.render(padded[None, end - window:end], want)
+        r.render(padded[None, end - window : end], want)
         np.testing.assert_array_equal(img, want, err_msg=f"frame {k}")
 
 
@@ -440,7 +524,7 @@ def test_mode_switch_mid_stream():
     kinds = []
     for k, (_, img) in enumerate(frames):
         for m, r in drawn.items():
-            r.render(audio[None, k * 320:(k + 1) * 320], want)
+            r.render(audio[None, k * 320 : (k + 1) * 320], want)
             if np.array_equal(img, want):
                 kinds.append(m)
                 break

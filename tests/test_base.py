@@ -41,10 +41,16 @@ class ProbeSrc(PropertiesMixin, GstBase.BaseSrc):
 
     __gtype_name__ = "NumgstTestProbeSrc"
     __gstmetadata__ = ("Probe source", "Source/Audio", "Base layer test element", "numgst")
-    __gsttemplates__ = (Gst.PadTemplate.new(
-        "src", Gst.PadDirection.SRC, Gst.PadPresence.ALWAYS,
-        Gst.Caps.from_string("audio/x-raw,format=F32LE,layout=interleaved,rate=8000,"
-                             "channels=1")),)
+    __gsttemplates__ = (
+        Gst.PadTemplate.new(
+            "src",
+            Gst.PadDirection.SRC,
+            Gst.PadPresence.ALWAYS,
+            Gst.Caps.from_string(
+                "audio/x-raw,format=F32LE,layout=interleaved,rate=8000,channels=1"
+            ),
+        ),
+    )
     PROPS = PROPS
     Settings = settings_record("ProbeSettings", PROPS)
     __gproperties__ = gproperties(PROPS)
@@ -114,8 +120,7 @@ def test_register_enum_is_idempotent():
 
 @pytest.mark.parametrize("where", ["fill", "start"])
 def test_exception_in_vfunc_reaches_bus_with_traceback(where):
-    r = capture(f"numgst_probesrc fail-in={where} num-buffers=3 ! appsink name=sink",
-                timeout=5)
+    r = capture(f"numgst_probesrc fail-in={where} num-buffers=3 ! appsink name=sink", timeout=5)
     assert r.error is not None and "ZeroDivisionError" in r.error
     assert "Traceback (most recent call last)" in r.error_debug
     assert f"injected fault in {where}" in r.error_debug
@@ -130,8 +135,7 @@ def test_normal_run_has_no_error():
 
 
 def test_view_escaping_the_map_is_an_error():
-    r = capture("numgst_probesrc fail-in=escape num-buffers=3 ! appsink name=sink",
-                timeout=5)
+    r = capture("numgst_probesrc fail-in=escape num-buffers=3 ! appsink name=sink", timeout=5)
     assert r.error is not None and "EscapedViewError" in r.error
 
 
@@ -211,19 +215,24 @@ def test_borrowed_get_times_keeps_live_sources_on_the_clock():
     assert el is not None
     offset = field_offset("GstBase", "BaseSrcClass", "get_times")
     donor = Gst.ElementFactory.find("audiotestsrc").load().get_element_type()
-    ptr = [ctypes.c_void_p.from_address(class_ref(hash(t)) + offset).value
-           for t in (AudioTestSrc.__gtype__, donor)]
+    ptr = [
+        ctypes.c_void_p.from_address(class_ref(hash(t)) + offset).value
+        for t in (AudioTestSrc.__gtype__, donor)
+    ]
     assert ptr[0] == ptr[1] and ptr[0]
     # Live: 10 buffers of 4410 frames at 44.1 kHz are 1.0 s of clock time; not live,
     # they go as fast as they can.
     for live, at_least, at_most in ((True, 0.85, 5.0), (False, 0.0, 0.7)):
-        p = Gst.parse_launch(f"audiotestsrc_py is-live={str(live).lower()} "
-                             "samplesperbuffer=4410 num-buffers=11 ! "
-                             "audio/x-raw,rate=44100 ! fakesink sync=false")
+        p = Gst.parse_launch(
+            f"audiotestsrc_py is-live={str(live).lower()} "
+            "samplesperbuffer=4410 num-buffers=11 ! "
+            "audio/x-raw,rate=44100 ! fakesink sync=false"
+        )
         t0 = time.monotonic()
         p.set_state(Gst.State.PLAYING)
-        msg = p.get_bus().timed_pop_filtered(10 * Gst.SECOND,
-                                             Gst.MessageType.EOS | Gst.MessageType.ERROR)
+        msg = p.get_bus().timed_pop_filtered(
+            10 * Gst.SECOND, Gst.MessageType.EOS | Gst.MessageType.ERROR
+        )
         took = time.monotonic() - t0
         p.set_state(Gst.State.NULL)
         assert msg is not None and msg.type == Gst.MessageType.EOS

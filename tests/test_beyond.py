@@ -16,9 +16,12 @@ RATE = 48000
 
 def _f64(desc: str, channels: int = 1, n: int = 48, spb: int = 1000, setup=None):
     # setup runs before the first buffer (capture's configure hook).
-    r = capture(f"audiotestsrc_py name=src {desc} samplesperbuffer={spb} num-buffers={n} "
-                f"! audio/x-raw,format=F64LE,rate={RATE},channels={channels} "
-                "! appsink name=sink", configure=setup)
+    r = capture(
+        f"audiotestsrc_py name=src {desc} samplesperbuffer={spb} num-buffers={n} "
+        f"! audio/x-raw,format=F64LE,rate={RATE},channels={channels} "
+        "! appsink name=sink",
+        configure=setup,
+    )
     assert r.error is None, r.error_debug
     return np.frombuffer(r.data, np.float64).reshape(-1, channels), r
 
@@ -34,8 +37,11 @@ def _freq_at_upward_crossings(x: np.ndarray, amp: float) -> tuple[np.ndarray, np
 @pytest.mark.parametrize("mode", ["linear", "logarithmic"])
 def test_sweep_follows_its_law_within_0_1_percent(mode):
     f0, f1, dur = 100.0, 4000.0, 0.5
-    x, _ = _f64(f"wave=sweep freq={f0} end-freq={f1} sweep-duration={int(dur * 1e9)} "
-                f"sweep-mode={mode} volume=1", n=72)  # 1.5 s: three sweeps
+    x, _ = _f64(
+        f"wave=sweep freq={f0} end-freq={f1} sweep-duration={int(dur * 1e9)} "
+        f"sweep-mode={mode} volume=1",
+        n=72,
+    )  # 1.5 s: three sweeps
     t, f = _freq_at_upward_crossings(x[:, 0], 1.0)
     tau = np.mod(t, dur)
     law = f0 + (f1 - f0) * tau / dur if mode == "linear" else f0 * (f1 / f0) ** (tau / dur)
@@ -55,7 +61,7 @@ def _alias_db(x: np.ndarray, f: float) -> float:
             continue
         i = round(fa * n / RATE)
         if min(abs(i - b) for b in true_bins) > 4:
-            worst = max(worst, 20 * np.log10(spec[max(i - 2, 0):i + 3].max() / spec.max()))
+            worst = max(worst, 20 * np.log10(spec[max(i - 2, 0) : i + 3].max() / spec.max()))
     return worst
 
 
@@ -73,10 +79,14 @@ def test_band_limited_waves_do_not_alias(wave):
 
 
 def test_band_limited_off_is_c_output():
-    a = capture("audiotestsrc wave=square freq=5000 num-buffers=4 ! "
-                "audio/x-raw,format=S16LE ! appsink name=sink")
-    b = capture("audiotestsrc_py wave=square freq=5000 band-limited=false num-buffers=4 ! "
-                "audio/x-raw,format=S16LE ! appsink name=sink")
+    a = capture(
+        "audiotestsrc wave=square freq=5000 num-buffers=4 ! "
+        "audio/x-raw,format=S16LE ! appsink name=sink"
+    )
+    b = capture(
+        "audiotestsrc_py wave=square freq=5000 band-limited=false num-buffers=4 ! "
+        "audio/x-raw,format=S16LE ! appsink name=sink"
+    )
     assert a.data == b.data
 
 
@@ -105,15 +115,16 @@ def test_channel_freqs_and_phases_from_python():
     np.testing.assert_allclose(x[:, 1], np.sin(w * n + math.pi / 2), atol=1e-9)
 
 
-NOISES = ["white-noise", "pink-noise", "red-noise", "blue-noise", "violet-noise",
-          "gaussian-noise"]
+NOISES = ["white-noise", "pink-noise", "red-noise", "blue-noise", "violet-noise", "gaussian-noise"]
 
 
 @pytest.mark.parametrize("wave", NOISES)
 def test_seed_makes_noise_reproducible(wave):
     def run(seed):
-        return capture(f"audiotestsrc_py wave={wave} seed={seed} num-buffers=5 ! "
-                       "audio/x-raw,format=S16LE,channels=2 ! appsink name=sink").data
+        return capture(
+            f"audiotestsrc_py wave={wave} seed={seed} num-buffers=5 ! "
+            "audio/x-raw,format=S16LE,channels=2 ! appsink name=sink"
+        ).data
 
     assert run(42) == run(42)
     assert run(42) != run(43)
@@ -143,8 +154,8 @@ def test_per_sample_volume_ramp_is_smooth_inside_a_buffer():
     per_buffer = 12000 // period
     for env, rising in ((envelope(smooth), True), (envelope(stepped), False)):
         for b in range(4):
-            e = env[b * per_buffer:(b + 1) * per_buffer]
-            assert (np.all(np.diff(e) > 0) if rising else np.ptp(e) < 1e-9)
+            e = env[b * per_buffer : (b + 1) * per_buffer]
+            assert np.all(np.diff(e) > 0) if rising else np.ptp(e) < 1e-9
     # Each period peaks near its end, at the ramp value there.
     np.testing.assert_allclose(envelope(smooth), (np.arange(1000) + 1) / 1000, atol=2e-3)
 
@@ -173,7 +184,8 @@ def test_generator_output_is_the_callables():
 def test_generator_per_channel_output():
     def setup(pipeline):
         pipeline.get_by_name("src").set_property(
-            "generator", lambda t: np.stack([t * 0 + 0.25, -t * 0 - 0.5], axis=1))
+            "generator", lambda t: np.stack([t * 0 + 0.25, -t * 0 - 0.5], axis=1)
+        )
 
     x, _ = _f64("wave=custom volume=1", channels=2, n=2, setup=setup)
     assert set(x[:, 0]) == {0.25} and set(x[:, 1]) == {-0.5}
@@ -186,8 +198,9 @@ def test_raising_generator_is_a_bus_error_with_traceback():
     def setup(pipeline):
         pipeline.get_by_name("src").set_property("generator", broken)
 
-    r = capture("audiotestsrc_py name=src wave=custom num-buffers=3 ! appsink name=sink",
-                configure=setup)
+    r = capture(
+        "audiotestsrc_py name=src wave=custom num-buffers=3 ! appsink name=sink", configure=setup
+    )
     assert r.error is not None and "the generator failed" in r.error
     assert "Traceback (most recent call last)" in r.error_debug
 
@@ -195,9 +208,11 @@ def test_raising_generator_is_a_bus_error_with_traceback():
 @pytest.mark.parametrize("fmt", ["S16LE", "F32LE", "S24BE", "U8"])
 def test_pulse_at_half_duty_is_the_square(fmt):
     def run(wave):
-        c = capture(f"audiotestsrc_py wave={wave} freq=1234.5 samplesperbuffer=700 "
-                    f"num-buffers=12 ! audio/x-raw,format={fmt},channels=2,rate=44100 ! "
-                    "appsink name=sink")
+        c = capture(
+            f"audiotestsrc_py wave={wave} freq=1234.5 samplesperbuffer=700 "
+            f"num-buffers=12 ! audio/x-raw,format={fmt},channels=2,rate=44100 ! "
+            "appsink name=sink"
+        )
         assert c.error is None, c.error_debug
         return c.data
 
@@ -206,12 +221,14 @@ def test_pulse_at_half_duty_is_the_square(fmt):
 
 @pytest.mark.parametrize("duty", [0.1, 0.25, 0.9])
 def test_pulse_is_high_for_its_duty_cycle(duty):
-    c = capture(f"audiotestsrc_py wave=pulse duty-cycle={duty} freq=480 volume=1 "
-                "num-buffers=10 ! audio/x-raw,format=F32LE,channels=1,rate=48000 ! "
-                "appsink name=sink")
+    c = capture(
+        f"audiotestsrc_py wave=pulse duty-cycle={duty} freq=480 volume=1 "
+        "num-buffers=10 ! audio/x-raw,format=F32LE,channels=1,rate=48000 ! "
+        "appsink name=sink"
+    )
     assert c.error is None, c.error_debug
     x = np.frombuffer(c.data, np.float32)
     assert set(np.unique(x)) == {-1.0, 1.0}
     # 100 frames a period: the high part is duty * 100 frames, give or take one.
-    high = (x[:100 * (x.size // 100)].reshape(-1, 100) > 0).sum(axis=1)
+    high = (x[: 100 * (x.size // 100)].reshape(-1, 100) > 0).sum(axis=1)
     assert np.abs(high - duty * 100).max() <= 1

@@ -15,8 +15,9 @@ from numgst.signal import catalog
 from numgst.testing import capture
 
 
-def _control(src: Gst.Element, prop: str, points, absolute: bool,
-             mode=GstController.InterpolationMode.LINEAR):
+def _control(
+    src: Gst.Element, prop: str, points, absolute: bool, mode=GstController.InterpolationMode.LINEAR
+):
     cs = GstController.InterpolationControlSource()
     cs.set_property("mode", mode)
     for t, v in points:
@@ -37,8 +38,10 @@ def _run(name: str, caps: str, spb: int, nbuf: int, controls):
         for c in controls:
             _control(src, *c)
 
-    r = capture(f"{name} name=src samplesperbuffer={spb} num-buffers={nbuf} ! {caps} "
-                "! appsink name=sink", setup=setup)
+    r = capture(
+        f"{name} name=src samplesperbuffer={spb} num-buffers={nbuf} ! {caps} ! appsink name=sink",
+        setup=setup,
+    )
     assert r.error is None, (name, r.error, r.error_debug)
     return r
 
@@ -47,11 +50,14 @@ FREQ_RAMP = ("freq", [(0, 200.0), (Gst.SECOND // 2, 4000.0)], True)
 VOLUME_RAMP = ("volume", [(0, 0.0), (Gst.SECOND // 2, 1.0)], False)
 
 
-@pytest.mark.parametrize("caps,spb", [
-    ("audio/x-raw,format=F32LE,rate=44100,channels=2", 256),
-    ("audio/x-raw,format=S16LE,rate=48000", 1000),
-    ("audio/x-raw,format=S24BE,rate=22050,channels=3,layout=non-interleaved", 333),
-])
+@pytest.mark.parametrize(
+    "caps,spb",
+    [
+        ("audio/x-raw,format=F32LE,rate=44100,channels=2", 256),
+        ("audio/x-raw,format=S16LE,rate=48000", 1000),
+        ("audio/x-raw,format=S24BE,rate=22050,channels=3,layout=non-interleaved", 333),
+    ],
+)
 def test_freq_and_volume_ramps_equal_c(caps, spb):
     controls = [FREQ_RAMP, VOLUME_RAMP]
     c = _run("audiotestsrc", caps, spb, 60, controls)
@@ -79,8 +85,9 @@ def test_wave_under_control_equals_c():
     py = _run("audiotestsrc_py", caps, 400, 12, controls)
     assert_same_stream(c, py)
     # More than one waveform came out: some buffers differ from a plain sine.
-    sine = capture("audiotestsrc_py samplesperbuffer=400 num-buffers=12 ! "
-                   f"{caps} ! appsink name=sink")
+    sine = capture(
+        f"audiotestsrc_py samplesperbuffer=400 num-buffers=12 ! {caps} ! appsink name=sink"
+    )
     assert sine.data != py.data
     assert np.frombuffer(py.data, "<i4").any()
 

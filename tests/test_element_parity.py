@@ -15,8 +15,7 @@ from numgst.base.gst import Gst
 from numgst.signal import catalog, formats
 from numgst.testing import capture
 
-NOISE = {"white-noise", "pink-noise", "gaussian-noise", "red-noise", "blue-noise",
-         "violet-noise"}
+NOISE = {"white-noise", "pink-noise", "gaussian-noise", "red-noise", "blue-noise", "violet-noise"}
 # The C element's 13 waves (ours go on with sweep and custom, tested in test_beyond).
 ALL_WAVES = [w.nick for w in catalog.C_WAVES]
 WAVES = ALL_WAVES
@@ -50,9 +49,20 @@ def _cases():
         if freq == 0.0 and wave == "square" or wave == "sine" and freq == 0.0:
             freq = 3.0  # a constant or all-zero output would prove little
         nbuf = 6 if spb < 100 else 3
-        out.append(pytest.param(fmt, rate, channels, layout, spb, freq, volume, wave, nbuf,
-                                id=f"{wave}-{fmt}-{rate}-{channels}ch-{layout[:3]}-spb{spb}"
-                                   f"-f{freq:g}-v{volume:g}"))
+        out.append(
+            pytest.param(
+                fmt,
+                rate,
+                channels,
+                layout,
+                spb,
+                freq,
+                volume,
+                wave,
+                nbuf,
+                id=f"{wave}-{fmt}-{rate}-{channels}ch-{layout[:3]}-spb{spb}-f{freq:g}-v{volume:g}",
+            )
+        )
     return out
 
 
@@ -67,7 +77,13 @@ def assert_same_stream(c, py, compare_bytes: bool = True):
     assert len(py.buffers) == len(c.buffers)
     for i, (a, b) in enumerate(zip(c.buffers, py.buffers, strict=True)):
         assert (b.pts, b.duration, b.offset, b.offset_end, b.flags, len(b.data)) == (
-            a.pts, a.duration, a.offset, a.offset_end, a.flags, len(a.data)), i
+            a.pts,
+            a.duration,
+            a.offset,
+            a.offset_end,
+            a.flags,
+            len(a.data),
+        ), i
         if compare_bytes:
             assert b.data == a.data, f"buffer {i} differs"
 
@@ -84,17 +100,20 @@ def test_stream_equals_c(fmt, rate, channels, layout, spb, freq, volume, wave, n
         assert np.frombuffer(py.data, np.uint8).std() > 0  # some noise came out
 
 
-@pytest.mark.parametrize("caps", [
-    "audio/x-raw",
-    "audio/x-raw,channels=6",
-    "audio/x-raw,channels=[3,5]",
-    "audio/x-raw,format={U8,S24BE,F32LE}",
-    "audio/x-raw,format={F64BE,S16LE}",
-    "audio/x-raw,layout=non-interleaved",
-    "audio/x-raw,rate=[1000,30000]",
-    "audio/x-raw,rate=[50000,70000],format=F32LE",
-    "audio/x-raw,channels=4,channel-mask=(bitmask)0x33",
-])
+@pytest.mark.parametrize(
+    "caps",
+    [
+        "audio/x-raw",
+        "audio/x-raw,channels=6",
+        "audio/x-raw,channels=[3,5]",
+        "audio/x-raw,format={U8,S24BE,F32LE}",
+        "audio/x-raw,format={F64BE,S16LE}",
+        "audio/x-raw,layout=non-interleaved",
+        "audio/x-raw,rate=[1000,30000]",
+        "audio/x-raw,rate=[50000,70000],format=F32LE",
+        "audio/x-raw,channels=4,channel-mask=(bitmask)0x33",
+    ],
+)
 @pytest.mark.parametrize("freq", [440.0, 30000.0])
 def test_fixation_equals_c(caps, freq):
     c = _run("audiotestsrc", f"freq={freq}", caps, 1)
@@ -114,8 +133,9 @@ def test_template_equals_c():
 
 def _metas(src: str, caps: str):
     seen = []
-    pipeline = Gst.parse_launch(f"{src} name=src num-buffers=3 samplesperbuffer=333 "
-                                f"! {caps} ! fakesink")
+    pipeline = Gst.parse_launch(
+        f"{src} name=src num-buffers=3 samplesperbuffer=333 ! {caps} ! fakesink"
+    )
     pad = pipeline.get_by_name("src").get_static_pad("src")
 
     def probe(_pad, info):
@@ -127,8 +147,9 @@ def _metas(src: str, caps: str):
 
     pad.add_probe(Gst.PadProbeType.BUFFER, probe)
     pipeline.set_state(Gst.State.PLAYING)
-    pipeline.get_bus().timed_pop_filtered(5 * Gst.SECOND,
-                                          Gst.MessageType.EOS | Gst.MessageType.ERROR)
+    pipeline.get_bus().timed_pop_filtered(
+        5 * Gst.SECOND, Gst.MessageType.EOS | Gst.MessageType.ERROR
+    )
     pipeline.set_state(Gst.State.NULL)
     return seen
 
@@ -163,13 +184,17 @@ def test_gap_flag(props):
     assert set(np.frombuffer(py.data, ">u2").tolist()) == {0x8000}
 
 
-@pytest.mark.parametrize("fmt,ramp,spb", [("S16LE", False, 1024), ("F32LE", True, 999),
-                                          ("S24BE", True, 64), ("F64BE", False, 4096)])
+@pytest.mark.parametrize(
+    "fmt,ramp,spb",
+    [("S16LE", False, 1024), ("F32LE", True, 999), ("S24BE", True, 64), ("F64BE", False, 4096)],
+)
 def test_ticks_equal_c(fmt, ramp, spb):
     """Ticks every 10 ms with marker ticks and the ramp: C's bursts, at our places."""
-    props = (f"wave=ticks tick-interval=10000000 sine-periods-per-tick=3 freq=1000 "
-             f"marker-tick-period=3 marker-tick-volume=0.3 volume=0.9 "
-             f"apply-tick-ramp={str(ramp).lower()} samplesperbuffer={spb}")
+    props = (
+        f"wave=ticks tick-interval=10000000 sine-periods-per-tick=3 freq=1000 "
+        f"marker-tick-period=3 marker-tick-volume=0.3 volume=0.9 "
+        f"apply-tick-ramp={str(ramp).lower()} samplesperbuffer={spb}"
+    )
     caps = f"audio/x-raw,format={fmt},rate=48000,channels=2"
     nbuf = 40 if spb < 500 else 8
     c, py = _run("audiotestsrc", props, caps, nbuf), _run("audiotestsrc_py", props, caps, nbuf)
@@ -200,8 +225,11 @@ def test_square_and_sine_fast_paths_equal_c(fmt, layout):
     # skip the general store. Long enough for the steady state (many periods per
     # buffer, template walk) and short odd buffers; volume 0 checks signed zeros.
     caps = f"audio/x-raw,format={fmt},rate=48000,channels=3,layout={layout}"
-    for wave, freq, volume, spb in (("square", 997.0, 0.6, 4096), ("square", 440.0, 0.0, 1000),
-                                    ("sine", 2500.0, 0.9, 3001)):
+    for wave, freq, volume, spb in (
+        ("square", 997.0, 0.6, 4096),
+        ("square", 440.0, 0.0, 1000),
+        ("sine", 2500.0, 0.9, 3001),
+    ):
         props = f"wave={wave} freq={freq} volume={volume} samplesperbuffer={spb}"
         c = _run("audiotestsrc", props, caps, 4)
         py = _run("audiotestsrc_py", props, caps, 4)

@@ -23,9 +23,11 @@ SPB = 701
 
 @functools.cache
 def _c(fmt: str, wave: str, layout: str = "interleaved") -> bytes:
-    r = capture(f"audiotestsrc wave={wave} volume=1.0 freq=1234.5 samplesperbuffer={SPB} "
-                f"num-buffers=2 ! audio/x-raw,format={fmt},channels={CH},rate=48000,"
-                f"layout={layout} ! appsink name=sink")
+    r = capture(
+        f"audiotestsrc wave={wave} volume=1.0 freq=1234.5 samplesperbuffer={SPB} "
+        f"num-buffers=2 ! audio/x-raw,format={fmt},channels={CH},rate=48000,"
+        f"layout={layout} ! appsink name=sink"
+    )
     assert r.error is None, r.error
     return r.data
 
@@ -74,8 +76,7 @@ def test_store_planar_and_broadcast_column(name):
     """Planar memory order, and one packed column replicated to every channel."""
     fmt = formats.FORMATS[name]
     want = _c(name, "saw" if fmt.ctype == "int32" else "sine", "non-interleaved")
-    values = _source_values(fmt, "saw" if fmt.ctype == "int32" else "sine",
-                            "non-interleaved")
+    values = _source_values(fmt, "saw" if fmt.ctype == "int32" else "sine", "non-interleaved")
     # Every buffer is planar on its own: (channels, frames) per buffer.
     per_buf = values.reshape(2, CH, SPB)
     out = np.zeros(len(want), np.uint8)
@@ -83,7 +84,7 @@ def test_store_planar_and_broadcast_column(name):
     for i in range(2):
         col = per_buf[i, 0][None, :]  # channels are identical: pack one row
         assert (per_buf[i] == col).all()
-        formats.store(col, fmt, out[i * step:(i + 1) * step], (CH, SPB))
+        formats.store(col, fmt, out[i * step : (i + 1) * step], (CH, SPB))
     assert out.tobytes() == want
 
 
@@ -104,8 +105,9 @@ def test_f32be_flushes_subnormals_like_c(volume):
     caps = "audio/x-raw,format=F32BE,rate=48000,channels=2"
     out = []
     for name in ("audiotestsrc", "audiotestsrc_py"):
-        r = capture(f"{name} volume={volume!r} freq=1234.5 num-buffers=2 ! {caps} "
-                    "! appsink name=sink")
+        r = capture(
+            f"{name} volume={volume!r} freq=1234.5 num-buffers=2 ! {caps} ! appsink name=sink"
+        )
         assert r.error is None, r.error
         out.append(r.data)
     assert out[1] == out[0]

@@ -21,8 +21,13 @@ def _critical_lines(text: str) -> list[str]:
 
 
 def test_gst_inspect_through_plugin_loader():
-    r = subprocess.run(["gst-inspect-1.0", "audiotestsrc_py"], capture_output=True,
-                       text=True, timeout=60, env=_env())
+    r = subprocess.run(
+        ["gst-inspect-1.0", "audiotestsrc_py"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=_env(),
+    )
     out = r.stdout + r.stderr
     assert r.returncode == 0, out
     assert "Traceback" not in out
@@ -37,8 +42,13 @@ def test_tutorial_launch_lines(live):
     args = ["gst-launch-1.0", "-v", "audiotestsrc_py", "num-buffers=5"]
     if live:
         args.append("is-live=true")
-    r = subprocess.run(args + ["!", "fakesink", "silent=false"], capture_output=True,
-                       text=True, timeout=60, env=_env())
+    r = subprocess.run(
+        args + ["!", "fakesink", "silent=false"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=_env(),
+    )
     out = r.stdout + r.stderr
     assert r.returncode == 0, out
     assert "Traceback" not in out
@@ -54,14 +64,17 @@ def _pair(props: str, caps: str, n: int = 4):
     return c, py
 
 
-@pytest.mark.parametrize("rate,channels,freq,spb", [
-    (44100, 1, 440.0, 1024),
-    (48000, 2, 1000.0, 1000),
-    (8000, 3, 3999.0, 7),
-    (96000, 6, 20.5, 4096),
-    (22050, 2, 0.0, 1),
-    (192000, 8, 12345.678, 333),
-])
+@pytest.mark.parametrize(
+    "rate,channels,freq,spb",
+    [
+        (44100, 1, 440.0, 1024),
+        (48000, 2, 1000.0, 1000),
+        (8000, 3, 3999.0, 7),
+        (96000, 6, 20.5, 4096),
+        (22050, 2, 0.0, 1),
+        (192000, 8, 12345.678, 333),
+    ],
+)
 def test_f32_samples_and_time_equal_c(rate, channels, freq, spb):
     caps = f"audio/x-raw,format=F32LE,rate={rate},channels={channels}"
     c, py = _pair(f"freq={freq} samplesperbuffer={spb}", caps, n=6)
@@ -69,7 +82,12 @@ def test_f32_samples_and_time_equal_c(rate, channels, freq, spb):
     assert len(py.buffers) == len(c.buffers) == 6
     for a, b in zip(c.buffers, py.buffers, strict=True):
         assert (b.pts, b.duration, b.offset, b.offset_end, b.flags) == (
-            a.pts, a.duration, a.offset, a.offset_end, a.flags)
+            a.pts,
+            a.duration,
+            a.offset,
+            a.offset_end,
+            a.flags,
+        )
     assert py.data == c.data
 
 
@@ -84,8 +102,9 @@ def test_volume_and_mute():
     _, py = _pair("volume=0.5", "audio/x-raw,format=F32LE", n=2)
     x = np.frombuffer(py.data, np.float32)
     assert 0.49 < np.abs(x).max() <= 0.5
-    muted = capture("audiotestsrc_py mute=true num-buffers=2 ! audio/x-raw,format=F32LE "
-                    "! appsink name=sink")
+    muted = capture(
+        "audiotestsrc_py mute=true num-buffers=2 ! audio/x-raw,format=F32LE ! appsink name=sink"
+    )
     assert not np.frombuffer(muted.data, np.float32).any()
     assert all(b.flags & Gst.BufferFlags.GAP for b in muted.buffers)
 
@@ -106,8 +125,10 @@ def test_phase_continuous_when_freq_changes():
 
         pad.add_probe(Gst.PadProbeType.BUFFER, probe)
 
-    py = capture("audiotestsrc_py name=src num-buffers=4 ! audio/x-raw,format=F32LE "
-                 "! appsink name=sink", setup=setup)
+    py = capture(
+        "audiotestsrc_py name=src num-buffers=4 ! audio/x-raw,format=F32LE ! appsink name=sink",
+        setup=setup,
+    )
     x = np.frombuffer(py.data, np.float32).astype(np.float64)
     # A phase jump would show as a sample-to-sample step far above the slope limit.
     max_step = 2 * np.pi * 880.0 / 44100 * 0.8
@@ -115,8 +136,10 @@ def test_phase_continuous_when_freq_changes():
 
 
 def _latency(element: str, live: bool):
-    p = Gst.parse_launch(f"{element} is-live={str(live).lower()} samplesperbuffer=441 "
-                         "! audio/x-raw,rate=44100,format=F32LE ! fakesink")
+    p = Gst.parse_launch(
+        f"{element} is-live={str(live).lower()} samplesperbuffer=441 "
+        "! audio/x-raw,rate=44100,format=F32LE ! fakesink"
+    )
     try:
         p.set_state(Gst.State.PLAYING)
         p.get_state(5 * Gst.SECOND)
@@ -148,8 +171,7 @@ def test_fault_in_element_fill_stops_pipeline_with_traceback():
                 raise RuntimeError("injected fault on the third buffer")
             return super().do_fill(offset, length, buf)
 
-    Gst.Element.register(None, "numgst_faulty_audiotestsrc", Gst.Rank.NONE,
-                         FaultyAudioTestSrc)
+    Gst.Element.register(None, "numgst_faulty_audiotestsrc", Gst.Rank.NONE, FaultyAudioTestSrc)
     r = capture("numgst_faulty_audiotestsrc num-buffers=10 ! appsink name=sink", timeout=5)
     assert r.error is not None and "injected fault on the third buffer" in r.error
     assert "Traceback (most recent call last)" in r.error_debug

@@ -14,8 +14,16 @@ from numgst.testing import capture
 
 # -- faults in vfuncs: every kind of exception, every vfunc ---------------------------
 
-VFUNCS = ["start", "negotiate", "set_caps", "gst_base_src_query", "is_seekable",
-          "get_times", "fill", "stop"]
+VFUNCS = [
+    "start",
+    "negotiate",
+    "set_caps",
+    "gst_base_src_query",
+    "is_seekable",
+    "get_times",
+    "fill",
+    "stop",
+]
 
 
 @pytest.mark.parametrize("where", VFUNCS)
@@ -65,8 +73,9 @@ print(msg.type == Gst.MessageType.ERROR and "generator gave up" in msg.parse_err
 """
 
 
-@pytest.mark.parametrize("kind", ["SystemExit", "KeyboardInterrupt", "GeneratorExit",
-                                  "BaseException", "ValueError"])
+@pytest.mark.parametrize(
+    "kind", ["SystemExit", "KeyboardInterrupt", "GeneratorExit", "BaseException", "ValueError"]
+)
 def test_generator_raising_anything_stops_with_an_error_and_no_garbage(kind):
     r = run_python(GENERATOR_FAULT, kind, timeout=30)
     assert r.returncode == 0, r.stderr[-3000:]
@@ -128,8 +137,8 @@ def test_an_exception_in_a_property_hook_is_a_bus_error_and_the_value_stays():
 
 # -- import order --------------------------------------------------------------------
 
-@pytest.mark.parametrize("order", ["numpy gi", "gi numpy", "numgst numpy",
-                                   "matplotlib gi"])
+
+@pytest.mark.parametrize("order", ["numpy gi", "gi numpy", "numgst numpy", "matplotlib gi"])
 def test_audioplot_works_whatever_was_imported_first(order):
     code = f"""
 for m in {order.split()!r}:
@@ -188,8 +197,19 @@ def test_no_critical_whoever_creates_the_elements():
     r = run_python(code, timeout=60, env={"G_DEBUG": "fatal-criticals"})
     assert r.returncode == 0 and r.stdout.strip() == "done", r.stderr[-3000:]
     assert "CRITICAL" not in r.stderr
-    for args in (["gst-launch-1.0", "-q", "audiotestsrc_py", "num-buffers=3", "!",
-                  "audioplot", "!", "fakesink"], ["gst-inspect-1.0", "audioplot"]):
+    for args in (
+        [
+            "gst-launch-1.0",
+            "-q",
+            "audiotestsrc_py",
+            "num-buffers=3",
+            "!",
+            "audioplot",
+            "!",
+            "fakesink",
+        ],
+        ["gst-inspect-1.0", "audioplot"],
+    ):
         r = run_command(args, timeout=60, env={"G_DEBUG": "fatal-criticals"})
         assert r.returncode == 0 and "CRITICAL" not in r.stderr, r.stderr[-2000:]
 
@@ -204,11 +224,13 @@ def test_every_element_is_freed_whoever_made_it():
 
 # -- audioplot: frame rate, bounds, layout, errors -----------------------------------
 
+
 def test_audioplot_follows_a_frame_rate_change_mid_stream():
     p = Gst.parse_launch(
         "audiotestsrc_py samplesperbuffer=1000 ! audio/x-raw,rate=48000 ! audioplot ! "
         "capsfilter name=f caps=video/x-raw,framerate=25/1,width=160,height=120 ! "
-        "appsink name=sink sync=false max-buffers=2")
+        "appsink name=sink sync=false max-buffers=2"
+    )
     sink, f = p.get_by_name("sink"), p.get_by_name("f")
     got = []
     try:
@@ -216,8 +238,10 @@ def test_audioplot_follows_a_frame_rate_change_mid_stream():
         for i in range(30):
             if i in (10, 20):  # 1000-sample buffers: boundaries fall inside them
                 rate = {10: "10/1", 20: "30/1"}[i]
-                f.set_property("caps", Gst.Caps.from_string(
-                    f"video/x-raw,framerate={rate},width=160,height=120"))
+                f.set_property(
+                    "caps",
+                    Gst.Caps.from_string(f"video/x-raw,framerate={rate},width=160,height=120"),
+                )
             sample = sink.emit("try-pull-sample", 5 * Gst.SECOND)
             assert sample is not None, f"no frame {i}"
             b = sample.get_buffer()
@@ -294,12 +318,15 @@ def _planar_meta_frames() -> list[np.ndarray]:
     from numgst.base.buffers import add_audio_meta
     from numgst.base.caps import audio_info
 
-    caps = Gst.Caps.from_string("audio/x-raw,format=F32LE,rate=48000,channels=2,"
-                                "layout=non-interleaved")
+    caps = Gst.Caps.from_string(
+        "audio/x-raw,format=F32LE,rate=48000,channels=2,layout=non-interleaved"
+    )
     info = audio_info(caps)
-    p = Gst.parse_launch("appsrc name=src format=time ! audioplot name=plot "
-                         "window-duration=50000000 ! video/x-raw,width=64,height=48,"
-                         "framerate=100/1 ! appsink name=sink sync=false")
+    p = Gst.parse_launch(
+        "appsrc name=src format=time ! audioplot name=plot "
+        "window-duration=50000000 ! video/x-raw,width=64,height=48,"
+        "framerate=100/1 ! appsink name=sink sync=false"
+    )
     src, sink, plot = p.get_by_name("src"), p.get_by_name("sink"), p.get_by_name("plot")
     src.set_property("caps", caps)
     frames = []
@@ -334,9 +361,11 @@ def test_audioplot_reads_planar_buffers_where_their_audio_meta_says():
 
 
 def _one_frame(extra: str) -> bytes:
-    c = capture(f"audiotestsrc_py num-buffers=2 samplesperbuffer=1920 ! audio/x-raw,"
-                f"rate=48000 ! audioplot {extra} ! video/x-raw,width=320,height=240 ! "
-                "appsink name=sink")
+    c = capture(
+        f"audiotestsrc_py num-buffers=2 samplesperbuffer=1920 ! audio/x-raw,"
+        f"rate=48000 ! audioplot {extra} ! video/x-raw,width=320,height=240 ! "
+        "appsink name=sink"
+    )
     assert c.error is None, c.error_debug
     return c.buffers[0].data
 
@@ -403,14 +432,17 @@ for mode in ("waveform", "spectrum"):
 
 # -- audiotestsrc_py: time-based waves, NaN, per-sample ranges -----------------------
 
+
 def _f32(desc: str, **kw) -> np.ndarray:
     c = capture(desc, **kw)
     assert c.error is None, c.error_debug
     return np.frombuffer(c.data, np.float32)
 
 
-SWEEP = ("audiotestsrc_py name=src wave=sweep freq=100 end-freq=5000 "
-         "sweep-duration=250000000 samplesperbuffer=480")
+SWEEP = (
+    "audiotestsrc_py name=src wave=sweep freq=100 end-freq=5000 "
+    "sweep-duration=250000000 samplesperbuffer=480"
+)
 
 
 def test_sweep_after_a_flushing_seek_is_the_sweep_at_that_time():
@@ -418,20 +450,23 @@ def test_sweep_after_a_flushing_seek_is_the_sweep_at_that_time():
     whole = _f32(f"{SWEEP} num-buffers=200 ! {caps} ! appsink name=sink")
 
     def seek(p):
-        p.seek_simple(Gst.Format.TIME, Gst.SeekFlags.FLUSH | Gst.SeekFlags.ACCURATE,
-                      1370 * Gst.MSECOND)
+        p.seek_simple(
+            Gst.Format.TIME, Gst.SeekFlags.FLUSH | Gst.SeekFlags.ACCURATE, 1370 * Gst.MSECOND
+        )
 
     c = capture(f"{SWEEP} ! {caps} ! appsink name=sink", setup=seek, max_buffers=8)
     assert c.error is None
     first = [b.offset for b in c.buffers].index(1370 * 48)  # after the flush
     got = np.frombuffer(b"".join(b.data for b in c.buffers[first:]), np.float32)
     assert got.size >= 480
-    np.testing.assert_array_equal(got, whole[1370 * 48:1370 * 48 + got.size])
+    np.testing.assert_array_equal(got, whole[1370 * 48 : 1370 * 48 + got.size])
 
 
 def test_sweep_duration_and_rate_can_change_mid_stream():
-    p = Gst.parse_launch(f"{SWEEP} ! capsfilter name=f caps=audio/x-raw,format=F32LE,"
-                         "rate=48000 ! appsink name=sink sync=false max-buffers=2")
+    p = Gst.parse_launch(
+        f"{SWEEP} ! capsfilter name=f caps=audio/x-raw,format=F32LE,"
+        "rate=48000 ! appsink name=sink sync=false max-buffers=2"
+    )
     src, sink, f = p.get_by_name("src"), p.get_by_name("sink"), p.get_by_name("f")
     try:
         p.set_state(Gst.State.PLAYING)
@@ -441,8 +476,7 @@ def test_sweep_duration_and_rate_can_change_mid_stream():
             if i == 20:
                 src.set_property("sweep-duration", 3 * Gst.SECOND)
             if i == 30:
-                f.set_property("caps", Gst.Caps.from_string(
-                    "audio/x-raw,format=F32LE,rate=8000"))
+                f.set_property("caps", Gst.Caps.from_string("audio/x-raw,format=F32LE,rate=8000"))
             if i == 40:
                 src.set_property("sweep-duration", Gst.MSECOND)
             sample = sink.emit("try-pull-sample", 5 * Gst.SECOND)
@@ -456,9 +490,18 @@ def test_sweep_duration_and_rate_can_change_mid_stream():
         p.set_state(Gst.State.NULL)
 
 
-@pytest.mark.parametrize("fmt,silence", [("F32LE", 0), ("F64LE", 0), ("S16LE", 0),
-                                         ("S32LE", 0), ("S24LE", 0), ("U8", 128),
-                                         ("U16LE", 32768)])
+@pytest.mark.parametrize(
+    "fmt,silence",
+    [
+        ("F32LE", 0),
+        ("F64LE", 0),
+        ("S16LE", 0),
+        ("S32LE", 0),
+        ("S24LE", 0),
+        ("U8", 128),
+        ("U16LE", 32768),
+    ],
+)
 def test_generator_nan_is_silence_in_every_format(fmt, silence):
     from numgst.base.gst import GstAudio
 
@@ -472,16 +515,24 @@ def test_generator_nan_is_silence_in_every_format(fmt, silence):
     def configure(p):
         p.get_by_name("src").set_property("generator", gen)
 
-    c = capture(f"audiotestsrc_py name=src wave=custom volume=1 num-buffers=2 ! "
-                f"audio/x-raw,format={fmt},channels=1 ! appsink name=sink",
-                configure=configure)
+    c = capture(
+        f"audiotestsrc_py name=src wave=custom volume=1 num-buffers=2 ! "
+        f"audio/x-raw,format={fmt},channels=1 ! appsink name=sink",
+        configure=configure,
+    )
     assert c.error is None, c.error_debug
     info = GstAudio.AudioFormat.get_info(GstAudio.AudioFormat.from_string(fmt))
     width = info.width // 8
     raw = np.frombuffer(c.data, np.uint8).reshape(-1, width)
     # Decode to integers or floats through numpy where it can.
-    dtype = {"F32LE": "<f4", "F64LE": "<f8", "S16LE": "<i2", "S32LE": "<i4", "U8": "u1",
-             "U16LE": "<u2"}.get(fmt)
+    dtype = {
+        "F32LE": "<f4",
+        "F64LE": "<f8",
+        "S16LE": "<i2",
+        "S32LE": "<i4",
+        "U8": "u1",
+        "U16LE": "<u2",
+    }.get(fmt)
     if dtype is None:  # S24LE: three bytes, little-endian, sign-extended
         b = raw.astype(np.int32)
         vals = (b[:, 0] | (b[:, 1] << 8) | (b[:, 2] << 16)) << 8 >> 8
@@ -497,8 +548,10 @@ def test_generator_returning_complex_is_an_error_not_a_truncation():
     def configure(p):
         p.get_by_name("src").set_property("generator", lambda t: np.exp(1j * t))
 
-    c = capture("audiotestsrc_py name=src wave=custom num-buffers=2 ! appsink name=sink",
-                configure=configure)
+    c = capture(
+        "audiotestsrc_py name=src wave=custom num-buffers=2 ! appsink name=sink",
+        configure=configure,
+    )
     assert c.error is not None and "complex" in c.error
     assert c.buffers == []
 
@@ -515,13 +568,17 @@ def test_per_sample_control_holds_the_property_ranges():
     def configure(p):
         src = p.get_by_name("src")
         _absolute(src, "volume", [(0, 0.5), (Gst.SECOND // 10, 4.0)])
-        _absolute(src, "freq", [(0, 1000.0), (Gst.SECOND // 20, -500.0),
-                                (Gst.SECOND // 10, math.nan)])
+        _absolute(
+            src, "freq", [(0, 1000.0), (Gst.SECOND // 20, -500.0), (Gst.SECOND // 10, math.nan)]
+        )
 
     for fmt in ("F32LE", "S16LE"):
-        c = capture(f"audiotestsrc_py name=src control-per-sample=true "
-                    f"samplesperbuffer=480 num-buffers=20 ! audio/x-raw,format={fmt},"
-                    "rate=48000,channels=1 ! appsink name=sink", configure=configure)
+        c = capture(
+            f"audiotestsrc_py name=src control-per-sample=true "
+            f"samplesperbuffer=480 num-buffers=20 ! audio/x-raw,format={fmt},"
+            "rate=48000,channels=1 ! appsink name=sink",
+            configure=configure,
+        )
         assert c.error is None, c.error_debug
         x = np.frombuffer(c.data, "<f4" if fmt == "F32LE" else "<i2").astype(np.float64)
         full = 1.0 if fmt == "F32LE" else 32767.0
@@ -570,9 +627,15 @@ def test_memory_follows_the_buffer_like_c(wave):
 
 # -- every property at its limits while PLAYING ----------------------------------------
 
-@pytest.mark.parametrize("element,wave", [
-    ("audiotestsrc_py", w) for w in ("sine", "square", "saw", "ticks", "pink-noise",
-                                     "red-noise", "sweep", "pulse")] + [("audioplot", "-")])
+
+@pytest.mark.parametrize(
+    "element,wave",
+    [
+        ("audiotestsrc_py", w)
+        for w in ("sine", "square", "saw", "ticks", "pink-noise", "red-noise", "sweep", "pulse")
+    ]
+    + [("audioplot", "-")],
+)
 def test_every_property_at_its_limits_while_playing(element, wave):
     r = run_script("_probe_props.py", element, wave, timeout=120)
     assert r.stdout.strip().endswith("ok"), r.stdout[-3000:] + r.stderr[-2000:]

@@ -27,8 +27,9 @@ def reference(acc: float, step: float, n: int) -> tuple[list[float], float]:
     return out, acc
 
 
-def check_blocks(step: float, lengths: list[int], acc: float = 0.0,
-                 memo: PhaseMemo | None = None) -> None:
+def check_blocks(
+    step: float, lengths: list[int], acc: float = 0.0, memo: PhaseMemo | None = None
+) -> None:
     # One memo for the whole stream, as an element keeps one: the steady-state path
     # (templates, resume) is what runs from the second block on.
     memo = PhaseMemo() if memo is None else memo
@@ -44,11 +45,23 @@ def check_blocks(step: float, lengths: list[int], acc: float = 0.0,
         assert acc == ref_acc
 
 
-@pytest.mark.parametrize("freq,rate", [
-    (440.0, 44100), (1000.0, 48000), (10000.0, 44100), (22050.0, 44100),
-    (24000.0, 48000), (1.0, 8000), (0.5, 192000), (12345.678, 96000), (7000.0, 22050),
-    (19999.0, 44100), (44099.0, 88200), (3.0, 1),
-])
+@pytest.mark.parametrize(
+    "freq,rate",
+    [
+        (440.0, 44100),
+        (1000.0, 48000),
+        (10000.0, 44100),
+        (22050.0, 44100),
+        (24000.0, 48000),
+        (1.0, 8000),
+        (0.5, 192000),
+        (12345.678, 96000),
+        (7000.0, 22050),
+        (19999.0, 44100),
+        (44099.0, 88200),
+        (3.0, 1),
+    ],
+)
 def test_common_rates(freq, rate):
     check_blocks(phase_step(freq, rate), [1024, 1024, 1, 7, 1023, 4096, 333])
 
@@ -70,17 +83,38 @@ def test_random_rates_freqs_lengths():
         check_blocks(phase_step(freq, rate), lengths)
 
 
-@pytest.mark.parametrize("step", [
-    # dyadic fractions: sums exact, wraps land exactly on 2*pi's neighbours
-    0.5, 0.25, 0.125, 2.0**-10, 0.75, 1.5, 3.0,
-    # exact divisors of 2*pi: starts hover at 0 / step, where the period changes
-    TWO_PI / 2, TWO_PI / 3, TWO_PI / 7, TWO_PI / 48, TWO_PI / 100, TWO_PI / 1024,
-    # very small, just below pi, just below 2*pi
-    1e-9, 3e-5, math.pi, math.nextafter(math.pi, 0.0), math.nextafter(TWO_PI, 0.0),
-    TWO_PI * 0.999, TWO_PI * 0.51,
-    # last bit of step at half the grid of [4, 8): rounding ties in the top binade
-    2.0 + 2.0**-51, 1.0 + 3 * 2.0**-51, 0.0625 + 2.0**-51,
-])
+@pytest.mark.parametrize(
+    "step",
+    [
+        # dyadic fractions: sums exact, wraps land exactly on 2*pi's neighbours
+        0.5,
+        0.25,
+        0.125,
+        2.0**-10,
+        0.75,
+        1.5,
+        3.0,
+        # exact divisors of 2*pi: starts hover at 0 / step, where the period changes
+        TWO_PI / 2,
+        TWO_PI / 3,
+        TWO_PI / 7,
+        TWO_PI / 48,
+        TWO_PI / 100,
+        TWO_PI / 1024,
+        # very small, just below pi, just below 2*pi
+        1e-9,
+        3e-5,
+        math.pi,
+        math.nextafter(math.pi, 0.0),
+        math.nextafter(TWO_PI, 0.0),
+        TWO_PI * 0.999,
+        TWO_PI * 0.51,
+        # last bit of step at half the grid of [4, 8): rounding ties in the top binade
+        2.0 + 2.0**-51,
+        1.0 + 3 * 2.0**-51,
+        0.0625 + 2.0**-51,
+    ],
+)
 def test_adversarial_steps(step):
     check_blocks(step, [1, 2, 3, 1024, 4097, 10000, 17])
 
@@ -105,8 +139,9 @@ def test_many_consecutive_blocks():
         check_blocks(step, [1024] * 200 + [8192] * 10 + [256] * 50)
 
 
-@pytest.mark.parametrize("freq,rate", [(440.0, 44100), (997.0, 48000), (261.63, 96000),
-                                       (1500.0, 44100), (100.0, 8000)])
+@pytest.mark.parametrize(
+    "freq,rate", [(440.0, 44100), (997.0, 48000), (261.63, 96000), (1500.0, 44100), (100.0, 8000)]
+)
 def test_steady_state_templates_over_a_long_run(freq, rate):
     # Long enough that the period start visits every template of the step, with
     # block sizes that change and a block of 1 frame in between.
@@ -174,10 +209,18 @@ def _above(acc, step, threshold, n, memo):
     return np.repeat(levels, runs), acc
 
 
-@pytest.mark.parametrize("freq,rate", [
-    (440.0, 44100), (1000.0, 48000), (10000.0, 44100), (997.0, 48000), (3.0, 8000),
-    (22050.0, 44100), (100.0, 8000),
-])
+@pytest.mark.parametrize(
+    "freq,rate",
+    [
+        (440.0, 44100),
+        (1000.0, 48000),
+        (10000.0, 44100),
+        (997.0, 48000),
+        (3.0, 8000),
+        (22050.0, 44100),
+        (100.0, 8000),
+    ],
+)
 @pytest.mark.parametrize("threshold", [math.pi, math.pi / 2, 3 * math.pi / 2])
 def test_above_threshold_matches_the_phases(freq, rate, threshold):
     step = phase_step(freq, rate)

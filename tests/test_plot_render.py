@@ -14,6 +14,7 @@ RED = "#ff0000"
 
 # -- PCM ------------------------------------------------------------------------------
 
+
 def _pack(values: np.ndarray, fmt) -> np.ndarray:
     """Reference packer: integer sample values (already offset for unsigned) to bytes."""
     if fmt.width == 3:
@@ -25,9 +26,25 @@ def _pack(values: np.ndarray, fmt) -> np.ndarray:
     return values.astype(fmt.dtype).view(np.uint8).reshape(-1)
 
 
-INT_FORMATS = {name: FORMATS[name] for name in (
-    "S8", "U8", "S16LE", "S16BE", "U16LE", "S24LE", "S24BE", "U24LE", "S20LE", "S18BE",
-    "S24_32LE", "U24_32BE", "S32LE", "U32BE")}
+INT_FORMATS = {
+    name: FORMATS[name]
+    for name in (
+        "S8",
+        "U8",
+        "S16LE",
+        "S16BE",
+        "U16LE",
+        "S24LE",
+        "S24BE",
+        "U24LE",
+        "S20LE",
+        "S18BE",
+        "S24_32LE",
+        "U24_32BE",
+        "S32LE",
+        "U32BE",
+    )
+}
 
 
 @pytest.mark.parametrize("name", sorted(INT_FORMATS))
@@ -61,6 +78,7 @@ def test_pcm_float_formats(dtype):
 
 # -- history --------------------------------------------------------------------------
 
+
 def test_history_matches_naive_concatenation():
     rng = np.random.default_rng(2)
     h = History(2, 50)
@@ -78,6 +96,7 @@ def test_history_matches_naive_concatenation():
 
 
 # -- spectrum -------------------------------------------------------------------------
+
 
 def test_spectrum_full_scale_bin_centred_sine_reads_0_dbfs():
     rate, length = 48000, 1920

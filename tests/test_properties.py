@@ -13,12 +13,25 @@ from _gicompat import enum_members, pspec_default
 from numgst.base.gst import GObject, Gst
 
 # The tutorial's mute, and the properties beyond C (each off by default).
-OURS_ONLY = {"mute", "end-freq", "sweep-duration", "sweep-mode", "band-limited",
-             "channel-freqs", "channel-phases", "seed", "control-per-sample", "generator",
-             "duty-cycle"}
+OURS_ONLY = {
+    "mute",
+    "end-freq",
+    "sweep-duration",
+    "sweep-mode",
+    "band-limited",
+    "channel-freqs",
+    "channel-phases",
+    "seed",
+    "control-per-sample",
+    "generator",
+    "duty-cycle",
+}
 # Flags a Python pspec cannot carry (its strings are not static); meaningless here.
-STATIC = (GObject.ParamFlags.STATIC_NAME | GObject.ParamFlags.STATIC_NICK
-          | GObject.ParamFlags.STATIC_BLURB)
+STATIC = (
+    GObject.ParamFlags.STATIC_NAME
+    | GObject.ParamFlags.STATIC_NICK
+    | GObject.ParamFlags.STATIC_BLURB
+)
 
 
 def _pspecs(name: str) -> dict[str, GObject.ParamSpec]:
@@ -27,12 +40,17 @@ def _pspecs(name: str) -> dict[str, GObject.ParamSpec]:
 
 
 def _describe(p: GObject.ParamSpec) -> dict:
-    d = {"nick": p.nick, "blurb": p.blurb, "flags": int(p.flags) & ~int(STATIC),
-         "default": pspec_default(p)}
+    d = {
+        "nick": p.nick,
+        "blurb": p.blurb,
+        "flags": int(p.flags) & ~int(STATIC),
+        "default": pspec_default(p),
+    }
     if p.value_type.is_a(GObject.TYPE_ENUM):
         d["value_type"] = "enum"
-        d["values"] = sorted((int(v), v.value_name, v.value_nick)
-                             for v in enum_members(type(d["default"])))
+        d["values"] = sorted(
+            (int(v), v.value_name, v.value_nick) for v in enum_members(type(d["default"]))
+        )
         d["default"] = int(d["default"])
     else:
         d["value_type"] = p.value_type.name
@@ -49,7 +67,7 @@ def test_property_surface_equals_c():
     for name in c:
         ours, theirs = _describe(py[name]), _describe(c[name])
         if name == "wave":  # C's values first, then sweep and custom (see below)
-            ours["values"] = ours["values"][:len(theirs["values"])]
+            ours["values"] = ours["values"][: len(theirs["values"])]
         assert ours == theirs, name
 
 
@@ -67,9 +85,22 @@ def test_wave_enum_values_equal_c():
 
 def _launch_dump(element_name: str, wave: str) -> list[str]:
     r = subprocess.run(
-        ["gst-launch-1.0", "-q", element_name, f"wave={wave}", "num-buffers=1",
-         "samplesperbuffer=64", "!", "fakesink", "dump=true"],
-        capture_output=True, text=True, timeout=60, env=dict(os.environ))
+        [
+            "gst-launch-1.0",
+            "-q",
+            element_name,
+            f"wave={wave}",
+            "num-buffers=1",
+            "samplesperbuffer=64",
+            "!",
+            "fakesink",
+            "dump=true",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=dict(os.environ),
+    )
     assert r.returncode == 0, r.stdout + r.stderr
     assert "WARNING" not in r.stderr and "could not" not in r.stderr.lower(), r.stderr
     # Drop the memory addresses fakesink prints; keep offsets and bytes.
@@ -85,14 +116,14 @@ def test_wave_by_nick_and_number_in_gst_launch(wave):
 
 
 def _run_push(name: str, push: bool):
-    p = Gst.parse_launch(f"{name} can-activate-push={str(push).lower()} num-buffers=2 "
-                         "! fakesink")
+    p = Gst.parse_launch(f"{name} can-activate-push={str(push).lower()} num-buffers=2 ! fakesink")
     try:
         ret = p.set_state(Gst.State.PLAYING)
         if ret == Gst.StateChangeReturn.FAILURE:
             return ret, None, p.children[-1].get_property("can-activate-push")
-        msg = p.get_bus().timed_pop_filtered(5 * Gst.SECOND,
-                                             Gst.MessageType.EOS | Gst.MessageType.ERROR)
+        msg = p.get_bus().timed_pop_filtered(
+            5 * Gst.SECOND, Gst.MessageType.EOS | Gst.MessageType.ERROR
+        )
         src = p.children[-1]
         return ret, msg.type if msg else None, src.get_property("can-activate-push")
     finally:

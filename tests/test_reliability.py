@@ -59,9 +59,16 @@ def test_bad_property_values_refused_like_c(name):
         assert py.get_property(name) == c.get_property(name) or name == "wave"
 
 
-@pytest.mark.parametrize("launch", [
-    "freq=-5", "volume=3", "samplesperbuffer=0", "wave=bogus", "wave=42",
-])
+@pytest.mark.parametrize(
+    "launch",
+    [
+        "freq=-5",
+        "volume=3",
+        "samplesperbuffer=0",
+        "wave=bogus",
+        "wave=42",
+    ],
+)
 def test_bad_launch_values_refused_like_c(launch):
     outcomes = []
     for element in ELEMENTS:
@@ -76,6 +83,7 @@ def test_bad_launch_values_refused_like_c(launch):
 
 # -- negotiation failures -----------------------------------------------------------
 
+
 def _negotiate(element: str, caps: str):
     # The capsfilter is set after linking, so the failure happens at run time, where
     # a user's pipeline meets it, not in parse_launch.
@@ -85,19 +93,23 @@ def _negotiate(element: str, caps: str):
     try:
         p.set_state(Gst.State.PLAYING)
         msg = p.get_bus().timed_pop_filtered(
-            5 * Gst.SECOND, Gst.MessageType.ERROR | Gst.MessageType.EOS)
+            5 * Gst.SECOND, Gst.MessageType.ERROR | Gst.MessageType.EOS
+        )
     finally:
         p.set_state(Gst.State.NULL)
     return msg, time.monotonic() - start
 
 
-@pytest.mark.parametrize("caps", [
-    "video/x-raw",
-    "audio/x-raw,format=NOPE",
-    "audio/x-raw,rate=0",
-    "audio/x-raw,channels=0",
-    "audio/x-raw,layout=weird",
-])
+@pytest.mark.parametrize(
+    "caps",
+    [
+        "video/x-raw",
+        "audio/x-raw,format=NOPE",
+        "audio/x-raw,rate=0",
+        "audio/x-raw,channels=0",
+        "audio/x-raw,layout=weird",
+    ],
+)
 def test_negotiation_failure_is_a_bus_error_quickly(caps):
     msg, seconds = _negotiate("audiotestsrc_py", caps)
     c_msg, _ = _negotiate("audiotestsrc", caps)
@@ -110,13 +122,16 @@ def test_negotiation_failure_is_a_bus_error_quickly(caps):
 
 # -- state changes ------------------------------------------------------------------
 
+
 def _rss_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def _cycle(n: int) -> None:
-    p = Gst.parse_launch("audiotestsrc_py samplesperbuffer=256 ! "
-                         "audio/x-raw,format=F32LE,channels=2 ! fakesink sync=false")
+    p = Gst.parse_launch(
+        "audiotestsrc_py samplesperbuffer=256 ! "
+        "audio/x-raw,format=F32LE,channels=2 ! fakesink sync=false"
+    )
     bus = p.get_bus()
     try:
         for i in range(n):
@@ -148,6 +163,7 @@ def test_state_cycles_soak():
 
 # -- concurrency --------------------------------------------------------------------
 
+
 def _hammer(element, stop: threading.Event, count: list[int], live: bool) -> None:
     rnd = random.Random(7)
     while not stop.is_set():
@@ -166,9 +182,11 @@ def _hammer(element, stop: threading.Event, count: list[int], live: bool) -> Non
 
 @pytest.mark.parametrize("fmt,live", [("F32LE", False), ("S16LE", False), ("F32LE", True)])
 def test_property_changes_from_another_thread_keep_buffers_valid(fmt, live):
-    p = Gst.parse_launch(f"audiotestsrc_py name=src ! audio/x-raw,format={fmt},"
-                         "rate=48000,channels=2 ! appsink name=sink sync=false "
-                         "max-buffers=16")
+    p = Gst.parse_launch(
+        f"audiotestsrc_py name=src ! audio/x-raw,format={fmt},"
+        "rate=48000,channels=2 ! appsink name=sink sync=false "
+        "max-buffers=16"
+    )
     try:
         p.set_state(Gst.State.PLAYING)
     except Exception:
@@ -212,10 +230,13 @@ def test_property_changes_from_another_thread_keep_buffers_valid(fmt, live):
 
 # -- seeks --------------------------------------------------------------------------
 
+
 def test_seek_storm_every_segment_starts_at_the_right_sample():
     rate = 44100
-    p = Gst.parse_launch(f"audiotestsrc_py ! audio/x-raw,format=F32LE,rate={rate} ! "
-                         "appsink name=sink sync=false max-buffers=4")
+    p = Gst.parse_launch(
+        f"audiotestsrc_py ! audio/x-raw,format=F32LE,rate={rate} ! "
+        "appsink name=sink sync=false max-buffers=4"
+    )
     sink = p.get_by_name("sink")
     rnd = random.Random(3)
     try:
@@ -225,11 +246,11 @@ def test_seek_storm_every_segment_starts_at_the_right_sample():
             pos = rnd.randrange(0, 3600) * Gst.SECOND // 10
             if rnd.random() < 0.3:
                 fmt, target = Gst.Format.DEFAULT, pos * rate // Gst.SECOND
-                assert p.seek_simple(fmt, Gst.SeekFlags.FLUSH | Gst.SeekFlags.ACCURATE,
-                                     target)
+                assert p.seek_simple(fmt, Gst.SeekFlags.FLUSH | Gst.SeekFlags.ACCURATE, target)
             else:
-                assert p.seek_simple(Gst.Format.TIME,
-                                     Gst.SeekFlags.FLUSH | Gst.SeekFlags.ACCURATE, pos)
+                assert p.seek_simple(
+                    Gst.Format.TIME, Gst.SeekFlags.FLUSH | Gst.SeekFlags.ACCURATE, pos
+                )
             sample = sink.emit("try-pull-sample", 2 * Gst.SECOND)
             assert sample is not None
             buf = sample.get_buffer()
@@ -242,14 +263,19 @@ def test_seek_storm_every_segment_starts_at_the_right_sample():
 
 # -- several elements at once -------------------------------------------------------
 
+
 def _mix(n: int, spb: int, live: bool, element: str = "audiotestsrc_py"):
     branches = " ".join(
         f"{element} freq={200 * (i + 1)} volume=0.1 samplesperbuffer={spb} "
         f"is-live={str(live).lower()} num-buffers=20 ! "
         f"audio/x-raw,format=F32LE,rate=48000,channels=1 ! mix. "
-        for i in range(n))
-    r = capture(f"audiomixer name=mix ! audio/x-raw,format=F32LE,rate=48000,channels=1 "
-                f"! appsink name=sink {branches}", timeout=20)
+        for i in range(n)
+    )
+    r = capture(
+        f"audiomixer name=mix ! audio/x-raw,format=F32LE,rate=48000,channels=1 "
+        f"! appsink name=sink {branches}",
+        timeout=20,
+    )
     assert r.error is None, r.error_debug
     return np.frombuffer(r.data, np.float32).astype(np.float64)
 
@@ -259,9 +285,11 @@ def test_eight_sources_into_audiomixer_mix_exactly():
     mixed = _mix(n, spb, live=False)
     parts = []
     for i in range(n):
-        one = capture(f"audiotestsrc_py freq={200 * (i + 1)} volume=0.1 "
-                      f"samplesperbuffer={spb} num-buffers=20 ! "
-                      "audio/x-raw,format=F32LE,rate=48000,channels=1 ! appsink name=sink")
+        one = capture(
+            f"audiotestsrc_py freq={200 * (i + 1)} volume=0.1 "
+            f"samplesperbuffer={spb} num-buffers=20 ! "
+            "audio/x-raw,format=F32LE,rate=48000,channels=1 ! appsink name=sink"
+        )
         parts.append(np.frombuffer(one.data, np.float32).astype(np.float64))
     expected = np.sum(parts, axis=0)
     assert mixed.size == expected.size == spb * 20
@@ -275,19 +303,22 @@ def test_eight_live_sources_into_audiomixer():
     n, rate = 8, 48000
     mixed = _mix(n, 480, live=True)
     assert mixed.size >= 480 * 19
-    seg = mixed[-rate // 10:]
+    seg = mixed[-rate // 10 :]
     spectrum = np.abs(np.fft.rfft(seg * np.hanning(seg.size))) / (seg.size / 4)
     for i in range(n):
         k = round(200 * (i + 1) * seg.size / rate)
-        assert 0.08 < spectrum[k - 1:k + 2].max() < 0.12
+        assert 0.08 < spectrum[k - 1 : k + 2].max() < 0.12
 
 
 # -- seeks, compared with C ---------------------------------------------------------
 
+
 def _seek_storm(element: str, seeds: int = 11, count: int = 60) -> list[tuple]:
     rate = 44100
-    p = Gst.parse_launch(f"{element} samplesperbuffer=441 ! audio/x-raw,format=S16LE,"
-                         f"rate={rate} ! appsink name=sink sync=false max-buffers=2")
+    p = Gst.parse_launch(
+        f"{element} samplesperbuffer=441 ! audio/x-raw,format=S16LE,"
+        f"rate={rate} ! appsink name=sink sync=false max-buffers=2"
+    )
     sink = p.get_by_name("sink")
     rnd = random.Random(seeds)
     seen = []
@@ -300,14 +331,19 @@ def _seek_storm(element: str, seeds: int = 11, count: int = 60) -> list[tuple]:
             kind = rnd.randrange(3)
             flags = Gst.SeekFlags.FLUSH | Gst.SeekFlags.ACCURATE
             if kind == 0:
-                ok = p.seek(1.0, Gst.Format.TIME, flags, Gst.SeekType.SET, a,
-                            Gst.SeekType.SET, b)
+                ok = p.seek(1.0, Gst.Format.TIME, flags, Gst.SeekType.SET, a, Gst.SeekType.SET, b)
             elif kind == 1:  # reverse playback of [a, b]
-                ok = p.seek(-1.0, Gst.Format.TIME, flags, Gst.SeekType.SET, a,
-                            Gst.SeekType.SET, b)
+                ok = p.seek(-1.0, Gst.Format.TIME, flags, Gst.SeekType.SET, a, Gst.SeekType.SET, b)
             else:  # DEFAULT format: samples
-                ok = p.seek(1.0, Gst.Format.DEFAULT, flags, Gst.SeekType.SET,
-                            a * rate // Gst.SECOND, Gst.SeekType.NONE, -1)
+                ok = p.seek(
+                    1.0,
+                    Gst.Format.DEFAULT,
+                    flags,
+                    Gst.SeekType.SET,
+                    a * rate // Gst.SECOND,
+                    Gst.SeekType.NONE,
+                    -1,
+                )
             assert ok
             sample = sink.emit("try-pull-sample", 2 * Gst.SECOND)
             assert sample is not None
@@ -348,15 +384,18 @@ def test_leaks_tracer_finds_no_live_objects_after_pipelines():
     import subprocess
     import sys
 
-    env = dict(os.environ, GST_TRACERS="leaks", GST_DEBUG="GST_TRACER:7",
-               GST_DEBUG_NO_COLOR="1")
-    r = subprocess.run([sys.executable, "-c", LEAK_SCRIPT], capture_output=True,
-                       text=True, timeout=120, env=env)
+    env = dict(os.environ, GST_TRACERS="leaks", GST_DEBUG="GST_TRACER:7", GST_DEBUG_NO_COLOR="1")
+    r = subprocess.run(
+        [sys.executable, "-c", LEAK_SCRIPT], capture_output=True, text=True, timeout=120, env=env
+    )
     assert r.returncode == 0, r.stderr[-2000:]
     # One "object-alive" record per object still alive at deinit (not the tracer's
     # own format-string line).
-    alive = [ln for ln in r.stderr.splitlines()
-             if "object-alive, type-name=(string)" in ln and "%s" not in ln]
+    alive = [
+        ln
+        for ln in r.stderr.splitlines()
+        if "object-alive, type-name=(string)" in ln and "%s" not in ln
+    ]
     # The Python element class and its pad template live as long as the process's
     # registry; pipelines, elements, pads, buffers and caps of the runs must not.
     leaked = [ln for ln in alive if "GstPadTemplate" not in ln and "Factory" not in ln]

@@ -13,25 +13,35 @@ from numgst.testing import capture
 WAVES = ["sine", "square", "saw", "triangle", "sine-table"]
 
 
-@pytest.mark.parametrize("fmt,spb", [("F32LE", 1024), ("S16LE", 999), ("S24BE", 64),
-                                     ("F64LE", 4096), ("U8", 1)])
+@pytest.mark.parametrize(
+    "fmt,spb", [("F32LE", 1024), ("S16LE", 999), ("S24BE", 64), ("F64LE", 4096), ("U8", 1)]
+)
 @pytest.mark.parametrize("wave", WAVES)
 def test_long_stream_equals_c(wave, fmt, spb):
     props = f"wave={wave} freq=441 samplesperbuffer={spb}"
     caps = f"audio/x-raw,format={fmt},rate=44100,channels=2"
     nbuf = 40
-    assert_same_stream(_run("audiotestsrc", props, caps, nbuf),
-                       _run("audiotestsrc_py", props, caps, nbuf))
+    assert_same_stream(
+        _run("audiotestsrc", props, caps, nbuf), _run("audiotestsrc_py", props, caps, nbuf)
+    )
 
 
 # Property changes made in the streaming thread right after buffer k is pushed: the
 # next fill sees them, in C and here alike. Each lands while blocks are pending.
-CHANGES = {5: ("freq", 1000.0), 9: ("volume", 0.3), 14: ("wave", 2), 20: ("wave", 0),
-           33: ("freq", 997.0), 34: ("samplesperbuffer", 512), 45: ("wave", 7),
-           52: ("wave", 3), 60: ("wave", 4), 63: ("wave", 1)}
+CHANGES = {
+    5: ("freq", 1000.0),
+    9: ("volume", 0.3),
+    14: ("wave", 2),
+    20: ("wave", 0),
+    33: ("freq", 997.0),
+    34: ("samplesperbuffer", 512),
+    45: ("wave", 7),
+    52: ("wave", 3),
+    60: ("wave", 4),
+    63: ("wave", 1),
+}
 # C 1.22 has no mute: that one is checked against this element without blocks ahead.
-MUTE = {**CHANGES, 23: ("mute", True), 25: ("mute", False), 27: ("mute", True),
-        29: ("mute", False)}
+MUTE = {**CHANGES, 23: ("mute", True), 25: ("mute", False), 27: ("mute", True), 29: ("mute", False)}
 
 
 def _changed(src: str, fmt: str, changes: dict):
@@ -48,9 +58,11 @@ def _changed(src: str, fmt: str, changes: dict):
 
         el.get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER, probe)
 
-    return capture(f"{src} name=src samplesperbuffer=1024 num-buffers=70 ! "
-                   f"audio/x-raw,format={fmt},rate=48000,channels=2 ! appsink name=sink",
-                   configure=configure)
+    return capture(
+        f"{src} name=src samplesperbuffer=1024 num-buffers=70 ! "
+        f"audio/x-raw,format={fmt},rate=48000,channels=2 ! appsink name=sink",
+        configure=configure,
+    )
 
 
 @pytest.mark.parametrize("fmt", ["F32LE", "S16LE"])

@@ -20,7 +20,7 @@ def _sweep_output(law: SweepLaw, seconds: float, block: int) -> np.ndarray:
     total = int(seconds * RATE)
     x = np.empty(total)
     for i in range(0, total, block):
-        sweep_phase(law, RATE, i, x[i:i + block], scratch)
+        sweep_phase(law, RATE, i, x[i : i + block], scratch)
     return np.sin(x)
 
 
@@ -81,13 +81,16 @@ def _alias_level_db(x: np.ndarray, f: float) -> float:
         i = int(round(fa * n / RATE))
         if min(abs(i - b) for b in true_bins) <= 4:
             continue  # folds onto a real harmonic: not measurable here
-        worst = max(worst, 20 * np.log10(spec[max(i - 2, 0):i + 3].max() / spec.max()))
+        worst = max(worst, 20 * np.log10(spec[max(i - 2, 0) : i + 3].max() / spec.max()))
     return worst
 
 
 def _naive(kind: str, u: np.ndarray) -> np.ndarray:
-    return {"square": np.where(u < 0.5, 1.0, -1.0), "saw": 2 * u - 1,
-            "triangle": 1 - np.abs(4 * np.mod(u + 0.25, 1.0) - 2)}[kind]
+    return {
+        "square": np.where(u < 0.5, 1.0, -1.0),
+        "saw": 2 * u - 1,
+        "triangle": 1 - np.abs(4 * np.mod(u + 0.25, 1.0) - 2),
+    }[kind]
 
 
 ALIAS_LIMIT_DB = -90.0  # stated level for tones above rate / (2 * MAX_ADDITIVE)

@@ -12,8 +12,14 @@ from numgst.signal.catalog import WAVE_NICKS
 from numgst.signal.formats import CTYPE_SCALE
 from numgst.signal.waves import WaveParams
 
-NOISES = [catalog.WHITE_NOISE, catalog.PINK_NOISE, catalog.GAUSSIAN_NOISE, catalog.RED_NOISE,
-          catalog.BLUE_NOISE, catalog.VIOLET_NOISE]
+NOISES = [
+    catalog.WHITE_NOISE,
+    catalog.PINK_NOISE,
+    catalog.GAUSSIAN_NOISE,
+    catalog.RED_NOISE,
+    catalog.BLUE_NOISE,
+    catalog.VIOLET_NOISE,
+]
 SPB, NBUF = 4096, 40
 
 # Bounds on the difference of (mean, rms, lag-1 autocorrelation) per channel between
@@ -34,8 +40,14 @@ TOL = {
 }
 # Lag-1 autocorrelation C gives with one channel; the sign is what tells the colours
 # apart, the test checks it against C measured in the same run.
-EXPECTED_SIGN = {catalog.WHITE_NOISE: 0, catalog.GAUSSIAN_NOISE: 0, catalog.PINK_NOISE: 1,
-                 catalog.RED_NOISE: 1, catalog.BLUE_NOISE: -1, catalog.VIOLET_NOISE: -1}
+EXPECTED_SIGN = {
+    catalog.WHITE_NOISE: 0,
+    catalog.GAUSSIAN_NOISE: 0,
+    catalog.PINK_NOISE: 1,
+    catalog.RED_NOISE: 1,
+    catalog.BLUE_NOISE: -1,
+    catalog.VIOLET_NOISE: -1,
+}
 
 
 def _stats(x: np.ndarray) -> np.ndarray:
@@ -104,8 +116,9 @@ def test_red_walk_stays_in_bounds_and_state_carries():
     assert np.abs(steps).max() <= 1.0 + 1e-12
 
 
-@pytest.mark.parametrize("wave", [catalog.WHITE_NOISE, catalog.GAUSSIAN_NOISE],
-                         ids=lambda w: WAVE_NICKS[w])
+@pytest.mark.parametrize(
+    "wave", [catalog.WHITE_NOISE, catalog.GAUSSIAN_NOISE], ids=lambda w: WAVE_NICKS[w]
+)
 def test_float32_draws_same_whatever_the_buffers(wave):
     # The element draws these straight into F32 buffers, in float32.
     p = WaveParams(440.0, 0.7, 48000, "float")
@@ -136,14 +149,19 @@ def test_element_float_noise_like_c(wave, fmt, layout):
     from numgst.testing import capture
 
     def run(src):
-        desc = (f"{src} wave={wave} volume=0.5 samplesperbuffer=1000 num-buffers=60 ! "
-                f"audio/x-raw,format={fmt},channels=2,rate=44100,layout={layout} ! "
-                "appsink name=sink")
+        desc = (
+            f"{src} wave={wave} volume=0.5 samplesperbuffer=1000 num-buffers=60 ! "
+            f"audio/x-raw,format={fmt},channels=2,rate=44100,layout={layout} ! "
+            "appsink name=sink"
+        )
         got = capture(desc)
         assert got.error is None
         x = np.frombuffer(got.data, dtype="<f4" if fmt == "F32LE" else "<f8")
-        return x.reshape(-1, 2, 1000).transpose(0, 2, 1).reshape(-1, 2) \
-            if layout == "non-interleaved" else x.reshape(-1, 2)
+        return (
+            x.reshape(-1, 2, 1000).transpose(0, 2, 1).reshape(-1, 2)
+            if layout == "non-interleaved"
+            else x.reshape(-1, 2)
+        )
 
     c, py = run("audiotestsrc"), run("audiotestsrc_py")
     assert c.shape == py.shape

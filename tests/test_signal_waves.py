@@ -16,8 +16,14 @@ from numgst.signal.formats import CTYPE_SCALE
 from numgst.signal.waves import Voice as WaveState
 from numgst.signal.waves import WaveParams
 
-DETERMINISTIC = [catalog.SINE, catalog.SQUARE, catalog.SAW, catalog.TRIANGLE, catalog.SILENCE,
-                 catalog.SINE_TABLE]
+DETERMINISTIC = [
+    catalog.SINE,
+    catalog.SQUARE,
+    catalog.SAW,
+    catalog.TRIANGLE,
+    catalog.SILENCE,
+    catalog.SINE_TABLE,
+]
 
 # rate, channels, freq, volume, samplesperbuffer, buffers
 CONFIGS = [
@@ -61,12 +67,43 @@ TICK_CASES = [
     # rate, channels, freq, volume, spb, buffers, tick properties
     (8000, 2, 1000.0, 0.5, 30, 30, dict(sine_periods_per_tick=2, tick_interval=10_000_000)),
     (8000, 1, 1000.0, 0.5, 100, 10, dict(sine_periods_per_tick=9, tick_interval=10_000_000)),
-    (8000, 1, 700.0, 0.7, 64, 40, dict(sine_periods_per_tick=5, tick_interval=10_000_000,
-                                       marker_tick_period=3, marker_tick_volume=0.3)),
-    (44100, 2, 440.0, 0.9, 1024, 30, dict(tick_interval=100_000_000, apply_tick_ramp=True,
-                                          marker_tick_period=2, marker_tick_volume=0.25)),
-    (48000, 1, 2000.0, 1.0, 333, 20, dict(sine_periods_per_tick=3, tick_interval=3_000_000,
-                                          apply_tick_ramp=True)),
+    (
+        8000,
+        1,
+        700.0,
+        0.7,
+        64,
+        40,
+        dict(
+            sine_periods_per_tick=5,
+            tick_interval=10_000_000,
+            marker_tick_period=3,
+            marker_tick_volume=0.3,
+        ),
+    ),
+    (
+        44100,
+        2,
+        440.0,
+        0.9,
+        1024,
+        30,
+        dict(
+            tick_interval=100_000_000,
+            apply_tick_ramp=True,
+            marker_tick_period=2,
+            marker_tick_volume=0.25,
+        ),
+    ),
+    (
+        48000,
+        1,
+        2000.0,
+        1.0,
+        333,
+        20,
+        dict(sine_periods_per_tick=3, tick_interval=3_000_000, apply_tick_ramp=True),
+    ),
     (8000, 1, 0.0, 1.0, 100, 5, dict(tick_interval=10_000_000)),
     (22050, 1, 1234.5, 0.6, 1, 300, dict(tick_interval=5_000_000, sine_periods_per_tick=1)),
 ]
@@ -107,13 +144,21 @@ def test_ticks_placed_from_stream_start():
     burst[0] = 0  # C's stale sample
     expected = burst[a % sbt]
     assert py.tobytes() == expected.tobytes()
-    assert np.count_nonzero(py[: sbt]) > 0  # the stream opens with a tick
+    assert np.count_nonzero(py[:sbt]) > 0  # the stream opens with a tick
 
 
 @pytest.mark.parametrize("wave", DETERMINISTIC + [catalog.TICKS], ids=lambda w: WAVE_NICKS[w])
 def test_buffer_split_does_not_matter(wave):
-    p = WaveParams(1234.5, 0.9, 8000, "double", tick_interval=7_000_000,
-                   sine_periods_per_tick=3, marker_tick_period=2, marker_tick_volume=0.5)
+    p = WaveParams(
+        1234.5,
+        0.9,
+        8000,
+        "double",
+        tick_interval=7_000_000,
+        sine_periods_per_tick=3,
+        marker_tick_period=2,
+        marker_tick_volume=0.5,
+    )
     whole = np.concatenate(py_buffers(wave, p, 2, [1000]))
     parts = np.concatenate(py_buffers(wave, p, 2, [1, 7, 300, 92, 600]))
     assert whole.tobytes() == parts.tobytes()
@@ -126,8 +171,7 @@ def test_render_writes_every_channel_alike_and_in_range():
             continue  # independent per channel
         for ctype, scale in CTYPE_SCALE.items():
             out = np.full((257, 3), np.nan)
-            p = dataclasses.replace(WaveParams(440.0, 1.0, 44100, ctype),
-                                    tick_interval=1_000_000)
+            p = dataclasses.replace(WaveParams(440.0, 1.0, 44100, ctype), tick_interval=1_000_000)
             catalog.changed(wave, st)
             render(wave, p, st, 0, out)
             assert np.isfinite(out).all()

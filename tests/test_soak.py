@@ -23,12 +23,14 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(3600)]
 def _run_probed(desc: str, on_buffer, timeout: float) -> None:
     p = Gst.parse_launch(desc)
     p.get_by_name("sink").get_static_pad("sink").add_probe(
-        Gst.PadProbeType.BUFFER, lambda _pad, info: on_buffer(info.get_buffer()) or
-        Gst.PadProbeReturn.OK)
+        Gst.PadProbeType.BUFFER,
+        lambda _pad, info: on_buffer(info.get_buffer()) or Gst.PadProbeReturn.OK,
+    )
     try:
         p.set_state(Gst.State.PLAYING)
         msg = p.get_bus().timed_pop_filtered(
-            int(timeout * Gst.SECOND), Gst.MessageType.EOS | Gst.MessageType.ERROR)
+            int(timeout * Gst.SECOND), Gst.MessageType.EOS | Gst.MessageType.ERROR
+        )
         assert msg is not None, "timed out"
         assert msg.type == Gst.MessageType.EOS, msg.parse_error()
     finally:
@@ -54,9 +56,13 @@ def test_a_day_of_audio_keeps_exact_time_and_phase():
             buf.unmap(info)
 
     t0 = time.monotonic()
-    _run_probed(f"audiotestsrc_py freq={freq} volume=1 samplesperbuffer={spb} "
-                f"num-buffers={seconds} ! audio/x-raw,format=F32LE,rate={rate},channels=1 "
-                "! fakesink name=sink sync=false", on_buffer, timeout=1800)
+    _run_probed(
+        f"audiotestsrc_py freq={freq} volume=1 samplesperbuffer={spb} "
+        f"num-buffers={seconds} ! audio/x-raw,format=F32LE,rate={rate},channels=1 "
+        "! fakesink name=sink sync=false",
+        on_buffer,
+        timeout=1800,
+    )
     wall = time.monotonic() - t0
     assert state["bad"] == 0
     assert state["next"] == seconds * rate
@@ -65,10 +71,12 @@ def test_a_day_of_audio_keeps_exact_time_and_phase():
     n = np.arange(n0 + 1, n0 + 1 + spb, dtype=np.int64)
     exact = np.sin(2 * math.pi * ((freq * n) % rate) / rate)
     drift = np.abs(x - exact).max()
-    print(f"\n{seconds / 3600:.2f} h of 48 kHz audio in {wall:.0f} s wall "
-          f"({seconds / wall:.0f}x real time); "
-          f"max deviation from exact phase at the end: {drift:.2e}; "
-          f"max RSS growth {(rss[-1] - rss[0]) / 1024:.1f} MiB")
+    print(
+        f"\n{seconds / 3600:.2f} h of 48 kHz audio in {wall:.0f} s wall "
+        f"({seconds / wall:.0f}x real time); "
+        f"max deviation from exact phase at the end: {drift:.2e}; "
+        f"max RSS growth {(rss[-1] - rss[0]) / 1024:.1f} MiB"
+    )
     assert drift < 1e-5
     assert rss[-1] - rss[0] < 1024
 
@@ -82,10 +90,12 @@ def _live_jitter(element: str, seconds: float) -> tuple[float, float, int]:
     """Median and worst lateness (ms) of buffers reaching a synced sink, and gaps seen."""
     rate, spb = 48000, 480
     lateness, state = [], {"next": 0, "gaps": 0, "clock": None, "base": None}
-    p = Gst.parse_launch(f"{element} is-live=true samplesperbuffer={spb} "
-                         f"num-buffers={int(seconds * rate / spb)} ! "
-                         f"audio/x-raw,format=S16LE,rate={rate},channels=2 ! "
-                         "fakesink name=sink sync=true")
+    p = Gst.parse_launch(
+        f"{element} is-live=true samplesperbuffer={spb} "
+        f"num-buffers={int(seconds * rate / spb)} ! "
+        f"audio/x-raw,format=S16LE,rate={rate},channels=2 ! "
+        "fakesink name=sink sync=true"
+    )
 
     def on_buffer(_pad, info):
         buf = info.get_buffer()
@@ -98,12 +108,12 @@ def _live_jitter(element: str, seconds: float) -> tuple[float, float, int]:
             lateness.append((running - (buf.pts + buf.duration)) / 1e6)
         return Gst.PadProbeReturn.OK
 
-    p.get_by_name("sink").get_static_pad("sink").add_probe(Gst.PadProbeType.BUFFER,
-                                                           on_buffer)
+    p.get_by_name("sink").get_static_pad("sink").add_probe(Gst.PadProbeType.BUFFER, on_buffer)
     try:
         p.set_state(Gst.State.PLAYING)
-        msg = p.get_bus().timed_pop_filtered(int((seconds + 10) * Gst.SECOND),
-                                             Gst.MessageType.EOS | Gst.MessageType.ERROR)
+        msg = p.get_bus().timed_pop_filtered(
+            int((seconds + 10) * Gst.SECOND), Gst.MessageType.EOS | Gst.MessageType.ERROR
+        )
         assert msg is not None and msg.type == Gst.MessageType.EOS
     finally:
         p.set_state(Gst.State.NULL)
@@ -123,9 +133,11 @@ def test_live_minute_under_cpu_load_no_gaps_jitter_like_c():
         for b in burners:
             b.terminate()
             b.join()
-    print(f"\nlive {seconds:.0f} s under 2 CPU burners: lateness median/max "
-          f"py {py[0]:.2f}/{py[1]:.2f} ms, C {c[0]:.2f}/{c[1]:.2f} ms; gaps py {py[2]} "
-          f"C {c[2]}")
+    print(
+        f"\nlive {seconds:.0f} s under 2 CPU burners: lateness median/max "
+        f"py {py[0]:.2f}/{py[1]:.2f} ms, C {c[0]:.2f}/{c[1]:.2f} ms; gaps py {py[2]} "
+        f"C {c[2]}"
+    )
     assert py[2] == 0 and c[2] == 0
     # Lateness includes the sink's own scheduling under load, which the C element
     # sees too (measured ~10 ms median for both here): compare with C, not with a

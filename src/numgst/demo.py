@@ -53,19 +53,27 @@ def render_wav(path: Path) -> None:
 
 def describe_wav(path: Path) -> str:
     with wave.open(str(path), "rb") as w:
-        rate, channels, width, frames = (w.getframerate(), w.getnchannels(),
-                                         w.getsampwidth(), w.getnframes())
+        rate, channels, width, frames = (
+            w.getframerate(),
+            w.getnchannels(),
+            w.getsampwidth(),
+            w.getnframes(),
+        )
         data = np.frombuffer(w.readframes(frames), "<i2").reshape(-1, channels)
-    lines = [f"{path}: {frames / rate:.2f} s, {rate} Hz, {channels} channels, "
-             f"{8 * width}-bit PCM, {path.stat().st_size} bytes"]
+    lines = [
+        f"{path}: {frames / rate:.2f} s, {rate} Hz, {channels} channels, "
+        f"{8 * width}-bit PCM, {path.stat().st_size} bytes"
+    ]
     x = data[:, 0].astype(np.float64) / 32768.0
     for second in range(frames // rate):
-        seg = x[second * rate:(second + 1) * rate]
+        seg = x[second * rate : (second + 1) * rate]
         spectrum = np.abs(np.fft.rfft(seg * np.hanning(seg.size)))
         peak_hz = np.argmax(spectrum) * rate / seg.size
         rms_db = 20 * np.log10(np.sqrt(np.mean(seg**2)))
-        lines.append(f"  second {second}: tone {peak_hz:6.1f} Hz, "
-                     f"peak {np.abs(seg).max():.3f} FS, RMS {rms_db:5.1f} dBFS")
+        lines.append(
+            f"  second {second}: tone {peak_hz:6.1f} Hz, "
+            f"peak {np.abs(seg).max():.3f} FS, RMS {rms_db:5.1f} dBFS"
+        )
     return "\n".join(lines)
 
 
@@ -83,8 +91,10 @@ def main(argv: list[str] | None = None) -> int:
     for mode, extra in (("waveform", ""), ("spectrum", "layout=overlaid")):
         png = args.out.resolve() / f"demo-{mode}.png"
         render_png(str(png), mode=mode, width=800, height=500, freqs=TONES, extra=extra)
-        print(f"{png}: audioplot {mode} of the {len(TONES)} tones, 800x500 PNG, "
-              f"{png.stat().st_size} bytes")
+        print(
+            f"{png}: audioplot {mode} of the {len(TONES)} tones, 800x500 PNG, "
+            f"{png.stat().st_size} bytes"
+        )
     return 0
 
 

@@ -121,7 +121,8 @@ def run_to_eos(pipeline: Gst.Pipeline, timeout: float = 30.0) -> None:
     try:
         pipeline.set_state(Gst.State.PLAYING)
         msg = pipeline.get_bus().timed_pop_filtered(
-            int(timeout * Gst.SECOND), Gst.MessageType.EOS | Gst.MessageType.ERROR)
+            int(timeout * Gst.SECOND), Gst.MessageType.EOS | Gst.MessageType.ERROR
+        )
     finally:
         pipeline.set_state(Gst.State.NULL)
     if msg is None:

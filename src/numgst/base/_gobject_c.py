@@ -28,7 +28,11 @@ install_property.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_void_p]
 object_get_value_array = _gst.gst_object_get_value_array
 object_get_value_array.restype = ctypes.c_int
 object_get_value_array.argtypes = [
-    ctypes.c_void_p, ctypes.c_char_p, ctypes.c_uint64, ctypes.c_uint64, ctypes.c_uint,
+    ctypes.c_void_p,
+    ctypes.c_char_p,
+    ctypes.c_uint64,
+    ctypes.c_uint64,
+    ctypes.c_uint,
     ctypes.c_void_p,
 ]
 
@@ -49,9 +53,13 @@ def gobject_pointer(obj: Any) -> int:
 
 class GstMapInfo(ctypes.Structure):
     _fields_ = [
-        ("memory", ctypes.c_void_p), ("flags", ctypes.c_int), ("data", ctypes.c_void_p),
-        ("size", ctypes.c_size_t), ("maxsize", ctypes.c_size_t),
-        ("user_data", ctypes.c_void_p * 4), ("_gst_reserved", ctypes.c_void_p * 4),
+        ("memory", ctypes.c_void_p),
+        ("flags", ctypes.c_int),
+        ("data", ctypes.c_void_p),
+        ("size", ctypes.c_size_t),
+        ("maxsize", ctypes.c_size_t),
+        ("user_data", ctypes.c_void_p * 4),
+        ("_gst_reserved", ctypes.c_void_p * 4),
     ]
 
 
@@ -113,5 +121,9 @@ audio_meta_api_type.restype = ctypes.c_size_t
 audio_meta_api_type.argtypes = []
 buffer_add_audio_meta = _gstaudio.gst_buffer_add_audio_meta
 buffer_add_audio_meta.restype = ctypes.c_void_p
-buffer_add_audio_meta.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t,
-                                  ctypes.c_void_p]
+buffer_add_audio_meta.argtypes = [
+    ctypes.c_void_p,
+    ctypes.c_void_p,
+    ctypes.c_size_t,
+    ctypes.c_void_p,
+]

@@ -57,14 +57,21 @@ class mapped_array:  # noqa: N801 - used like a function: with mapped_array(...)
     __slots__ = ("buf", "dtype", "shape", "flags", "info", "ptr", "array", "key", "views")
     array: np.ndarray | None
 
-    def __init__(self, buf: Gst.Buffer, dtype: npt.DTypeLike, shape: tuple[int, ...],
-                 flags: Gst.MapFlags = Gst.MapFlags.WRITE) -> None:
+    def __init__(
+        self,
+        buf: Gst.Buffer,
+        dtype: npt.DTypeLike,
+        shape: tuple[int, ...],
+        flags: Gst.MapFlags = Gst.MapFlags.WRITE,
+    ) -> None:
         self.buf, self.dtype, self.shape, self.flags = buf, dtype, shape, int(flags)
 
     def __enter__(self) -> np.ndarray:
         if not isinstance(self.buf, Gst.Buffer):
-            raise TypeError(f"mapped_array needs a Gst.Buffer, not {type(self.buf).__name__}"
-                            " (a GstVideoFrame's buffer is None on PyGObject 3.42)")
+            raise TypeError(
+                f"mapped_array needs a Gst.Buffer, not {type(self.buf).__name__}"
+                " (a GstVideoFrame's buffer is None on PyGObject 3.42)"
+            )
         self.ptr = c.boxed_pointer(self.buf)
         self.info = info = c.GstMapInfo()
         if not c.buffer_map(self.ptr, ctypes.byref(info), self.flags):
@@ -76,13 +83,15 @@ class mapped_array:  # noqa: N801 - used like a function: with mapped_array(...)
         self.key = key = (info.data, info.size, self.dtype, self.shape, writable)
         self.views = views = _thread_views()
         arr = views.get(key)
-        if (arr is not None and sys.getrefcount(arr) == _CACHED_ONLY
-                and sys.getrefcount(arr.base) == _BASE_HELD_BY_ARRAY):
+        if (
+            arr is not None
+            and sys.getrefcount(arr) == _CACHED_ONLY
+            and sys.getrefcount(arr.base) == _BASE_HELD_BY_ARRAY
+        ):
             if writable:
                 arr.flags.writeable = True
         else:
-            raw = c.memory_view(info.data, info.size,
-                                c.PYBUF_WRITE if writable else c.PYBUF_READ)
+            raw = c.memory_view(info.data, info.size, c.PYBUF_WRITE if writable else c.PYBUF_READ)
             arr = np.frombuffer(raw, self.dtype).reshape(self.shape)
             if len(views) >= _VIEWS_KEPT:
                 views.clear()
@@ -124,9 +133,13 @@ def _thread_views() -> dict[tuple[Any, ...], np.ndarray]:
 
 class _Times(ctypes.Structure):
     # GstBuffer's public fields from pts to offset_end, contiguous in 1.x.
-    _fields_ = [("pts", ctypes.c_uint64), ("dts", ctypes.c_uint64),
-                ("duration", ctypes.c_uint64), ("offset", ctypes.c_uint64),
-                ("offset_end", ctypes.c_uint64)]
+    _fields_ = [
+        ("pts", ctypes.c_uint64),
+        ("dts", ctypes.c_uint64),
+        ("duration", ctypes.c_uint64),
+        ("offset", ctypes.c_uint64),
+        ("offset_end", ctypes.c_uint64),
+    ]
 
 
 def _times_offset() -> int:
@@ -160,8 +173,9 @@ def set_times(buf: Gst.Buffer, pts: int, duration: int, offset: int, offset_end:
 
 _META_SAMPLES = c.field_offset("GstAudio", "AudioMeta", "samples")
 _META_OFFSETS = c.field_offset("GstAudio", "AudioMeta", "offsets")
-_META_CHANNELS = (c.field_offset("GstAudio", "AudioMeta", "info")
-                  + c.field_offset("GstAudio", "AudioInfo", "channels"))
+_META_CHANNELS = c.field_offset("GstAudio", "AudioMeta", "info") + c.field_offset(
+    "GstAudio", "AudioInfo", "channels"
+)
 
 
 def audio_meta(buf: Gst.Buffer) -> tuple[int, tuple[int, ...]] | None:
@@ -179,13 +193,13 @@ def audio_meta(buf: Gst.Buffer) -> tuple[int, tuple[int, ...]] | None:
     return samples, tuple((ctypes.c_size_t * channels).from_address(offsets))
 
 
-def add_audio_meta(buf: Gst.Buffer, info: object, samples: int,
-                   offsets: tuple[int, ...] | None = None) -> None:
+def add_audio_meta(
+    buf: Gst.Buffer, info: object, samples: int, offsets: tuple[int, ...] | None = None
+) -> None:
     """Attach a GstAudioMeta: ``samples`` frames per channel, planes at ``offsets``
     (bytes; None: planes back to back, ``samples`` frames each)."""
     array = None
     if offsets is not None:
         array = (ctypes.c_size_t * len(offsets))(*offsets)
-    if not c.buffer_add_audio_meta(c.boxed_pointer(buf), c.boxed_pointer(info), samples,
-                                   array):
+    if not c.buffer_add_audio_meta(c.boxed_pointer(buf), c.boxed_pointer(info), samples, array):
         raise ValueError("gst_buffer_add_audio_meta refused the layout")

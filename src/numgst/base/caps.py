@@ -21,6 +21,11 @@ def audio_info(caps: Gst.Caps) -> GstAudio.AudioInfo | None:
 
 def refuse_caps(element: Gst.Element, caps: Gst.Caps, why: str) -> bool:
     """Post a not-negotiated ERROR naming ``caps`` and ``why``; returns False."""
-    post_error(element, f"Cannot use caps {caps.to_string()}: {why}", None,
-               Gst.CoreError.quark(), Gst.CoreError.NEGOTIATION)
+    post_error(
+        element,
+        f"Cannot use caps {caps.to_string()}: {why}",
+        None,
+        Gst.CoreError.quark(),
+        Gst.CoreError.NEGOTIATION,
+    )
     return False

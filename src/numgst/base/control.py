@@ -31,8 +31,7 @@ def sync_values(obj: Gst.Object, timestamp: int) -> None:
         obj.sync_values(timestamp)
 
 
-def value_array(obj: Gst.Object, prop: bytes, start: int, interval: int,
-                out: np.ndarray) -> bool:
+def value_array(obj: Gst.Object, prop: bytes, start: int, interval: int, out: np.ndarray) -> bool:
     """Fill ``out`` (float64) with a controlled double property's values.
 
     Parameters
@@ -61,8 +60,9 @@ def value_array(obj: Gst.Object, prop: bytes, start: int, interval: int,
     """
     if out.dtype != np.float64 or not out.flags.c_contiguous:
         raise ValueError("value_array needs a C-contiguous float64 array")
-    if not c.object_get_value_array(c.gobject_pointer(obj), prop, start, interval,
-                                    out.shape[0], out.ctypes.data):
+    if not c.object_get_value_array(
+        c.gobject_pointer(obj), prop, start, interval, out.shape[0], out.ctypes.data
+    ):
         return False
     spec = obj.find_property(prop.decode())
     if not np.isfinite(out.sum()):  # a NaN somewhere (inf is clamped below)

@@ -17,8 +17,7 @@ from . import _gobject_c as c
 from .gst import Gst
 
 
-def borrow_vfunc(cls: Any, class_struct: tuple[str, str], field: str,
-                 donor_factory: str) -> bool:
+def borrow_vfunc(cls: Any, class_struct: tuple[str, str], field: str, donor_factory: str) -> bool:
     """Point ``cls``'s vfunc ``field`` at the one of the element ``donor_factory``.
 
     Parameters

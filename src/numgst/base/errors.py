@@ -86,9 +86,12 @@ def report_exception(element: Gst.Element, where: str, exc: BaseException) -> No
     try:
         tb = exc.__traceback__
         frames = traceback.extract_tb(tb) if tb is not None else []
-        post_error(element, f"{type(exc).__name__} in {where}: {exc}",
-                   "".join(traceback.format_exception(type(exc), exc, tb)),
-                   where=frames[-1] if frames else None)
+        post_error(
+            element,
+            f"{type(exc).__name__} in {where}: {exc}",
+            "".join(traceback.format_exception(type(exc), exc, tb)),
+            where=frames[-1] if frames else None,
+        )
     except BaseException:  # noqa: BLE001 - the last resort must not raise into C
         mark_failed(element)
         try:
@@ -98,8 +101,13 @@ def report_exception(element: Gst.Element, where: str, exc: BaseException) -> No
             pass
 
 
-def guard(fn: Callable[..., Any], failure: Any, where: str | None = None, flow: bool = False,
-          resets: bool = False) -> Callable[..., Any]:
+def guard(
+    fn: Callable[..., Any],
+    failure: Any,
+    where: str | None = None,
+    flow: bool = False,
+    resets: bool = False,
+) -> Callable[..., Any]:
     """Wrap ``fn(self, *args)`` so that any BaseException becomes a bus ERROR and
     ``failure``.
 
@@ -144,6 +152,7 @@ def vfunc(failure: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
 
 # -- failure values from the vfunc's signature ---------------------------------------
+
 
 def _zero_of(type_info: Any) -> Any:
     tag = type_info.get_tag_as_string()
@@ -223,8 +232,11 @@ STARTS = frozenset({"do_start"})
 def guard_vfuncs(cls: type) -> None:
     """Guard every ``do_*`` vfunc defined in ``cls``'s own body (see :func:`guard`)."""
     for name, fn in list(vars(cls).items()):
-        if not name.startswith("do_") or not callable(fn) or getattr(fn, "__numgst_guarded__",
-                                                                    False):
+        if (
+            not name.startswith("do_")
+            or not callable(fn)
+            or getattr(fn, "__numgst_guarded__", False)
+        ):
             continue
         found = _vfunc_info(cls, name)
         if found is None:
@@ -233,10 +245,10 @@ def guard_vfuncs(cls: type) -> None:
         failure = SPECIAL_FAILURES.get((owner, name), None)
         if failure is None:
             failure = failure_value(info)
-        flow = failure is _FLOW_ERROR or (isinstance(failure, tuple) and failure
-                                          and failure[0] is _FLOW_ERROR)
-        setattr(cls, name, guard(fn, failure, where=name, flow=bool(flow),
-                                 resets=name in STARTS))
+        flow = failure is _FLOW_ERROR or (
+            isinstance(failure, tuple) and failure and failure[0] is _FLOW_ERROR
+        )
+        setattr(cls, name, guard(fn, failure, where=name, flow=bool(flow), resets=name in STARTS))
 
 
 def _vfunc_info(cls: type, name: str) -> tuple[str, VFuncInfo] | None:
@@ -250,7 +262,7 @@ def _vfunc_info(cls: type, name: str) -> tuple[str, VFuncInfo] | None:
         if gtype is not None and base.__module__.startswith("gi."):
             prefix = f"do_{_snake(gtype.name)}_"
             if name.startswith(prefix):
-                info = base.__dict__.get("do_" + name[len(prefix):])
+                info = base.__dict__.get("do_" + name[len(prefix) :])
                 if isinstance(info, VFuncInfo):
                     return base.__name__, info
     return None
@@ -258,5 +270,6 @@ def _vfunc_info(cls: type, name: str) -> tuple[str, VFuncInfo] | None:
 
 def _snake(type_name: str) -> str:
     """GstBaseSrc -> gst_base_src."""
-    return "".join("_" + ch.lower() if ch.isupper() and i else ch.lower()
-                   for i, ch in enumerate(type_name))
+    return "".join(
+        "_" + ch.lower() if ch.isupper() and i else ch.lower() for i, ch in enumerate(type_name)
+    )

@@ -86,6 +86,7 @@ class Prop:
             return (t, self.nick, self.blurb, self.default, self.flags)
         return (t, self.nick, self.blurb, self.minimum, self.maximum, self.default, self.flags)
 
+
 def _is_enum(t: Any) -> bool:
     gtype = getattr(t, "__gtype__", t)
     return isinstance(gtype, GObject.GType) and gtype.is_a(GObject.GEnum)
@@ -110,10 +111,18 @@ def install_array_properties(cls: Any, props: Sequence[Prop] | None = None) -> N
     for i, p in enumerate(cls.PROPS if props is None else props):
         if p.ptype != DOUBLE_ARRAY:
             continue
-        element = c.param_spec_double(p.field.encode(), p.nick.encode(), p.blurb.encode(),
-                                      p.minimum, p.maximum, p.minimum, int(RW))
-        spec = c.param_spec_array(p.name.encode(), p.nick.encode(), p.blurb.encode(),
-                                  element, int(p.flags))
+        element = c.param_spec_double(
+            p.field.encode(),
+            p.nick.encode(),
+            p.blurb.encode(),
+            p.minimum,
+            p.maximum,
+            p.minimum,
+            int(RW),
+        )
+        spec = c.param_spec_array(
+            p.name.encode(), p.nick.encode(), p.blurb.encode(), element, int(p.flags)
+        )
         # Ids above PyGObject's own (1..N for __gproperties__), unique per class.
         c.install_property(klass, 0x4000 + i, spec)
 
@@ -170,8 +179,13 @@ class PropertiesMixin:
                 self.settings = dataclasses.replace(self.settings, **{prop.field: value})
         except PropertyRefusedError as exc:
             kept = getattr(self.settings, pspec.name.replace("-", "_"), None)
-            post_error(self, f"{pspec.name}: value refused, kept {kept!r}: {exc}", None,
-                       Gst.CoreError.quark(), Gst.CoreError.FAILED,
-                       kind=Gst.MessageType.WARNING)
+            post_error(
+                self,
+                f"{pspec.name}: value refused, kept {kept!r}: {exc}",
+                None,
+                Gst.CoreError.quark(),
+                Gst.CoreError.FAILED,
+                kind=Gst.MessageType.WARNING,
+            )
         except BaseException as exc:  # noqa: BLE001 - a vfunc: report, never raise into C
             report_exception(self, f"set_property({pspec.name})", exc)

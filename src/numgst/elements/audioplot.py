@@ -50,36 +50,66 @@ MODES = (
     (1, "Spectrum: magnitude (dBFS) against frequency (Hz)", "spectrum"),
 )
 Mode = register_enum("NumgstAudioPlotMode", MODES)
-Layout = register_enum("NumgstAudioPlotLayout", (
-    (0, "One axes per channel, stacked", "stacked"),
-    (1, "All channels on one axes", "overlaid"),
-))
-FreqScale = register_enum("NumgstAudioPlotFreqScale", (
-    (0, "Logarithmic frequency axis", "log"),
-    (1, "Linear frequency axis", "linear"),
-))
+Layout = register_enum(
+    "NumgstAudioPlotLayout",
+    (
+        (0, "One axes per channel, stacked", "stacked"),
+        (1, "All channels on one axes", "overlaid"),
+    ),
+)
+FreqScale = register_enum(
+    "NumgstAudioPlotFreqScale",
+    (
+        (0, "Logarithmic frequency axis", "log"),
+        (1, "Linear frequency axis", "linear"),
+    ),
+)
 
 MAX_WINDOW = 60 * Gst.SECOND
 
 PROPS = (
     Prop("mode", Mode, "Mode", "What to plot", Mode(0)),
-    Prop("window-duration", UINT64, "Window duration",
-         "Audio shown (waveform) or analysed (spectrum) in each frame, in ns; "
-         "0 = one frame period", 0, 0, MAX_WINDOW),
+    Prop(
+        "window-duration",
+        UINT64,
+        "Window duration",
+        "Audio shown (waveform) or analysed (spectrum) in each frame, in ns; 0 = one frame period",
+        0,
+        0,
+        MAX_WINDOW,
+    ),
     Prop("layout", Layout, "Layout", "How channels share the plot", Layout(0)),
-    Prop("freq-scale", FreqScale, "Frequency scale", "Spectrum frequency axis",
-         FreqScale(0)),
-    Prop("amplitude", float, "Amplitude range",
-         "Waveform amplitude axis spans +-amplitude, in full-scale units",
-         1.0, 1e-9, 1e9),
-    Prop("min-db", float, "Minimum dB", "Spectrum magnitude axis bottom, in dBFS",
-         -90.0, -1000.0, 1000.0),
-    Prop("max-db", float, "Maximum dB", "Spectrum magnitude axis top, in dBFS",
-         0.0, -1000.0, 1000.0),
-    Prop("colors", str, "Colours",
-         "Comma-separated matplotlib colours for the channels' traces, cycled "
-         "(e.g. \"red,#00a0ff\"); empty = matplotlib's default cycle", "",
-         apply="_check_colors"),
+    Prop("freq-scale", FreqScale, "Frequency scale", "Spectrum frequency axis", FreqScale(0)),
+    Prop(
+        "amplitude",
+        float,
+        "Amplitude range",
+        "Waveform amplitude axis spans +-amplitude, in full-scale units",
+        1.0,
+        1e-9,
+        1e9,
+    ),
+    Prop(
+        "min-db",
+        float,
+        "Minimum dB",
+        "Spectrum magnitude axis bottom, in dBFS",
+        -90.0,
+        -1000.0,
+        1000.0,
+    ),
+    Prop(
+        "max-db", float, "Maximum dB", "Spectrum magnitude axis top, in dBFS", 0.0, -1000.0, 1000.0
+    ),
+    Prop(
+        "colors",
+        str,
+        "Colours",
+        "Comma-separated matplotlib colours for the channels' traces, cycled "
+        '(e.g. "red,#00a0ff"); empty = matplotlib\'s default cycle',
+        "",
+        apply="_check_colors",
+    ),
     Prop("line-width", float, "Line width", "Trace width in points", 1.0, 0.05, 50.0),
     Prop("grid", bool, "Grid", "Draw a grid", True),
 )
@@ -197,8 +227,7 @@ class AudioPlot(ElementMixin, Gst.Element):
         "numgst developers",
     )
     __gsttemplates__ = (
-        Gst.PadTemplate.new("sink", Gst.PadDirection.SINK, Gst.PadPresence.ALWAYS,
-                            SINK_CAPS),
+        Gst.PadTemplate.new("sink", Gst.PadDirection.SINK, Gst.PadPresence.ALWAYS, SINK_CAPS),
         Gst.PadTemplate.new("src", Gst.PadDirection.SRC, Gst.PadPresence.ALWAYS, SRC_CAPS),
     )
     PROPS = PROPS
@@ -232,9 +261,13 @@ class AudioPlot(ElementMixin, Gst.Element):
             try:
                 _load_renderer()
             except ImportError as exc:
-                post_error(self, "audioplot needs matplotlib: install numgst[plot] "
-                           "(pip install matplotlib)", f"{type(exc).__name__}: {exc}",
-                           Gst.LibraryError.quark(), Gst.LibraryError.INIT)
+                post_error(
+                    self,
+                    "audioplot needs matplotlib: install numgst[plot] (pip install matplotlib)",
+                    f"{type(exc).__name__}: {exc}",
+                    Gst.LibraryError.quark(),
+                    Gst.LibraryError.INIT,
+                )
                 return Gst.StateChangeReturn.FAILURE
         elif transition == Gst.StateChange.READY_TO_PAUSED:
             self.state = State()
@@ -255,8 +288,11 @@ class AudioPlot(ElementMixin, Gst.Element):
     def _set_audio_caps(self, caps: Gst.Caps) -> bool:
         info = audio_info(caps)
         if info is None:
-            return refuse_caps(self, caps, "GstAudio cannot describe them (more than two "
-                               "channels need a channel-mask)")
+            return refuse_caps(
+                self,
+                caps,
+                "GstAudio cannot describe them (more than two channels need a channel-mask)",
+            )
         st = self.state
         st.fmt = formats.FORMATS.get(info.finfo.name)
         if st.fmt is None:
@@ -306,15 +342,23 @@ class AudioPlot(ElementMixin, Gst.Element):
             return
         period = Gst.util_uint64_scale_int(Gst.SECOND, st.fps_d, st.fps_n)
         duration = min(s.window_duration or period, MAX_WINDOW)
-        window = max(2, min(MAX_WINDOW_SAMPLES,
-                            Gst.util_uint64_scale_round(duration, st.rate, Gst.SECOND)))
+        window = max(
+            2, min(MAX_WINDOW_SAMPLES, Gst.util_uint64_scale_round(duration, st.rate, Gst.SECOND))
+        )
         renderer = _load_renderer()
         config = renderer.PlotConfig(
-            width=st.width, height=st.height, rate=st.rate, channels=st.channels,
-            window=window, stacked=s.layout.value_nick == "stacked",
-            colors=renderer.parse_colors(s.colors), line_width=s.line_width,
-            grid=s.grid, amplitude=s.amplitude,
-            log_freq=s.freq_scale.value_nick == "log", min_db=s.min_db,
+            width=st.width,
+            height=st.height,
+            rate=st.rate,
+            channels=st.channels,
+            window=window,
+            stacked=s.layout.value_nick == "stacked",
+            colors=renderer.parse_colors(s.colors),
+            line_width=s.line_width,
+            grid=s.grid,
+            amplitude=s.amplitude,
+            log_freq=s.freq_scale.value_nick == "log",
+            min_db=s.min_db,
             max_db=s.max_db if s.max_db > s.min_db else s.min_db + 1.0,
         )
         mode = s.mode.value_nick
@@ -389,8 +433,7 @@ class AudioPlot(ElementMixin, Gst.Element):
                     return ret
                 self._sync(rt)
             elif drift > JITTER:
-                ret = self._advance(None, Gst.util_uint64_scale_round(drift, st.rate,
-                                                                     Gst.SECOND))
+                ret = self._advance(None, Gst.util_uint64_scale_round(drift, st.rate, Gst.SECOND))
                 if ret != Gst.FlowReturn.OK:
                     return ret
             elif drift < -JITTER:
@@ -415,7 +458,7 @@ class AudioPlot(ElementMixin, Gst.Element):
                     return Gst.FlowReturn.OK
                 take = min(n, need)
                 assert st.history is not None
-                st.history.push(None if x is None else x[:, i:i + take], take)
+                st.history.push(None if x is None else x[:, i : i + take], take)
                 st.nsamp += take
                 i += take
                 n -= take
@@ -484,8 +527,14 @@ class AudioPlot(ElementMixin, Gst.Element):
             st.conv = np.empty((st.channels, n), np.float32)
         x = st.conv[:, :n]
         with mapped_array(buf, np.uint8, (size,), Gst.MapFlags.READ) as raw:
-            pcm_to_float(raw[:n * st.bpf] if offsets is None else raw, st.fmt, st.channels,
-                         st.interleaved, x, offsets)
+            pcm_to_float(
+                raw[: n * st.bpf] if offsets is None else raw,
+                st.fmt,
+                st.channels,
+                st.interleaved,
+                x,
+                offsets,
+            )
         return self._feed(rt, x, n)
 
     @vfunc(False)
@@ -551,9 +600,15 @@ FACTORY = ("audioplot", Gst.Rank.NONE, AudioPlot)
 # -- application helpers (demo, bench) -------------------------------------------------
 
 
-def render_png(path: str, mode: str = "waveform", width: int = 640, height: int = 480,
-               freqs: tuple[float, ...] = (440.0,), rate: int = 48000,
-               extra: str = "") -> None:
+def render_png(
+    path: str,
+    mode: str = "waveform",
+    width: int = 640,
+    height: int = 480,
+    freqs: tuple[float, ...] = (440.0,),
+    rate: int = 48000,
+    extra: str = "",
+) -> None:
     """Render one frame of ``audiotestsrc_py`` tones through audioplot into a PNG.
 
     One sine per entry of ``freqs`` (one channel each, volume 0.8 / index), so the
@@ -561,9 +616,12 @@ def render_png(path: str, mode: str = "waveform", width: int = 640, height: int 
     ``"layout=overlaid"``. Needs the elements registered (:func:`numgst.register`).
     """
     period = rate // 25
+
     def tone(i: int, f: float) -> str:
-        return (f"audiotestsrc_py freq={f} volume={0.8 / (i + 1):.3f} "
-                f"samplesperbuffer={period} num-buffers=1 ! audio/x-raw,rate={rate},channels=1")
+        return (
+            f"audiotestsrc_py freq={f} volume={0.8 / (i + 1):.3f} "
+            f"samplesperbuffer={period} num-buffers=1 ! audio/x-raw,rate={rate},channels=1"
+        )
 
     if len(freqs) == 1:
         src = tone(0, freqs[0])
@@ -571,15 +629,23 @@ def render_png(path: str, mode: str = "waveform", width: int = 640, height: int 
         # interleave (gst-plugins-good) makes one channel per tone.
         src = " ".join(f"{tone(i, f)} ! i.sink_{i}" for i, f in enumerate(freqs))
         src += " interleave name=i"
-    desc = (f"{src} ! audioplot mode={mode} {extra} ! video/x-raw,width={width},"
-            f"height={height} ! pngenc snapshot=true ! filesink location={path}")
+    desc = (
+        f"{src} ! audioplot mode={mode} {extra} ! video/x-raw,width={width},"
+        f"height={height} ! pngenc snapshot=true ! filesink location={path}"
+    )
     from ..testing import run_to_eos
 
     run_to_eos(Gst.parse_launch(desc))
 
 
-def bench_fps(mode: str = "waveform", width: int = 640, height: int = 480,
-              seconds: float = 2.0, channels: int = 2, rate: int = 48000) -> float:
+def bench_fps(
+    mode: str = "waveform",
+    width: int = 640,
+    height: int = 480,
+    seconds: float = 2.0,
+    channels: int = 2,
+    rate: int = 48000,
+) -> float:
     """Frames per second of ``audiotestsrc ! audioplot ! fakesink`` running free.
 
     Feeds ``seconds`` of wall time worth of audio-at-25-fps as fast as the pipeline
@@ -591,10 +657,12 @@ def bench_fps(mode: str = "waveform", width: int = 640, height: int = 480,
     # Enough audio that the run lasts about ``seconds`` at a generous 1000 fps.
     frames = max(25, int(seconds * 1000))
     spb = rate // 25
-    desc = (f"audiotestsrc num-buffers={frames} samplesperbuffer={spb} "
-            f"! audio/x-raw,format=F32LE,rate={rate},channels={channels} "
-            f"! audioplot mode={mode} ! video/x-raw,width={width},height={height},"
-            f"framerate=25/1 ! fakesink name=sink sync=false signal-handoffs=true")
+    desc = (
+        f"audiotestsrc num-buffers={frames} samplesperbuffer={spb} "
+        f"! audio/x-raw,format=F32LE,rate={rate},channels={channels} "
+        f"! audioplot mode={mode} ! video/x-raw,width={width},height={height},"
+        f"framerate=25/1 ! fakesink name=sink sync=false signal-handoffs=true"
+    )
     pipeline = Gst.parse_launch(desc)
     count = [0]
     start = [0.0]
@@ -610,8 +678,9 @@ def bench_fps(mode: str = "waveform", width: int = 640, height: int = 480,
     deadline = time.perf_counter() + seconds + 30
     try:
         while True:
-            msg = bus.timed_pop_filtered(50 * Gst.MSECOND,
-                                         Gst.MessageType.EOS | Gst.MessageType.ERROR)
+            msg = bus.timed_pop_filtered(
+                50 * Gst.MSECOND, Gst.MessageType.EOS | Gst.MessageType.ERROR
+            )
             if msg is not None:
                 if msg.type == Gst.MessageType.ERROR:
                     raise RuntimeError(msg.parse_error()[0].message)

@@ -38,72 +38,171 @@ from ..toolkit.audiosrc import AudioSource
 # A name of our own: the C element may be loaded in the same process and owns
 # "GstAudioTestSrcWave".
 Wave = register_enum("NumgstAudioTestSrcWave", catalog.ENUM_VALUES)
-SweepMode = register_enum("NumgstAudioTestSrcSweepMode", (
-    (0, "Linear: frequency rises by the same Hz per second", "linear"),
-    (1, "Logarithmic: exponential sine sweep, the same octaves per second", "logarithmic"),
-))
+SweepMode = register_enum(
+    "NumgstAudioTestSrcSweepMode",
+    (
+        (0, "Linear: frequency rises by the same Hz per second", "linear"),
+        (1, "Logarithmic: exponential sine sweep, the same octaves per second", "logarithmic"),
+    ),
+)
 
 PROPS = AudioSource.PROPS + (
-    Prop("wave", Wave, "Waveform", "Oscillator waveform", Wave(0), flags=CONTROLLABLE,
-         apply="_apply_wave"),
-    Prop("freq", float, "Frequency",
-         "Frequency of test signal. The sample rate needs to be at least 2 times higher.",
-         440.0, 0.0, GLib.MAXINT / 2, flags=CONTROLLABLE),
-    Prop("volume", float, "Volume", "Volume of test signal", 0.8, 0.0, 1.0,
-         flags=CONTROLLABLE),
+    Prop(
+        "wave",
+        Wave,
+        "Waveform",
+        "Oscillator waveform",
+        Wave(0),
+        flags=CONTROLLABLE,
+        apply="_apply_wave",
+    ),
+    Prop(
+        "freq",
+        float,
+        "Frequency",
+        "Frequency of test signal. The sample rate needs to be at least 2 times higher.",
+        440.0,
+        0.0,
+        GLib.MAXINT / 2,
+        flags=CONTROLLABLE,
+    ),
+    Prop("volume", float, "Volume", "Volume of test signal", 0.8, 0.0, 1.0, flags=CONTROLLABLE),
     Prop("mute", bool, "Mute", "Mute the test signal (silence, GAP buffers)", False),
-    Prop("sine-periods-per-tick", UINT, "Sine periods per tick",
-         "Number of sine wave periods in one tick. Only used if wave = ticks.",
-         10, 1, GLib.MAXUINT),
-    Prop("tick-interval", UINT64, "Time between ticks",
-         "Distance between start of current and start of next tick, in nanoseconds.",
-         Gst.SECOND, 1, GLib.MAXUINT64),
-    Prop("marker-tick-period", UINT, "Marker tick period",
-         "Make every Nth tick a marker tick (= a tick with different volume). "
-         "Only used if wave = ticks. 0 = no marker ticks.", 0, 0, GLib.MAXUINT),
-    Prop("marker-tick-volume", float, "Marker tick volume",
-         "Volume of marker ticks. Only used if wave = ticks and"
-         "marker-tick-period is set to a nonzero value.", 1.0, 0.0, 1.0),
+    Prop(
+        "sine-periods-per-tick",
+        UINT,
+        "Sine periods per tick",
+        "Number of sine wave periods in one tick. Only used if wave = ticks.",
+        10,
+        1,
+        GLib.MAXUINT,
+    ),
+    Prop(
+        "tick-interval",
+        UINT64,
+        "Time between ticks",
+        "Distance between start of current and start of next tick, in nanoseconds.",
+        Gst.SECOND,
+        1,
+        GLib.MAXUINT64,
+    ),
+    Prop(
+        "marker-tick-period",
+        UINT,
+        "Marker tick period",
+        "Make every Nth tick a marker tick (= a tick with different volume). "
+        "Only used if wave = ticks. 0 = no marker ticks.",
+        0,
+        0,
+        GLib.MAXUINT,
+    ),
+    Prop(
+        "marker-tick-volume",
+        float,
+        "Marker tick volume",
+        "Volume of marker ticks. Only used if wave = ticks and"
+        "marker-tick-period is set to a nonzero value.",
+        1.0,
+        0.0,
+        1.0,
+    ),
     Prop("apply-tick-ramp", bool, "Apply tick ramp", "Apply ramp to tick samples", False),
-    Prop("can-activate-push", bool, "Can activate push", "Can activate in push mode",
-         True, apply="_apply_can_activate_push"),
-    Prop("can-activate-pull", bool, "Can activate pull", "Can activate in pull mode",
-         False),
+    Prop(
+        "can-activate-push",
+        bool,
+        "Can activate push",
+        "Can activate in push mode",
+        True,
+        apply="_apply_can_activate_push",
+    ),
+    Prop("can-activate-pull", bool, "Can activate pull", "Can activate in pull mode", False),
     # Beyond the C element: each leaves the output identical to C's at its default.
-    Prop("end-freq", float, "End frequency",
-         "Frequency at the end of each sweep, in Hz (wave=sweep)", 20000.0, 0.0,
-         GLib.MAXINT / 2),
-    Prop("sweep-duration", UINT64, "Sweep duration",
-         "Length of one sweep from freq to end-freq, in nanoseconds; the sweep then "
-         "restarts at freq, phase-continuous (wave=sweep)", Gst.SECOND, Gst.MSECOND,
-         GLib.MAXUINT64),
+    Prop(
+        "end-freq",
+        float,
+        "End frequency",
+        "Frequency at the end of each sweep, in Hz (wave=sweep)",
+        20000.0,
+        0.0,
+        GLib.MAXINT / 2,
+    ),
+    Prop(
+        "sweep-duration",
+        UINT64,
+        "Sweep duration",
+        "Length of one sweep from freq to end-freq, in nanoseconds; the sweep then "
+        "restarts at freq, phase-continuous (wave=sweep)",
+        Gst.SECOND,
+        Gst.MSECOND,
+        GLib.MAXUINT64,
+    ),
     Prop("sweep-mode", SweepMode, "Sweep mode", "Sweep law (wave=sweep)", SweepMode(0)),
-    Prop("band-limited", bool, "Band-limited",
-         "Square, saw and triangle without aliasing: additive synthesis of the "
-         "harmonics below Nyquist (PolyBLEP for very low tones). Their peaks exceed "
-         "the naive waves' by up to 27 % (Gibbs); samples are clipped at full scale",
-         False),
-    Prop("channel-freqs", DOUBLE_ARRAY, "Channel frequencies",
-         "Per-channel frequencies in Hz for sine, square, saw and triangle, e.g. "
-         "\"<440.0, 880.0>\" (left 440 Hz, right 880 Hz); channels beyond the list "
-         "use freq. Empty (default): every channel uses freq", (), 0.0, GLib.MAXINT / 2),
-    Prop("channel-phases", DOUBLE_ARRAY, "Channel phases",
-         "Per-channel phase offsets in degrees for sine, square, saw and triangle, "
-         "e.g. \"<0.0, 90.0>\"; channels beyond the list get 0", (), -360.0, 360.0),
-    Prop("seed", UINT64, "Seed",
-         "Seed of the noise waves: with a non-zero seed every run produces the same "
-         "samples; 0 (default) seeds from the OS on every start, as C does",
-         0, 0, GLib.MAXUINT64),
-    Prop("control-per-sample", bool, "Control per sample",
-         "Follow a GstController on freq and volume at every sample (smooth volume "
-         "ramps, true chirps) instead of once per buffer as C does", False),
-    Prop("generator", object, "Generator",
-         "Python callable for wave=custom: called with the times of a buffer's "
-         "samples in seconds (float64 array of n, at most 65536 at a time), returns "
-         "samples in [-1, 1] of shape (n,) or (n, channels); NaN is silence; an "
-         "exception becomes an element error"),
-    Prop("duty-cycle", float, "Duty cycle",
-         "Fraction of each period the pulse is high (wave=pulse)", 0.5, 0.0, 1.0),
+    Prop(
+        "band-limited",
+        bool,
+        "Band-limited",
+        "Square, saw and triangle without aliasing: additive synthesis of the "
+        "harmonics below Nyquist (PolyBLEP for very low tones). Their peaks exceed "
+        "the naive waves' by up to 27 % (Gibbs); samples are clipped at full scale",
+        False,
+    ),
+    Prop(
+        "channel-freqs",
+        DOUBLE_ARRAY,
+        "Channel frequencies",
+        "Per-channel frequencies in Hz for sine, square, saw and triangle, e.g. "
+        '"<440.0, 880.0>" (left 440 Hz, right 880 Hz); channels beyond the list '
+        "use freq. Empty (default): every channel uses freq",
+        (),
+        0.0,
+        GLib.MAXINT / 2,
+    ),
+    Prop(
+        "channel-phases",
+        DOUBLE_ARRAY,
+        "Channel phases",
+        "Per-channel phase offsets in degrees for sine, square, saw and triangle, "
+        'e.g. "<0.0, 90.0>"; channels beyond the list get 0',
+        (),
+        -360.0,
+        360.0,
+    ),
+    Prop(
+        "seed",
+        UINT64,
+        "Seed",
+        "Seed of the noise waves: with a non-zero seed every run produces the same "
+        "samples; 0 (default) seeds from the OS on every start, as C does",
+        0,
+        0,
+        GLib.MAXUINT64,
+    ),
+    Prop(
+        "control-per-sample",
+        bool,
+        "Control per sample",
+        "Follow a GstController on freq and volume at every sample (smooth volume "
+        "ramps, true chirps) instead of once per buffer as C does",
+        False,
+    ),
+    Prop(
+        "generator",
+        object,
+        "Generator",
+        "Python callable for wave=custom: called with the times of a buffer's "
+        "samples in seconds (float64 array of n, at most 65536 at a time), returns "
+        "samples in [-1, 1] of shape (n,) or (n, channels); NaN is silence; an "
+        "exception becomes an element error",
+    ),
+    Prop(
+        "duty-cycle",
+        float,
+        "Duty cycle",
+        "Fraction of each period the pulse is high (wave=pulse)",
+        0.5,
+        0.0,
+        1.0,
+    ),
 )
 
 NATIVE_S16 = "S16LE"  # GST_AUDIO_NE(S16); numgst.signal.formats refuses BE hosts
@@ -146,15 +245,17 @@ class AudioTestSrc(AudioSource):
     def _apply_can_activate_push(self, value: bool) -> None:
         # GstBaseSrc checks its own struct field when activating in push mode; PyGObject
         # can read that field but not write it.
-        ctypes.c_int.from_address(gobject_pointer(self) + _CAN_ACTIVATE_PUSH_OFFSET
-                                  ).value = int(bool(value))
+        ctypes.c_int.from_address(gobject_pointer(self) + _CAN_ACTIVATE_PUSH_OFFSET).value = int(
+            bool(value)
+        )
 
     # -- AudioSource hooks ------------------------------------------------------------
 
     def fixate(self, s: Gst.Structure) -> None:
         # C: rate nearest max(44100, 2*freq), native S16, interleaved, mono.
-        s.fixate_field_nearest_int("rate", max(GstAudio.AUDIO_DEF_RATE,
-                                               int(self.settings.freq * 2)))
+        s.fixate_field_nearest_int(
+            "rate", max(GstAudio.AUDIO_DEF_RATE, int(self.settings.freq * 2))
+        )
         s.fixate_field_string("format", NATIVE_S16)
         s.fixate_field_string("layout", "interleaved")
         s.fixate_field_nearest_int("channels", 1)
@@ -203,19 +304,23 @@ class AudioTestSrc(AudioSource):
         if self._wave_set:
             self._wave_set = False
             catalog.changed(wave, self.voice)
-        p = WaveParams(freq=s.freq, volume=s.volume, rate=st.rate, ctype=st.fmt.ctype,
-                       sine_periods_per_tick=s.sine_periods_per_tick,
-                       tick_interval=s.tick_interval,
-                       marker_tick_period=s.marker_tick_period,
-                       marker_tick_volume=s.marker_tick_volume,
-                       apply_tick_ramp=s.apply_tick_ramp, props=s)
+        p = WaveParams(
+            freq=s.freq,
+            volume=s.volume,
+            rate=st.rate,
+            ctype=st.fmt.ctype,
+            sine_periods_per_tick=s.sine_periods_per_tick,
+            tick_interval=s.tick_interval,
+            marker_tick_period=s.marker_tick_period,
+            marker_tick_volume=s.marker_tick_volume,
+            apply_tick_ramp=s.apply_tick_ramp,
+            props=s,
+        )
         target = Target(st.fmt, st.channels, st.planar, st.rate)
         control = self.control_values if s.control_per_sample else None
         self.ahead.settle()
-        self.renderer = catalog.make_renderer(wave, p, target, self.voice, control,
-                                              mute=s.mute)
+        self.renderer = catalog.make_renderer(wave, p, target, self.voice, control, mute=s.mute)
         self._chosen_for = (s, st.info)
 
 
 FACTORY = ("audiotestsrc_py", Gst.Rank.NONE, AudioTestSrc)
-

@@ -48,13 +48,14 @@ def pcm_to_float(
     if offsets:
         size = n * fmt.width
         for c, off in enumerate(offsets):
-            _convert(raw[off:off + size], fmt, 1, False, out[c:c + 1])
+            _convert(raw[off : off + size], fmt, 1, False, out[c : c + 1])
         return
     _convert(raw, fmt, channels, interleaved, out)
 
 
-def _convert(raw: np.ndarray, fmt: SampleFormat, channels: int, interleaved: bool,
-             out: np.ndarray) -> None:
+def _convert(
+    raw: np.ndarray, fmt: SampleFormat, channels: int, interleaved: bool, out: np.ndarray
+) -> None:
     n = out.shape[1]
     dtype = fmt.dtype
     if dtype is not None:

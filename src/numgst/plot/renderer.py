@@ -101,25 +101,32 @@ class _AggPlot:
         self.fig = Figure(figsize=(w / DPI, h / DPI), dpi=DPI, facecolor="white")
         self.canvas = FigureCanvasAgg(self.fig)
         if tuple(self.canvas.get_width_height()) != (w, h):
-            raise RuntimeError(f"Agg canvas is {self.canvas.get_width_height()}, "
-                               f"wanted {(w, h)}")
+            raise RuntimeError(f"Agg canvas is {self.canvas.get_width_height()}, wanted {(w, h)}")
         self.labelled = w >= MIN_LABELLED[0] and h >= MIN_LABELLED[1]
         naxes = cfg.channels if cfg.stacked else 1
         if self.labelled:
             left, right, top, bottom = MARGINS
-            grid = dict(left=left / w, right=1 - right / w, top=1 - top / h,
-                        bottom=bottom / h, hspace=0.12)
+            grid = dict(
+                left=left / w, right=1 - right / w, top=1 - top / h, bottom=bottom / h, hspace=0.12
+            )
         else:
             grid = dict(left=0, right=1, top=1, bottom=0, hspace=0)
-        self.axes = list(self.fig.subplots(naxes, 1, sharex=True, squeeze=False,
-                                           gridspec_kw=grid)[:, 0])
+        self.axes = list(
+            self.fig.subplots(naxes, 1, sharex=True, squeeze=False, gridspec_kw=grid)[:, 0]
+        )
         colors = cfg.colors or tuple(rcParams["axes.prop_cycle"].by_key()["color"])
         x, y = self._initial_xy()
         self.lines = []
         for ch in range(cfg.channels):
             ax = self.axes[ch if cfg.stacked else 0]
-            (line,) = ax.plot(x, y, color=colors[ch % len(colors)], lw=cfg.line_width,
-                              animated=True, label=f"ch {ch + 1}")
+            (line,) = ax.plot(
+                x,
+                y,
+                color=colors[ch % len(colors)],
+                lw=cfg.line_width,
+                animated=True,
+                label=f"ch {ch + 1}",
+            )
             self.lines.append(line)
         for ax in self.axes:
             ax.tick_params(labelsize=FONT_SIZE)
@@ -135,11 +142,13 @@ class _AggPlot:
             else:
                 ax.grid(False)
         if self.labelled:
-            self.fig.text(0.005, 0.995, self._title(), fontsize=FONT_SIZE, va="top",
-                          ha="left", color="0.3")
+            self.fig.text(
+                0.005, 0.995, self._title(), fontsize=FONT_SIZE, va="top", ha="left", color="0.3"
+            )
             if not cfg.stacked and cfg.channels > 1:
-                self.axes[0].legend(loc="upper right", fontsize=FONT_SIZE,
-                                    ncols=min(cfg.channels, 4))
+                self.axes[0].legend(
+                    loc="upper right", fontsize=FONT_SIZE, ncols=min(cfg.channels, 4)
+                )
         self.canvas.draw()
         self.background = self.canvas.copy_from_bbox(self.fig.bbox)
 
@@ -227,8 +236,10 @@ class WaveformRenderer(_AggPlot):
             ax.set_ylim(-c.amplitude, c.amplitude)
             ax.margins(0)
             if self.labelled:
-                ax.set_ylabel(f"ch {i + 1} (FS)" if c.stacked and c.channels > 1
-                              else "amplitude (FS)", fontsize=FONT_SIZE)
+                ax.set_ylabel(
+                    f"ch {i + 1} (FS)" if c.stacked and c.channels > 1 else "amplitude (FS)",
+                    fontsize=FONT_SIZE,
+                )
         if self.labelled:
             self.axes[-1].set_xlabel("time (ms)", fontsize=FONT_SIZE)
 
@@ -238,7 +249,7 @@ class WaveformRenderer(_AggPlot):
                 line.set_ydata(samples[ch])
             return
         c = self.cfg
-        blocks = samples[:, self.skip:].reshape(c.channels, -1, self.block)
+        blocks = samples[:, self.skip :].reshape(c.channels, -1, self.block)
         np.min(blocks, axis=2, out=self._y[:, 0::2])
         np.max(blocks, axis=2, out=self._y[:, 1::2])
         for ch, line in enumerate(self.lines):
@@ -261,7 +272,7 @@ class SpectrumRenderer(_AggPlot):
         self.spectrum = Spectrum(c.window, c.rate)
         self.first_bin = 1 if c.log_freq else 0
         self._db = np.zeros((c.channels, self.spectrum.freqs.size), np.float32)
-        x = self.spectrum.freqs[self.first_bin:]
+        x = self.spectrum.freqs[self.first_bin :]
         return x, np.full_like(x, c.min_db - 10.0)
 
     def _setup_axes(self) -> None:
@@ -275,8 +286,10 @@ class SpectrumRenderer(_AggPlot):
             ax.set_xlim(freqs[self.first_bin], freqs[-1])
             ax.set_ylim(c.min_db, c.max_db)
             if self.labelled:
-                ax.set_ylabel(f"ch {i + 1} (dBFS)" if c.stacked and c.channels > 1
-                              else "magnitude (dBFS)", fontsize=FONT_SIZE)
+                ax.set_ylabel(
+                    f"ch {i + 1} (dBFS)" if c.stacked and c.channels > 1 else "magnitude (dBFS)",
+                    fontsize=FONT_SIZE,
+                )
         if self.labelled:
             self.axes[-1].set_xlabel("frequency (Hz)", fontsize=FONT_SIZE)
             if not c.log_freq:
@@ -288,7 +301,7 @@ class SpectrumRenderer(_AggPlot):
     def _update(self, samples: np.ndarray) -> None:
         self.spectrum.db(samples, self._db)
         for ch, line in enumerate(self.lines):
-            line.set_ydata(self._db[ch, self.first_bin:])
+            line.set_ydata(self._db[ch, self.first_bin :])
 
 
 RENDERERS = {"waveform": WaveformRenderer, "spectrum": SpectrumRenderer}
@@ -299,25 +312,33 @@ def make_renderer(mode: str, cfg: PlotConfig) -> _AggPlot:
     return RENDERERS[mode](cfg)
 
 
-def bench_render_fps(mode: str = "waveform", width: int = 640, height: int = 480,
-                     seconds: float = 2.0, channels: int = 2, rate: int = 48000,
-                     fps: int = 25) -> float:
+def bench_render_fps(
+    mode: str = "waveform",
+    width: int = 640,
+    height: int = 480,
+    seconds: float = 2.0,
+    channels: int = 2,
+    rate: int = 48000,
+    fps: int = 25,
+) -> float:
     """Frames per second the renderer alone sustains (no GStreamer), for ``./run bench``.
 
     Draws a moving stereo sine for about ``seconds`` of wall time and returns frames
     rendered divided by elapsed seconds.
     """
     window = rate // fps
-    r = make_renderer(mode, PlotConfig(width=width, height=height, rate=rate,
-                                       channels=channels, window=window))
+    r = make_renderer(
+        mode, PlotConfig(width=width, height=height, rate=rate, channels=channels, window=window)
+    )
     out = np.empty((height, width, 4), np.uint8)
     t = np.arange(window) / rate
     frames = 0
     start = time.perf_counter()
     while True:
         phase = frames * window / rate
-        sig = np.stack([0.8 * np.sin(2 * np.pi * (440 + 110 * c) * (t + phase))
-                        for c in range(channels)]).astype(np.float32)
+        sig = np.stack(
+            [0.8 * np.sin(2 * np.pi * (440 + 110 * c) * (t + phase)) for c in range(channels)]
+        ).astype(np.float32)
         r.render(sig, out)
         frames += 1
         elapsed = time.perf_counter() - start

@@ -62,10 +62,15 @@ class Ahead:
     def take(self, r: Renderer, first: int, out: np.ndarray, n: int) -> bool:
         """Copy the next pending block into ``out`` if it is the one asked for;
         otherwise drop the pending blocks (see :meth:`settle`) and return False."""
-        if (self.pos < self.count and r is self.renderer and first == self.next_first
-                and n == self.frames and r.mark() == self.end):
+        if (
+            self.pos < self.count
+            and r is self.renderer
+            and first == self.next_first
+            and n == self.frames
+            and r.mark() == self.end
+        ):
             start = self.pos * self.nbytes
-            np.copyto(out, self.data[start:start + self.nbytes])
+            np.copyto(out, self.data[start : start + self.nbytes])
             self.pos += 1
             self.next_first += n
             if self.pos == self.count:
@@ -94,8 +99,7 @@ class Ahead:
         self.renderer, self.frames = r, n
         return max(1, min(1 << self.run, AHEAD_FRAMES // n, AHEAD_BYTES // nbytes))
 
-    def _begin(self, r: Renderer, first: int, count: int, n: int, nbytes: int
-               ) -> np.ndarray:
+    def _begin(self, r: Renderer, first: int, count: int, n: int, nbytes: int) -> np.ndarray:
         size = count * nbytes
         if self.data.shape[0] < size:
             self.data = np.empty(size, dtype=np.uint8)

@@ -39,8 +39,9 @@ def harmonics_below_nyquist(dt: float) -> int:
     return max(0, math.ceil(0.5 / dt) - 1)
 
 
-def _additive(u: np.ndarray, ks: np.ndarray, amps: np.ndarray, out: np.ndarray,
-              cos: bool = False) -> np.ndarray:
+def _additive(
+    u: np.ndarray, ks: np.ndarray, amps: np.ndarray, out: np.ndarray, cos: bool = False
+) -> np.ndarray:
     # One (n, K) pass: K is at most MAX_ADDITIVE, so this is a bounded cost per sample.
     arg = np.multiply.outer(u, ks * (2.0 * math.pi))
     (np.cos if cos else np.sin)(arg, out=arg)
@@ -65,10 +66,10 @@ def _polyblamp(u: np.ndarray, dt: float, out: np.ndarray) -> np.ndarray:
     out.fill(0.0)
     lo = u < dt
     x = u[lo] / dt - 1.0
-    out[lo] = -(x ** 3) / 3.0
+    out[lo] = -(x**3) / 3.0
     hi = u > 1.0 - dt
     x = (u[hi] - 1.0) / dt + 1.0
-    out[hi] = (x ** 3) / 3.0
+    out[hi] = (x**3) / 3.0
     return out
 
 

@@ -74,56 +74,119 @@ def _beyond(value: int, nick: str, name: str, renderer: type[render.Renderer]) -
 R = render
 WAVES: tuple[Wave, ...] = (
     Wave(0, "sine", "Sine", R.PhaseRenderer, shape=waves.sine, tone="sine"),
-    Wave(1, "square", "Square", R.TwoLevelRenderer, shape=waves.square,
-         threshold=waves.square_threshold, tone="square"),
+    Wave(
+        1,
+        "square",
+        "Square",
+        R.TwoLevelRenderer,
+        shape=waves.square,
+        threshold=waves.square_threshold,
+        tone="square",
+    ),
     Wave(2, "saw", "Saw", R.PhaseRenderer, shape=waves.saw, tone="saw"),
     Wave(3, "triangle", "Triangle", R.PhaseRenderer, shape=waves.triangle, tone="triangle"),
     Wave(4, "silence", "Silence", R.SilenceRenderer, values=waves.silence),
-    Wave(5, "white-noise", "White uniform noise", R.DrawnRenderer, values=waves.white,
-         mono=False),
-    Wave(6, "pink-noise", "Pink noise", R.ValuesRenderer, values=waves.pink, mono=False,
-         resets="pink"),
+    Wave(5, "white-noise", "White uniform noise", R.DrawnRenderer, values=waves.white, mono=False),
+    Wave(
+        6,
+        "pink-noise",
+        "Pink noise",
+        R.ValuesRenderer,
+        values=waves.pink,
+        mono=False,
+        resets="pink",
+    ),
     Wave(7, "sine-table", "Sine table", R.PhaseRenderer, shape=waves.sine_table),
     Wave(8, "ticks", "Periodic Ticks", R.ValuesRenderer, values=waves.ticks),
-    Wave(9, "gaussian-noise", "White Gaussian noise", R.DrawnRenderer,
-         values=waves.gaussian, mono=False, unbounded=True),
-    Wave(10, "red-noise", "Red (brownian) noise", R.ValuesRenderer, values=waves.red,
-         mono=False, resets="red"),
-    Wave(11, "blue-noise", "Blue noise", R.ValuesRenderer, values=waves.blue, mono=False,
-         resets="pink"),
-    Wave(12, "violet-noise", "Violet noise", R.ValuesRenderer, values=waves.violet,
-         mono=False, resets="red"),
+    Wave(
+        9,
+        "gaussian-noise",
+        "White Gaussian noise",
+        R.DrawnRenderer,
+        values=waves.gaussian,
+        mono=False,
+        unbounded=True,
+    ),
+    Wave(
+        10,
+        "red-noise",
+        "Red (brownian) noise",
+        R.ValuesRenderer,
+        values=waves.red,
+        mono=False,
+        resets="red",
+    ),
+    Wave(
+        11,
+        "blue-noise",
+        "Blue noise",
+        R.ValuesRenderer,
+        values=waves.blue,
+        mono=False,
+        resets="pink",
+    ),
+    Wave(
+        12,
+        "violet-noise",
+        "Violet noise",
+        R.ValuesRenderer,
+        values=waves.violet,
+        mono=False,
+        resets="red",
+    ),
     # Beyond the C element (values after C's, so C's numbers keep their meaning):
-    _beyond(13, "sweep", "Sine sweep from freq to end-freq (see sweep-mode)",
-            R.SweepRenderer),
-    _beyond(14, "custom", "Python callable set in the generator property",
-            R.CustomRenderer),
-    Wave(15, "pulse", "Pulse: square with duty-cycle high (duty-cycle 0.5: the square)",
-         R.TwoLevelRenderer, shape=waves.pulse, threshold=waves.pulse_threshold,
-         in_c=False),
+    _beyond(13, "sweep", "Sine sweep from freq to end-freq (see sweep-mode)", R.SweepRenderer),
+    _beyond(14, "custom", "Python callable set in the generator property", R.CustomRenderer),
+    Wave(
+        15,
+        "pulse",
+        "Pulse: square with duty-cycle high (duty-cycle 0.5: the square)",
+        R.TwoLevelRenderer,
+        shape=waves.pulse,
+        threshold=waves.pulse_threshold,
+        in_c=False,
+    ),
 )
 
 BY_VALUE: dict[int, Wave] = {w.value: w for w in WAVES}
 BY_NICK: dict[str, Wave] = {w.nick: w for w in WAVES}
 #: (value, description, nick) for the GEnum.
-ENUM_VALUES: tuple[tuple[int, str, str], ...] = tuple((w.value, w.name, w.nick)
-                                                      for w in WAVES)
+ENUM_VALUES: tuple[tuple[int, str, str], ...] = tuple((w.value, w.name, w.nick) for w in WAVES)
 #: The C element's waves, by value.
 C_WAVES: tuple[Wave, ...] = tuple(w for w in WAVES if w.in_c)
 WAVE_NICKS: tuple[str, ...] = tuple(w.nick for w in WAVES)
 NOISES: tuple[Wave, ...] = tuple(w for w in C_WAVES if not w.mono)
-DETERMINISTIC: tuple[Wave, ...] = tuple(w for w in WAVES
-                                        if w.renderer.deterministic)
+DETERMINISTIC: tuple[Wave, ...] = tuple(w for w in WAVES if w.renderer.deterministic)
 
 # Wave values by name, for code that means one wave in particular.
-(SINE, SQUARE, SAW, TRIANGLE, SILENCE, WHITE_NOISE, PINK_NOISE, SINE_TABLE, TICKS,
- GAUSSIAN_NOISE, RED_NOISE, BLUE_NOISE, VIOLET_NOISE, SWEEP, CUSTOM, PULSE) = (
-    w.value for w in WAVES)
+(
+    SINE,
+    SQUARE,
+    SAW,
+    TRIANGLE,
+    SILENCE,
+    WHITE_NOISE,
+    PINK_NOISE,
+    SINE_TABLE,
+    TICKS,
+    GAUSSIAN_NOISE,
+    RED_NOISE,
+    BLUE_NOISE,
+    VIOLET_NOISE,
+    SWEEP,
+    CUSTOM,
+    PULSE,
+) = (w.value for w in WAVES)
 
 
-def make_renderer(wave: int, p: WaveParams, target: render.Target, voice: Voice,
-                  control: render.Control | None = None, mute: bool = False
-                  ) -> render.Renderer:
+def make_renderer(
+    wave: int,
+    p: WaveParams,
+    target: render.Target,
+    voice: Voice,
+    control: render.Control | None = None,
+    mute: bool = False,
+) -> render.Renderer:
     """The renderer for ``wave`` with these parameters, into this target.
 
     Periodic waves with per-channel frequencies or phases, band-limiting, or a
@@ -133,9 +196,13 @@ def make_renderer(wave: int, p: WaveParams, target: render.Target, voice: Voice,
     row = BY_VALUE[wave]
     props = p.props
     cls: type[render.Renderer] = row.renderer
-    if row.tone is not None and props is not None and (
-            props.channel_freqs or props.channel_phases or props.band_limited
-            or control is not None):
+    if (
+        row.tone is not None
+        and props is not None
+        and (
+            props.channel_freqs or props.channel_phases or props.band_limited or control is not None
+        )
+    ):
         cls = render.TonesRenderer
     r = cls(row, p, target, voice, control)
     return render.Muted(r) if mute else r
@@ -150,8 +217,7 @@ def changed(wave: int, voice: Voice) -> None:
         voice.noise.reset_red()
 
 
-def values(wave: int, p: WaveParams, voice: Voice, first_sample: int,
-           out: np.ndarray) -> None:
+def values(wave: int, p: WaveParams, voice: Voice, first_sample: int, out: np.ndarray) -> None:
     """C's doubles for a block of ``wave`` into ``out`` (float64 (n, channels); white
     and gaussian noise also float32): what the renderers write, before the cast.
 

@@ -102,23 +102,41 @@ class SampleFormat:
 
 def _make_formats() -> dict[str, SampleFormat]:
     out: dict[str, SampleFormat] = {}
-    ints = (("8", 1, 8), ("16", 2, 16), ("24_32", 4, 24), ("32", 4, 32),
-            ("24", 3, 24), ("20", 3, 20), ("18", 3, 18))
+    ints = (
+        ("8", 1, 8),
+        ("16", 2, 16),
+        ("24_32", 4, 24),
+        ("32", 4, 32),
+        ("24", 3, 24),
+        ("20", 3, 20),
+        ("18", 3, 18),
+    )
     for suffix, width, depth in ints:
         for signed in (True, False):
             for be in (False, True) if width > 1 else (False,):
-                name = ("S" if signed else "U") + suffix + ("" if width == 1 else
-                                                            ("BE" if be else "LE"))
+                name = (
+                    ("S" if signed else "U")
+                    + suffix
+                    + ("" if width == 1 else ("BE" if be else "LE"))
+                )
                 native16 = name == "S16LE"
                 native32 = name == "S32LE"
                 out[name] = SampleFormat(
-                    name, "int16" if native16 else "int32", width, depth, signed, False, be,
-                    packed=not (native16 or native32))
+                    name,
+                    "int16" if native16 else "int32",
+                    width,
+                    depth,
+                    signed,
+                    False,
+                    be,
+                    packed=not (native16 or native32),
+                )
     for bits, ctype in ((32, "float"), (64, "double")):
         for be in (False, True):
             name = f"F{bits}{'BE' if be else 'LE'}"
-            out[name] = SampleFormat(name, "double" if be else ctype, bits // 8, bits,
-                                     False, True, be, packed=be)
+            out[name] = SampleFormat(
+                name, "double" if be else ctype, bits // 8, bits, False, True, be, packed=be
+            )
     return out
 
 
@@ -127,10 +145,36 @@ FORMATS: dict[str, SampleFormat] = _make_formats()
 
 #: Format list in the C template's order (the order fixation falls back on).
 TEMPLATE_ORDER = (
-    "S16LE", "S16BE", "U16LE", "U16BE", "S24_32LE", "S24_32BE", "U24_32LE", "U24_32BE",
-    "S32LE", "S32BE", "U32LE", "U32BE", "S24LE", "S24BE", "U24LE", "U24BE",
-    "S20LE", "S20BE", "U20LE", "U20BE", "S18LE", "S18BE", "U18LE", "U18BE",
-    "F32LE", "F32BE", "F64LE", "F64BE", "S8", "U8",
+    "S16LE",
+    "S16BE",
+    "U16LE",
+    "U16BE",
+    "S24_32LE",
+    "S24_32BE",
+    "U24_32LE",
+    "U24_32BE",
+    "S32LE",
+    "S32BE",
+    "U32LE",
+    "U32BE",
+    "S24LE",
+    "S24BE",
+    "U24LE",
+    "U24BE",
+    "S20LE",
+    "S20BE",
+    "U20LE",
+    "U20BE",
+    "S18LE",
+    "S18BE",
+    "U18LE",
+    "U18BE",
+    "F32LE",
+    "F32BE",
+    "F64LE",
+    "F64BE",
+    "S8",
+    "U8",
 )
 
 
@@ -145,9 +189,14 @@ def buffer_view(fmt: SampleFormat, out: np.ndarray, shape: tuple[int, int]) -> n
     return out.view(fmt.word).reshape(shape)
 
 
-def store(values: np.ndarray, fmt: SampleFormat, out: np.ndarray,
-          shape: tuple[int, int], scratch: np.ndarray | None = None,
-          flush_subnormal: bool = False) -> None:
+def store(
+    values: np.ndarray,
+    fmt: SampleFormat,
+    out: np.ndarray,
+    shape: tuple[int, int],
+    scratch: np.ndarray | None = None,
+    flush_subnormal: bool = False,
+) -> None:
     """Write ``values`` into the raw buffer ``out`` exactly as the C element does.
 
     Parameters
@@ -219,8 +268,9 @@ def store(values: np.ndarray, fmt: SampleFormat, out: np.ndarray,
         _put(dst, s32)
 
 
-def store_float(samples: np.ndarray, fmt: SampleFormat, out: np.ndarray,
-                shape: tuple[int, int], planar: bool) -> None:
+def store_float(
+    samples: np.ndarray, fmt: SampleFormat, out: np.ndarray, shape: tuple[int, int], planar: bool
+) -> None:
     """Write float samples in [-1, 1] into the raw buffer ``out`` in ``fmt``.
 
     Parameters
@@ -239,8 +289,9 @@ def store_float(samples: np.ndarray, fmt: SampleFormat, out: np.ndarray,
     frames = shape[1] if planar else shape[0]
     channels = shape[0] if planar else shape[1]
     if y.shape not in ((frames,), (frames, channels)):
-        raise ValueError(f"samples of shape {y.shape}; expected ({frames},) or "
-                         f"({frames}, {channels})")
+        raise ValueError(
+            f"samples of shape {y.shape}; expected ({frames},) or ({frames}, {channels})"
+        )
     values = np.array(y, dtype=np.float64).reshape(frames, -1)  # a copy we may change
     np.nan_to_num(values, copy=False, nan=0.0)
     np.clip(values, -1.0, 1.0, out=values)
@@ -248,9 +299,16 @@ def store_float(samples: np.ndarray, fmt: SampleFormat, out: np.ndarray,
     store(values.T if planar else values, fmt, out, shape)
 
 
-def store_scaled(column: np.ndarray, gain: float, fmt: SampleFormat, out: np.ndarray,
-                 shape: tuple[int, int], planar: bool, scratch: np.ndarray | None = None,
-                 flush_subnormal: bool = False) -> None:
+def store_scaled(
+    column: np.ndarray,
+    gain: float,
+    fmt: SampleFormat,
+    out: np.ndarray,
+    shape: tuple[int, int],
+    planar: bool,
+    scratch: np.ndarray | None = None,
+    flush_subnormal: bool = False,
+) -> None:
     """``store(column * gain)`` for one channel's values, repeated in every channel.
 
     Parameters
@@ -269,8 +327,14 @@ def store_scaled(column: np.ndarray, gain: float, fmt: SampleFormat, out: np.nda
     """
     if fmt.packed or planar:  # the general way
         column *= gain
-        store(column[None, :] if planar else column[:, None], fmt, out, shape, scratch,
-              flush_subnormal)
+        store(
+            column[None, :] if planar else column[:, None],
+            fmt,
+            out,
+            shape,
+            scratch,
+            flush_subnormal,
+        )
         return
     dst = out.view(fmt.word).reshape(shape)
     np.multiply(column, gain, out=dst[:, 0], casting="unsafe")
@@ -296,8 +360,14 @@ class TwoLevels:
         As for :func:`store`.
     """
 
-    def __init__(self, levels: tuple[float, float], fmt: SampleFormat, channels: int,
-                 planar: bool, flush_subnormal: bool = False) -> None:
+    def __init__(
+        self,
+        levels: tuple[float, float],
+        fmt: SampleFormat,
+        channels: int,
+        planar: bool,
+        flush_subnormal: bool = False,
+    ) -> None:
         self.key = (levels, fmt.name, channels, planar, flush_subnormal)
         width = fmt.width
         sample = np.empty(2 * width, dtype=np.uint8)
@@ -305,8 +375,11 @@ class TwoLevels:
         # One numpy item per frame (planar: per sample): repeat then copies whole items.
         size = width if planar else width * channels
         self.item = np.dtype((np.void, size))
-        frame = (sample.reshape(2, width) if planar else
-                 np.tile(sample.reshape(2, 1, width), (1, channels, 1)))
+        frame = (
+            sample.reshape(2, width)
+            if planar
+            else np.tile(sample.reshape(2, 1, width), (1, channels, 1))
+        )
         self.pair = frame.reshape(-1).view(self.item)
         self.alternating = np.resize(self.pair, 64)
         self.channels, self.planar = channels, planar

@@ -46,6 +46,7 @@ class _PinkWork:
         # _SPACING repeated: a block may start anywhere in the counter's cycle.
         self.spacing = np.tile(_SPACING, -(-(size + PINK_MASK + 1) // (PINK_MASK + 1)))
 
+
 RED_BOUND = 8.0
 RED_WINDOW = 128  # draws examined per step of the walk; rejections come every ~32
 

@@ -65,8 +65,9 @@ class Renderer:
 
     deterministic = False
 
-    def __init__(self, wave: Any, p: WaveParams, target: Target, voice: Voice,
-                 control: Control | None = None) -> None:
+    def __init__(
+        self, wave: Any, p: WaveParams, target: Target, voice: Voice, control: Control | None = None
+    ) -> None:
         self.wave, self.p, self.target, self.voice = wave, p, target, voice
         self.control = control
         self.scratch = voice.scratch
@@ -106,8 +107,9 @@ class PhaseRenderer(Renderer):
         col = self.scratch.get("render-column", n)
         gain = self.shape(self.p, ph, col, self.scratch)
         t = self.target
-        formats.store_scaled(col, gain, t.fmt, out, t.shape(n), t.planar, self._int32(n),
-                             flush_subnormal=self.ftz)
+        formats.store_scaled(
+            col, gain, t.fmt, out, t.shape(n), t.planar, self._int32(n), flush_subnormal=self.ftz
+        )
 
     def mark(self) -> Hashable:
         return self.voice.accumulator
@@ -157,8 +159,7 @@ class ValuesRenderer(Renderer):
             with np.errstate(invalid="ignore"):
                 formats.store(values, t.fmt, out, t.shape(n), self._int32(n))
         else:
-            formats.store(values, t.fmt, out, t.shape(n), self._int32(n),
-                          flush_subnormal=self.ftz)
+            formats.store(values, t.fmt, out, t.shape(n), self._int32(n), flush_subnormal=self.ftz)
 
 
 class SilenceRenderer(ValuesRenderer):
@@ -179,8 +180,7 @@ class DrawnRenderer(ValuesRenderer):
     def render(self, first: int, out: np.ndarray, n: int) -> None:
         t = self.target
         if t.fmt.floating and not t.fmt.packed:
-            self.wave.values(self.p, self.voice, first,
-                             out.view(t.fmt.word).reshape(t.shape(n)))
+            self.wave.values(self.p, self.voice, first, out.view(t.fmt.word).reshape(t.shape(n)))
         else:
             super().render(first, out, n)
 
@@ -204,6 +204,7 @@ class Muted(Renderer):
 # Each returns float64 values (n, 1) or (n, channels) in output units, as the
 # C-equivalent paths above; a Control, if any, gives per-sample property values.
 
+
 class _Beyond(ValuesRenderer):
     def gain(self, n: int) -> np.ndarray | float:
         """Volume times full scale: per sample when a controller drives it (and
@@ -222,8 +223,9 @@ class SweepRenderer(_Beyond):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         props = self.p.props
-        self.law = SweepLaw(self.p.freq, props.end_freq, props.sweep_duration / 1e9,
-                            log=int(props.sweep_mode) == 1)
+        self.law = SweepLaw(
+            self.p.freq, props.end_freq, props.sweep_duration / 1e9, log=int(props.sweep_mode) == 1
+        )
 
     def values(self, first: int, n: int) -> np.ndarray:
         values = self.scratch.get("render-values", n).reshape(n, 1)
@@ -240,19 +242,23 @@ class CustomRenderer(_Beyond):
     def values(self, first: int, n: int) -> np.ndarray:
         gen = self.p.props.generator
         if not callable(gen):
-            raise TypeError("wave=custom needs a Python callable in the generator "
-                            f"property, not {gen!r}")
+            raise TypeError(
+                f"wave=custom needs a Python callable in the generator property, not {gen!r}"
+            )
         t = self.scratch.get("beyond-times", n)
         np.add(self.scratch.ramp(n), first, out=t)
         t /= self.target.rate
         y = np.asarray(gen(t.copy()))
         if y.dtype.kind not in "biuf":
-            raise TypeError(f"generator returned {y.dtype} samples; it must return real "
-                            "numbers (for complex values, say which part: np.real(z))")
+            raise TypeError(
+                f"generator returned {y.dtype} samples; it must return real "
+                "numbers (for complex values, say which part: np.real(z))"
+            )
         channels = self.target.channels
         if y.shape not in ((n,), (n, channels)):
-            raise ValueError(f"generator returned shape {y.shape}; expected ({n},) or "
-                             f"({n}, {channels})")
+            raise ValueError(
+                f"generator returned shape {y.shape}; expected ({n},) or ({n}, {channels})"
+            )
         cols = 1 if y.ndim == 1 else channels
         values = self.scratch.get("render-values", n * cols).reshape(n, cols)
         values[...] = y.reshape(n, cols)
@@ -285,8 +291,9 @@ class TonesRenderer(_Beyond):
         voice, rate = self.voice, self.target.rate
         phase = self.scratch.get("beyond-phase", n)
         steps = self.scratch.get("beyond-steps", n)
-        controlled = (not self.per_channel and self.control is not None
-                      and self.control("freq", n, steps))
+        controlled = (
+            not self.per_channel and self.control is not None and self.control("freq", n, steps)
+        )
         values = self.scratch.get("render-values", n * self.columns).reshape(n, self.columns)
         for c in range(self.columns):
             if controlled:  # a true chirp: the step changes every sample
@@ -295,15 +302,17 @@ class TonesRenderer(_Beyond):
                 dt = float(steps.max()) / TWO_PI
             else:
                 step = phase_step(float(self.freqs[c]), rate)
-                voice.tone_acc[c] = accumulate_phase(float(voice.tone_acc[c]), step, phase,
-                                                     voice.tone_memos[c])
+                voice.tone_acc[c] = accumulate_phase(
+                    float(voice.tone_acc[c]), step, phase, voice.tone_memos[c]
+                )
                 dt = float(self.freqs[c]) / rate
             if self.offsets[c]:
                 phase += self.offsets[c]
                 np.mod(phase, TWO_PI, out=phase)
             col = self.scratch.get("beyond-column", n)
-            tones.shape(self.wave.tone, phase, col,
-                        dt if self.band_limited and 0 < dt < 0.5 else None)
+            tones.shape(
+                self.wave.tone, phase, col, dt if self.band_limited and 0 < dt < 0.5 else None
+            )
             values[:, c] = col
         voice.accumulator = float(voice.tone_acc[0])
         values *= self.gain(n)
@@ -312,8 +321,13 @@ class TonesRenderer(_Beyond):
         return values
 
 
-def render_block(renderer: Renderer, render: Callable[[Renderer, int, np.ndarray, int], None],
-                 first: int, out: np.ndarray, n: int) -> None:
+def render_block(
+    renderer: Renderer,
+    render: Callable[[Renderer, int, np.ndarray, int], None],
+    first: int,
+    out: np.ndarray,
+    n: int,
+) -> None:
     """``render(renderer, first, out, n)``, in blocks of at most :data:`CHUNK` frames
     when the buffer is longer, so that work memory does not grow with it."""
     if n <= CHUNK:
@@ -325,8 +339,8 @@ def render_block(renderer: Renderer, render: Callable[[Renderer, int, np.ndarray
     for a in range(0, n, CHUNK):
         m = min(CHUNK, n - a)
         if planes is None:
-            renderer.render(first + a, out[a * t.bpf:(a + m) * t.bpf], m)
+            renderer.render(first + a, out[a * t.bpf : (a + m) * t.bpf], m)
         else:  # a block of planar data is no slice: render it apart, copy its planes
             tmp = renderer.scratch.get("render-chunk", m * t.bpf, np.uint8)
             renderer.render(first + a, tmp, m)
-            planes[:, a * width:(a + m) * width] = tmp.reshape(t.channels, m * width)
+            planes[:, a * width : (a + m) * width] = tmp.reshape(t.channels, m * width)

@@ -24,19 +24,20 @@ class Scratch:
         key = (name, np.dtype(dtype))
         a = self._arrays.get(key)
         if a is None or a.shape[0] < n:
-            a = self._arrays[key] = np.empty(max(n, 2 * (0 if a is None else a.shape[0])),
-                                             dtype)
+            a = self._arrays[key] = np.empty(max(n, 2 * (0 if a is None else a.shape[0])), dtype)
         return a[:n]
 
-    def constant(self, name: str, n: int, value: float,
-                 dtype: np.dtype | type = np.float64) -> np.ndarray:
+    def constant(
+        self, name: str, n: int, value: float, dtype: np.dtype | type = np.float64
+    ) -> np.ndarray:
         """An array of ``n`` elements holding ``value``, which the caller may change
         only if it puts ``value`` back before its next use (saves refilling it)."""
         key = (name, np.dtype(dtype))
         a = self._arrays.get(key)
         if a is None or a.shape[0] < n:
-            a = self._arrays[key] = np.full(max(n, 2 * (0 if a is None else a.shape[0])),
-                                            value, dtype)
+            a = self._arrays[key] = np.full(
+                max(n, 2 * (0 if a is None else a.shape[0])), value, dtype
+            )
         return a[:n]
 
     def ramp(self, n: int) -> np.ndarray:

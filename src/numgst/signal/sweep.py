@@ -67,8 +67,9 @@ class SweepLaw:
         return self.f0 + (self.f1 - self.f0) * t / self.duration
 
 
-def sweep_phase(law: SweepLaw, rate: int, first_sample: int, out: np.ndarray,
-                scratch: Scratch | None = None) -> None:
+def sweep_phase(
+    law: SweepLaw, rate: int, first_sample: int, out: np.ndarray, scratch: Scratch | None = None
+) -> None:
     """Fill ``out`` with the sweep's phase (radians, wrapped to [0, 2*pi)) at stream
     samples ``first_sample``, ``first_sample + 1``, ...
 
@@ -102,7 +103,7 @@ def sweep_phase(law: SweepLaw, rate: int, first_sample: int, out: np.ndarray,
         m = min(n - i, period - pos)
         t = np.add(ramp[:m], pos, out=scratch.get("sweep-times", m))
         t /= rate
-        seg = law.phase(t, out=out[i:i + m])
+        seg = law.phase(t, out=out[i : i + m])
         seg += offset
         offset = math.fmod(offset + end, TWO_PI)
         pos = 0

@@ -16,8 +16,7 @@ from . import bandlimited
 from .osc import TWO_PI
 
 
-def shape(kind: str, phase: np.ndarray, out: np.ndarray,
-          dt: float | None = None) -> np.ndarray:
+def shape(kind: str, phase: np.ndarray, out: np.ndarray, dt: float | None = None) -> np.ndarray:
     """A periodic wave of peak 1 at ``phase``, shaped as the C element shapes it.
 
     Parameters
@@ -45,8 +44,11 @@ def shape(kind: str, phase: np.ndarray, out: np.ndarray,
         if kind == "saw":  # C's saw jumps at pi: our band-limited saw jumps at 0
             u += 0.5
             np.mod(u, 1.0, out=u)
-        fn = {"square": bandlimited.square, "saw": bandlimited.saw,
-              "triangle": bandlimited.triangle}[kind]
+        fn = {
+            "square": bandlimited.square,
+            "saw": bandlimited.saw,
+            "triangle": bandlimited.triangle,
+        }[kind]
         return fn(u.copy(), dt, out)
     if kind == "square":
         np.less(phase, math.pi, out=out)

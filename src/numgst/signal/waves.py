@@ -128,6 +128,7 @@ class Voice:
 # itself) that, times the returned gain, are exactly the doubles C computes before its
 # cast. ``scratch`` holds their work arrays.
 
+
 def sine(p: WaveParams, ph: np.ndarray, out: np.ndarray, scratch: Scratch) -> float:
     np.sin(ph, out=out)
     return p.amp
@@ -196,8 +197,9 @@ def square_threshold(p: WaveParams) -> float:
     return PI
 
 
-def two_level_runs(p: WaveParams, voice: Voice, threshold: float, n: int
-                   ) -> tuple[np.ndarray, tuple[float, float]]:
+def two_level_runs(
+    p: WaveParams, voice: Voice, threshold: float, n: int
+) -> tuple[np.ndarray, tuple[float, float]]:
     """The next ``n`` frames of a two-level wave (+amp below ``threshold``, -amp at or
     above) as runs of its levels, without computing phases (see
     :func:`~numgst.signal.osc.threshold_runs`).
@@ -209,18 +211,19 @@ def two_level_runs(p: WaveParams, voice: Voice, threshold: float, n: int
     levels : (float, float)
         +amp and -amp in output units (before C's cast).
     """
-    runs, voice.accumulator = threshold_runs(voice.accumulator, p.step, threshold, n,
-                                             voice.phase_memo)
+    runs, voice.accumulator = threshold_runs(
+        voice.accumulator, p.step, threshold, n, voice.phase_memo
+    )
     return runs, (p.amp, -p.amp)
 
 
-def square_runs(p: WaveParams, voice: Voice, n: int
-                ) -> tuple[np.ndarray, tuple[float, float]]:
+def square_runs(p: WaveParams, voice: Voice, n: int) -> tuple[np.ndarray, tuple[float, float]]:
     """The square wave's next ``n`` frames as runs (see :func:`two_level_runs`)."""
     return two_level_runs(p, voice, PI, n)
 
 
 # -- ticks ----------------------------------------------------------------------------
+
 
 def samples_between_ticks(p: WaveParams) -> int:
     """C: gst_util_uint64_scale_int(tick_interval, rate, GST_SECOND), floored."""
@@ -265,14 +268,14 @@ def _tick_lengths(p: WaveParams) -> tuple[int, int]:
     # C: samplerate * sine_periods_per_tick is a guint product (wraps), / freq in
     # double, truncated to gint.
     with np.errstate(divide="ignore", invalid="ignore"):
-        nonzero = _c_int(np.float64((p.rate * p.sine_periods_per_tick) & 0xFFFFFFFF)
-                         / p.freq)
+        nonzero = _c_int(np.float64((p.rate * p.sine_periods_per_tick) & 0xFFFFFFFF) / p.freq)
         ramp_len = _c_int(np.float64(p.rate) / p.freq) if p.apply_tick_ramp else 0
     return nonzero, ramp_len
 
 
-def _tick_phases_read(voice: Voice, step: float, sbt: int, mod: np.ndarray,
-                      marks: np.ndarray) -> np.ndarray:
+def _tick_phases_read(
+    voice: Voice, step: float, sbt: int, mod: np.ndarray, marks: np.ndarray
+) -> np.ndarray:
     """The phase C reads at each sample (it reads acc, then advances it). Before the
     block's first tick it continues the stored accumulator; after a tick it restarts
     from exactly 0, so every tick period reads the same sequence, indexed by ``mod``."""
@@ -327,8 +330,9 @@ def _tick_volumes(p: WaveParams, voice: Voice, marks: np.ndarray, n: int) -> np.
 def _tick_ramp(mod: np.ndarray, nonzero: int, ramp_len: int) -> np.ndarray:
     end_ramp = nonzero - ramp_len
     m = mod.astype(np.float64)
-    ramp = np.where(mod < ramp_len, m / ramp_len,
-                    np.where(mod >= end_ramp, (nonzero - mod) / ramp_len, 1.0))
+    ramp = np.where(
+        mod < ramp_len, m / ramp_len, np.where(mod >= end_ramp, (nonzero - mod) / ramp_len, 1.0)
+    )
     np.minimum(ramp, 1.0, out=ramp)
     ramp *= ramp * ramp
     return ramp
@@ -337,6 +341,7 @@ def _tick_ramp(mod: np.ndarray, nonzero: int, ramp_len: int) -> np.ndarray:
 # -- noises ---------------------------------------------------------------------------
 # Every noise fills ``out`` (n, channels), float64 (white and gaussian also float32),
 # times volume and scale, drawing in C's order: frame by frame, channel by channel.
+
 
 def white(p: WaveParams, voice: Voice, first_sample: int, out: np.ndarray) -> None:
     noise.white(voice.noise, p.amp, out)

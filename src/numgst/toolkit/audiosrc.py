@@ -46,25 +46,41 @@ FLOW_EOS = Gst.FlowReturn.EOS
 #: The properties every audio source has (subclasses add theirs: ``PROPS =
 #: AudioSource.PROPS + (...)``).
 SOURCE_PROPS = (
-    Prop("samplesperbuffer", int, "Samples per buffer",
-         "Number of samples in each outgoing buffer", 1024, 1, GLib.MAXINT,
-         apply="_apply_samplesperbuffer"),
-    Prop("is-live", bool, "Is Live", "Whether to act as a live source", False,
-         apply="set_live"),
-    Prop("timestamp-offset", INT64, "Timestamp offset",
-         "An offset added to timestamps set on buffers (in ns)", 0,
-         GLib.MININT64, GLib.MAXINT64),
+    Prop(
+        "samplesperbuffer",
+        int,
+        "Samples per buffer",
+        "Number of samples in each outgoing buffer",
+        1024,
+        1,
+        GLib.MAXINT,
+        apply="_apply_samplesperbuffer",
+    ),
+    Prop("is-live", bool, "Is Live", "Whether to act as a live source", False, apply="set_live"),
+    Prop(
+        "timestamp-offset",
+        INT64,
+        "Timestamp offset",
+        "An offset added to timestamps set on buffers (in ns)",
+        0,
+        GLib.MININT64,
+        GLib.MAXINT64,
+    ),
 )
 
 
-def audio_caps(formats_: tuple[str, ...], channels: tuple[int, int] = (1, 2147483647),
-               rate: tuple[int, int] = (1, 2147483647),
-               layouts: tuple[str, ...] = ("interleaved", "non-interleaved")) -> Gst.Caps:
+def audio_caps(
+    formats_: tuple[str, ...],
+    channels: tuple[int, int] = (1, 2147483647),
+    rate: tuple[int, int] = (1, 2147483647),
+    layouts: tuple[str, ...] = ("interleaved", "non-interleaved"),
+) -> Gst.Caps:
     """``audio/x-raw`` caps with these formats, channel and rate ranges, layouts."""
     return Gst.Caps.from_string(
         "audio/x-raw, format=(string){ " + ", ".join(formats_) + " }, "
         "layout=(string){ " + ", ".join(layouts) + " }, "
-        f"rate=(int)[{rate[0]}, {rate[1]}], channels=(int)[{channels[0]}, {channels[1]}]")
+        f"rate=(int)[{rate[0]}, {rate[1]}], channels=(int)[{channels[0]}, {channels[1]}]"
+    )
 
 
 @dataclasses.dataclass
@@ -110,9 +126,14 @@ class AudioSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         if "__gsttemplates__" not in vars(cls):
-            cls.__gsttemplates__ = (Gst.PadTemplate.new(
-                "src", Gst.PadDirection.SRC, Gst.PadPresence.ALWAYS,
-                audio_caps(cls.FORMATS, cls.CHANNELS, cls.RATES)),)
+            cls.__gsttemplates__ = (
+                Gst.PadTemplate.new(
+                    "src",
+                    Gst.PadDirection.SRC,
+                    Gst.PadPresence.ALWAYS,
+                    audio_caps(cls.FORMATS, cls.CHANNELS, cls.RATES),
+                ),
+            )
         if "__gstmetadata__" not in vars(cls):
             doc = (cls.__doc__ or cls.__name__).strip().splitlines()[0]
             cls.__gstmetadata__ = (cls.__name__, "Source/Audio", doc, "numgst user")
@@ -156,8 +177,9 @@ class AudioSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
 
     def generate(self, first_sample: int, frames: int) -> np.ndarray:
         """Float samples in [-1, 1] for ``frames`` frames (see the module docstring)."""
-        raise NotImplementedError(f"{type(self).__name__} must define generate(), fill() "
-                                  "or render()")
+        raise NotImplementedError(
+            f"{type(self).__name__} must define generate(), fill() or render()"
+        )
 
     def fixate(self, s: Gst.Structure) -> None:
         """Settle the fields downstream left open, on the caps structure ``s``.
@@ -246,8 +268,14 @@ class AudioSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
     def do_start(self) -> bool:
         old = self.stream
         # A new stream in the caps already negotiated (as C keeps its info).
-        self.stream = Stream(info=old.info, fmt=old.fmt, planar=old.planar, rate=old.rate,
-                             bpf=old.bpf, channels=old.channels)
+        self.stream = Stream(
+            info=old.info,
+            fmt=old.fmt,
+            planar=old.planar,
+            rate=old.rate,
+            bpf=old.bpf,
+            channels=old.channels,
+        )
         return True
 
     def do_stop(self) -> bool:
@@ -355,8 +383,11 @@ class AudioSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
         buffer's first stream sample and its frames."""
         st = self.stream
         # The segment stop cuts the last buffer short; EOS comes with the next call.
-        if (st.check_seek_stop and not st.reverse
-                and st.next_sample < st.sample_stop < st.next_sample + samples):
+        if (
+            st.check_seek_stop
+            and not st.reverse
+            and st.next_sample < st.sample_stop < st.next_sample + samples
+        ):
             n = st.sample_stop - st.next_sample
             next_sample = st.sample_stop
             st.eos_reached = True
@@ -385,8 +416,10 @@ class AudioSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
 
 
 def _too_big(spb: int, bpf: int) -> str:
-    return (f"samplesperbuffer={spb} at {bpf} bytes per frame makes buffers of "
-            f"{spb * bpf} bytes; GstBaseSrc's blocksize holds at most {MAX_BLOCKSIZE}")
+    return (
+        f"samplesperbuffer={spb} at {bpf} bytes per frame makes buffers of "
+        f"{spb * bpf} bytes; GstBaseSrc's blocksize holds at most {MAX_BLOCKSIZE}"
+    )
 
 
 def _scale_round(val: int, num: int, denom: int) -> int:

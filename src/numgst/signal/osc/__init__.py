@@ -22,5 +22,13 @@ from .memo import PhaseMemo
 from .phase import accumulate_phase, block_span, finish, threshold_runs
 from .reference import TWO_PI, accumulate_periods, phase_step
 
-__all__ = ["TWO_PI", "PhaseMemo", "accumulate_periods", "accumulate_phase", "block_span",
-           "finish", "phase_step", "threshold_runs"]
+__all__ = [
+    "TWO_PI",
+    "PhaseMemo",
+    "accumulate_periods",
+    "accumulate_phase",
+    "block_span",
+    "finish",
+    "phase_step",
+    "threshold_runs",
+]

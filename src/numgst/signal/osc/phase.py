@@ -24,8 +24,9 @@ from .walk import Position, Span, Walk
 WALK_AHEAD = 1024
 
 
-def accumulate_phase(acc: float, step: float, out: np.ndarray,
-                     memo: PhaseMemo | None = None) -> float:
+def accumulate_phase(
+    acc: float, step: float, out: np.ndarray, memo: PhaseMemo | None = None
+) -> float:
     """Fill ``out`` with the accumulator's next ``len(out)`` phases; return the last.
 
     Parameters
@@ -61,8 +62,9 @@ def accumulate_phase(acc: float, step: float, out: np.ndarray,
     return finish(span, step, memo)
 
 
-def threshold_runs(acc: float, step: float, threshold: float, n: int,
-                   memo: PhaseMemo | None = None) -> tuple[np.ndarray, float]:
+def threshold_runs(
+    acc: float, step: float, threshold: float, n: int, memo: PhaseMemo | None = None
+) -> tuple[np.ndarray, float]:
     """How the accumulator's next ``n`` phases sit against ``threshold``, as runs.
 
     The phases are those of :func:`accumulate_phase` (same arguments, same returned
@@ -131,8 +133,9 @@ def finish(span: Span, step: float, memo: PhaseMemo) -> float:
     return acc
 
 
-def _locate(acc: float, step: float, memo: PhaseMemo, build: bool
-            ) -> tuple[Templates, Position, int] | None:
+def _locate(
+    acc: float, step: float, memo: PhaseMemo, build: bool
+) -> tuple[Templates, Position, int] | None:
     """Where ``acc`` stands: its templates, its position, its period on the kept walk
     (-1 if unknown). Known when the last block for this step ended at ``acc``, or when
     ``acc`` is itself a period start (the stream start, 0.0)."""
@@ -176,8 +179,9 @@ def _new_walk(tpl: Templates, where: Position, n: int, memo: PhaseMemo) -> Walk 
     return memo.walk
 
 
-def _walk(tpl: Templates, m: int, count: int, memo: PhaseMemo
-          ) -> tuple[np.ndarray, np.ndarray] | None:
+def _walk(
+    tpl: Templates, m: int, count: int, memo: PhaseMemo
+) -> tuple[np.ndarray, np.ndarray] | None:
     guess = memo.scratch.get("walk-guess", count)
     starts = memo.scratch.get("walk-starts", count, np.int64)
     return tpl.walk(m, count, guess, starts)

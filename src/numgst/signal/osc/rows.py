@@ -48,8 +48,9 @@ class Workspace:
         self.minus_k_two_pi = np.arange(rows) * -TWO_PI
 
 
-def accumulate_rows(acc: float, step: float, out: np.ndarray,
-                    workspace: Workspace | None) -> tuple[float, Workspace | None]:
+def accumulate_rows(
+    acc: float, step: float, out: np.ndarray, workspace: Workspace | None
+) -> tuple[float, Workspace | None]:
     """The next ``len(out)`` phases from ``acc`` (any start in [0, 2*pi), step in
     (0, 2*pi)); returns the last and the workspace to keep for the next call."""
     n = out.shape[0]

@@ -93,8 +93,7 @@ class Templates:
         # jumps from t's last entry to u's first, by at[u] - last[t].
         self.last = self.at + self.lens - 1
         # vals[at[t] + j] = value j of a period of template t minus its start.
-        self.vals = (np.concatenate([t.sums[: t.length] for t in items]) if items
-                     else np.empty(0))
+        self.vals = np.concatenate([t.sums[: t.length] for t in items]) if items else np.empty(0)
         # The start of period k is (m0 - k*2pi) mod step in exact arithmetic; rounding
         # moves it by a few grid units per period, far less than a template is wide.
         self._rotation = float(Fraction(TWO_PI) * _SCALE % (Fraction(step) * _SCALE))
@@ -140,11 +139,16 @@ class Templates:
                 return None
             first_above.append(cut[0])
             late.append(cut[1])
-        return Cuts(first_above, late, np.array(first_above + [0], dtype=np.intp),
-                    np.array(late + [0], dtype=np.int64))
+        return Cuts(
+            first_above,
+            late,
+            np.array(first_above + [0], dtype=np.intp),
+            np.array(late + [0], dtype=np.int64),
+        )
 
-    def walk(self, m0: int, count: int, guess: np.ndarray, m: np.ndarray
-             ) -> tuple[np.ndarray, np.ndarray] | None:
+    def walk(
+        self, m0: int, count: int, guess: np.ndarray, m: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray] | None:
         """Starts and templates of ``count`` periods from the start ``m0``.
 
         ``guess`` (float64) and ``m`` (int64) are work arrays of ``count``; ``m`` is
@@ -209,8 +213,9 @@ def _period_sums(step: float, m: int) -> tuple[np.ndarray, int, np.ndarray] | No
     return v - s, length, r  # v - s exact: same grid, no cancellation beyond it
 
 
-def _start_interval(step: float, sums: np.ndarray, length: int, absolute: np.ndarray
-                    ) -> tuple[Fraction, Fraction]:
+def _start_interval(
+    step: float, sums: np.ndarray, length: int, absolute: np.ndarray
+) -> tuple[Fraction, Fraction]:
     """Starts for which each sum stays in its binade and the wrap stays at `length`."""
     exps = np.frexp(absolute)[1] - 1
     edges = np.flatnonzero(np.diff(exps)) + 1  # first index of each binade run
