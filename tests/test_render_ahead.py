@@ -101,3 +101,66 @@ def test_blocks_are_rendered_ahead(monkeypatch):
     monkeypatch.setattr(ahead.Ahead, "take", spy)
     _run("audiotestsrc_py", "samplesperbuffer=1024", "audio/x-raw,format=F32LE", 40)
     assert sum(served) > 30
+
+
+# Noise waves, ticks, sweep and per-channel tones are rendered ahead too (their
+# generators and counters are where the stream stands). Seeded, they must give the
+# same samples through a stream of changes as rendered as the blocks come.
+STATEFUL = {
+    3: ("volume", 0.3),
+    7: ("samplesperbuffer", 512),
+    11: ("volume", 0.9),
+    15: ("samplesperbuffer", 300),
+    19: ("mute", True),
+    21: ("mute", False),
+}
+
+
+@pytest.mark.parametrize(
+    "wave,extra",
+    [
+        ("white-noise", ""),
+        ("gaussian-noise", ""),
+        ("pink-noise", ""),
+        ("red-noise", ""),
+        ("blue-noise", ""),
+        ("violet-noise", ""),
+        ("ticks", "tick-interval=20000000 marker-tick-period=3"),
+        ("sweep", "sweep-duration=50000000"),
+        ("sine", 'channel-freqs="<440.0, 660.0>"'),
+    ],
+)
+@pytest.mark.parametrize("fmt", ["F32LE", "S16LE"])
+def test_stateful_waves_ahead_equal_rendering_as_blocks_come(wave, extra, fmt, monkeypatch):
+    def run():
+        desc = (
+            f"audiotestsrc_py name=src wave={wave} seed=11 {extra} samplesperbuffer=256 "
+            f"num-buffers=30 ! audio/x-raw,format={fmt},channels=2,rate=48000 ! "
+            "appsink name=sink"
+        )
+
+        def configure(pipeline):
+            el = pipeline.get_by_name("src")
+            count = [0]
+
+            def probe(_pad, _info):
+                change = STATEFUL.get(count[0])
+                if change is not None:
+                    el.set_property(*change)
+                count[0] += 1
+                return Gst.PadProbeReturn.OK
+
+            el.get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER, probe)
+
+        r = capture(desc, configure=configure)
+        assert r.error is None, r.error_debug
+        return r
+
+    got = run()
+
+    def as_they_come(self, r, first, out, n):
+        self.settle()
+        r.render(first, out, n)
+
+    monkeypatch.setattr(ahead.Ahead, "render", as_they_come)
+    assert_same_stream(run(), got)

@@ -1,7 +1,8 @@
 """Blocks of a steady stream rendered ahead, several at once, handed out one by one.
 
-A deterministic renderer's next block depends only on where it stands (its
-:meth:`~numgst.signal.render.Renderer.mark`) and the block's first sample. So while
+A deterministic renderer's next block depends only on where the stream stands (the
+accumulator, the noise generators: see :class:`~numgst.signal.render.Renderer`) and the
+block's first sample. So while
 blocks continue one another with the same renderer, rendering 2, 4, ... of them in one
 go gives the very same bytes, and spreads the fixed cost of a render (its numpy calls)
 over those blocks. Any change (another renderer, a block from elsewhere in the stream,
@@ -13,6 +14,7 @@ been.
 from __future__ import annotations
 
 from collections.abc import Hashable
+from typing import Any
 
 import numpy as np
 
@@ -34,7 +36,8 @@ class Ahead:
         self.pos = 0  # next block to hand out
         self.frames = self.nbytes = 0  # per block
         self.next_first = -1  # first sample of the next block expected
-        self.start: Hashable = None  # mark before the first pending block
+        self.first = -1  # first sample of the first pending block
+        self.start: Any = None  # checkpoint before the first pending block
         self.end: Hashable = None  # mark after the last one: what the renderer holds
         # (renderer, next first sample, mark) after the last block rendered
         self.last: tuple[Renderer, int, Hashable] | None = None
@@ -88,7 +91,7 @@ class Ahead:
         if not self.count or r is None:
             return
         if r.mark() == self.end:
-            r.rewind(self.start, self.pos * self.frames)
+            r.rewind(self.start, self.first, self.pos * self.frames)
         self.count = self.pos = 0
         self.last = None  # not steady: start again from one block at a time
 
@@ -104,6 +107,6 @@ class Ahead:
         if self.data.shape[0] < size:
             self.data = np.empty(size, dtype=np.uint8)
         self.nbytes = nbytes
-        self.start = r.mark()
-        self.next_first = first
+        self.start = r.checkpoint()
+        self.next_first = self.first = first
         return self.data[:size]

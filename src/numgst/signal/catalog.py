@@ -46,6 +46,8 @@ class Wave:
         Values may exceed full scale (gaussian noise); integer casts wrap as C's.
     resets
         The noise state C's ``change_wave`` re-initialises ("pink", "red") or None.
+    flips
+        Every other frame is negated (blue and violet noise).
     tone
         The periodic shape name for per-channel, band-limited and per-sample
         controlled tones (:mod:`.tones`), or None if those do not apply.
@@ -63,6 +65,7 @@ class Wave:
     mono: bool = True
     unbounded: bool = False
     resets: str | None = None
+    flips: bool = False
     tone: str | None = None
     in_c: bool = True
 
@@ -91,7 +94,7 @@ WAVES: tuple[Wave, ...] = (
         6,
         "pink-noise",
         "Pink noise",
-        R.ValuesRenderer,
+        R.PinkRenderer,
         values=waves.pink,
         mono=False,
         resets="pink",
@@ -120,9 +123,10 @@ WAVES: tuple[Wave, ...] = (
         11,
         "blue-noise",
         "Blue noise",
-        R.ValuesRenderer,
+        R.PinkRenderer,
         values=waves.blue,
         mono=False,
+        flips=True,
         resets="pink",
     ),
     Wave(
@@ -132,6 +136,7 @@ WAVES: tuple[Wave, ...] = (
         R.ValuesRenderer,
         values=waves.violet,
         mono=False,
+        flips=True,
         resets="red",
     ),
     # Beyond the C element (values after C's, so C's numbers keep their meaning):

@@ -1,85 +1,96 @@
 """Noise generators of the C ``audiotestsrc``, vectorised over numpy's Generator.
 
 The algorithms are C's (white uniform, Voss-McCartney pink with 12 rows and C's
-integer arithmetic, a bounded random walk for red), except Gaussian noise, drawn by
-numpy's ziggurat instead of C's Box-Muller: the same distribution, cheaper. The
-random numbers are numpy's, not GLib's Mersenne Twister, so only the statistics match
-C, never the samples. Every generator consumes its random stream in a fixed order per
-sample, so a seeded stream gives the same samples however it is cut into buffers.
-
-All functions write samples already multiplied by ``amp`` (volume times the sample
-type's scale) into a float64 array (white and gaussian also into float32); the caller
-casts.
+integer arithmetic, a bounded random walk for red) with two exceptions that keep the
+distributions: Gaussian noise is drawn by numpy's ziggurat instead of C's Box-Muller,
+and the red walk draws its step from the interval C's rejection loop accepts instead
+of rejecting. The random numbers are numpy's, not GLib's Mersenne Twister, so only
+the statistics match C, never the samples. Every generator consumes its random stream
+in a fixed order per sample, so a seeded stream gives the same samples however it is
+cut into buffers.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+
+from .scratch import Scratch
 
 PINK_ROWS = 12
 PINK_MASK = (1 << PINK_ROWS) - 1
 # C: pmax = (rows + 1) * (1 << (PINK_RANDOM_BITS - 1)); scalar = 1.0f / pmax, a float
 # division whose result is kept as a double.
 PINK_SCALAR = float(np.float32(1.0) / np.float32((PINK_ROWS + 1) * (1 << 15)))
-# The row updated at counter value i is i's count of trailing zeros (none for 0), and
-# that row was last updated 2 << row samples earlier; 0 where no row is updated.
-_SPACING = np.zeros(PINK_MASK + 1, dtype=np.int64)
-for _r in range(PINK_ROWS):
-    _SPACING[1 << _r :: 2 << _r] = 2 << _r
-del _r
-PINK_SPAN = 2 << (PINK_ROWS - 1)  # the longest look back
+PINK_SPAN = 2 << (PINK_ROWS - 1)  # the longest look back: row 11 changes every 4096
 
 
-class _PinkWork:
-    """Arrays for blocks of up to ``size`` samples, reused from block to block."""
+def _pink_back() -> np.ndarray:
+    """back[j] = j + PINK_SPAN - (how far back the row updated at counter j mod 4096
+    was last updated), for j over two cycles: where a sample's previous row value
+    lies in the draws (kept ones first), once the block's counter offset is taken
+    off. The row updated at counter c is c's count of trailing zeros (none for 0),
+    last updated 2 << row samples earlier; at counter 0 no row changes, and the
+    sample reads its own draw (a change of 0)."""
+    spacing = np.zeros(PINK_MASK + 1, dtype=np.intp)
+    for r in range(PINK_ROWS):
+        spacing[1 << r :: 2 << r] = 2 << r
+    j = np.arange(2 * (PINK_MASK + 1), dtype=np.intp)
+    back = j + PINK_SPAN - np.tile(spacing, 2)
+    back.flags.writeable = False
+    return back
 
-    def __init__(self, size: int, kept: np.ndarray | None) -> None:
-        self.size = size
-        self.draws = np.zeros(PINK_SPAN + size, dtype=np.int64)
-        if kept is not None:
-            self.draws[:PINK_SPAN] = kept
-        self.both = np.empty(2 * size, dtype=np.int64)
-        self.real = np.empty(2 * size)
-        self.back = np.empty(size, dtype=np.int64)
-        self.delta = np.empty(size, dtype=np.int64)
-        self.ahead = np.arange(PINK_SPAN, PINK_SPAN + size, dtype=np.int64)
-        # _SPACING repeated: a block may start anywhere in the counter's cycle.
-        self.spacing = np.tile(_SPACING, -(-(size + PINK_MASK + 1) // (PINK_MASK + 1)))
 
+_PINK_BACK = _pink_back()
 
 RED_BOUND = 8.0
-RED_WINDOW = 128  # draws examined per step of the walk; rejections come every ~32
+RED_INNER = RED_BOUND - 1.0  # within this, a step can never leave the bounds
 
 
 class NoiseState:
     """Random stream and the per-generator memory that C keeps in its instance."""
 
-    def __init__(self, seed: int | None = None) -> None:
+    def __init__(self, seed: int | None = None, scratch: Scratch | None = None) -> None:
         self.rng = np.random.default_rng(seed)
+        self.scratch = scratch if scratch is not None else Scratch()
         self.pink_index = 0
         self.pink_sum = 0
-        self._pink: _PinkWork | None = None
+        self.pink_kept = np.zeros(PINK_SPAN, dtype=np.int32)  # the last draws of rows
         self.red_state = 0.0
-        # Red candidates drawn but not yet consumed: draws stay in stream order
-        # whatever the buffer sizes.
-        self._red_draws = np.empty(0)
-        self._red_pos = 0
+        # 16-bit draws left over from the last block (pink uses them four per uint64).
+        self.bits16 = np.empty(0, dtype=np.uint16)
 
     def reset_pink(self) -> None:
         self.pink_index = 0
         self.pink_sum = 0
-        if self._pink is not None:
-            self._pink.draws[:PINK_SPAN] = 0  # every row back to 0
-
-    def pink_work(self, m: int) -> _PinkWork:
-        work = self._pink
-        if work is None or work.size < m:
-            kept = work.draws[:PINK_SPAN] if work is not None else None
-            work = self._pink = _PinkWork(max(m, 2 * (work.size if work else 0)), kept)
-        return work
+        self.pink_kept.fill(0)  # every row back to 0
 
     def reset_red(self) -> None:
         self.red_state = 0.0
+
+    def snapshot(self) -> tuple[Any, ...]:
+        """The generator's and every noise's memory (for rendering ahead, see
+        :mod:`numgst.signal.ahead`); :meth:`restore` goes back to it."""
+        return (self.rng.bit_generator.state, self.pink_index, self.pink_sum,
+                self.pink_kept.copy(), self.red_state, self.bits16.copy())
+
+    def restore(self, snap: tuple[Any, ...]) -> None:
+        state, self.pink_index, self.pink_sum, kept, self.red_state, bits = snap
+        self.rng.bit_generator.state = state
+        self.pink_kept[:] = kept
+        self.bits16 = bits.copy()
+
+    def draw16(self, count: int) -> np.ndarray:
+        """The next ``count`` 16-bit draws of the stream (four per 64-bit draw, none
+        lost between blocks)."""
+        have = self.bits16.shape[0]
+        raws = max(0, -(-(count - have) // 4))
+        out = self.scratch.get("noise-bits16", have + 4 * raws, np.uint16)
+        out[:have] = self.bits16
+        out[have:] = self.rng.bit_generator.random_raw(raws).view(np.uint16)
+        self.bits16 = out[count:].copy()
+        return out[:count]
 
 
 def white(state: NoiseState, amp: float, out: np.ndarray) -> None:
@@ -113,7 +124,18 @@ def gaussian(state: NoiseState, amp: float, out: np.ndarray) -> None:
 
 
 def pink(state: NoiseState, amp: float, out: np.ndarray) -> None:
-    """Voss-McCartney pink noise with 12 rows, one generator shared by all channels.
+    """Voss-McCartney pink noise with 12 rows, one generator shared by all channels,
+    times ``amp``: ``pink_sums(...) * PINK_SCALAR * amp``.
+
+    ``out``: float64, any shape, C-contiguous. Values are in [-1, 1] * amp.
+    """
+    flat = out.reshape(-1)
+    np.multiply(pink_sums(state, flat.shape[0]), PINK_SCALAR * amp, out=flat)
+
+
+def pink_sums(state: NoiseState, m: int) -> np.ndarray:
+    """The next ``m`` pink samples as C's integer sums (running sum of the rows plus
+    the extra white value), int32; valid until the state's scratch is used again.
 
     C draws each sample's value in channel order from one generator, so the samples
     are one stream over the interleaved frames. Per sample, the counter's trailing
@@ -121,99 +143,80 @@ def pink(state: NoiseState, amp: float, out: np.ndarray) -> None:
     is a cumulative sum of per-row changes. A row's previous value is the one drawn
     exactly ``2 << row`` samples earlier, so it is read from the draws themselves,
     with the last :data:`PINK_SPAN` draws of earlier blocks kept in front of them.
-    Samples where no row changes (counter 0) read their own draw: a change of 0.
 
-    ``out``: float64, any shape, C-contiguous. Values are in [-1, 1] * amp.
+    Each random value is C's ``(glong)(32768.0 - 65536.0 * u / 2**32)`` of a 32-bit
+    ``u``, which depends on u's top 16 bits but for one case: 32768 needs u = 0
+    (probability 2**-32), which here gives 0. So two 16-bit draws make a sample
+    (half the random bits) and the conversion is integer arithmetic; the values'
+    distribution differs from C's by that 2**-32 of probability and nothing else.
     """
-    flat = out.reshape(-1)
-    m = flat.shape[0]
+    out = state.scratch.get("pink-sums", m, np.int32)
     if m == 0:
-        return
-    work = state.pink_work(m)
-    i0 = state.pink_index
-    # Two 32-bit draws per sample, the row's (low half) and the extra white term's
-    # (high half), converted together: a uint64 array viewed as pairs of uint32.
-    pairs = state.rng.bit_generator.random_raw(m).view(np.uint32)
-    both = work.both[: 2 * m]
-    _c_pink_random(pairs, work.real[: 2 * m], both)
-    draws = work.draws  # the kept draws, then this block's
-    draws[PINK_SPAN : PINK_SPAN + m] = both[0::2]
-    # Where each sample's previous row value was drawn (index into draws).
-    back = work.back[:m]
-    first = (i0 + 1) & PINK_MASK
-    np.subtract(work.ahead[:m], work.spacing[first : first + m], out=back)
-    delta = work.delta[:m]
-    draws.take(back, out=delta, mode="clip")
-    np.subtract(draws[PINK_SPAN : PINK_SPAN + m], delta, out=delta)
-    delta[0] += state.pink_sum  # the running sum carries over from the last block
-    np.add.accumulate(delta, out=delta)
-    state.pink_sum = int(delta[-1])
-    np.add(delta, both[1::2], out=flat)
-    flat *= PINK_SCALAR * amp
-    draws[:PINK_SPAN] = draws[m : m + PINK_SPAN]
-    state.pink_index = (i0 + m) & PINK_MASK
+        return out
+    bits = state.draw16(2 * m)  # row value, extra white value; per sample
+    draws = state.scratch.get("pink-draws", PINK_SPAN + m, np.int32)
+    draws[:PINK_SPAN] = state.pink_kept
+    new = draws[PINK_SPAN:]
+    _c_pink_random(bits[0::2], new)
+    white = state.scratch.get("pink-white", m, np.int32)
+    _c_pink_random(bits[1::2], white)
+    first = (state.pink_index + 1) & PINK_MASK
+    back = state.scratch.get("pink-back", m, np.intp)
+    for a in range(0, m, PINK_MASK + 1):  # the back table covers 4096 samples at a time
+        b = min(m, a + PINK_MASK + 1)
+        f = (first + a) & PINK_MASK
+        np.subtract(_PINK_BACK[f : f + b - a], f - a, out=back[a:b])
+    draws.take(back, out=out, mode="clip")
+    np.subtract(new, out, out=out)
+    out[0] += state.pink_sum  # the running sum carries over from the last block
+    np.add.accumulate(out, out=out)
+    state.pink_sum = int(out[-1])
+    out += white
+    state.pink_kept[:] = draws[m : m + PINK_SPAN]
+    state.pink_index = (state.pink_index + m) & PINK_MASK
+    return out
 
 
-def _c_pink_random(u: np.ndarray, real: np.ndarray, out: np.ndarray) -> None:
-    """C: (glong)(32768.0 - 65536.0 * u / (G_MAXUINT32 + 1.0)) for 32-bit ``u``.
-
-    Every step is exact in double; the cast truncates toward zero, so the result is
-    in [-32767, 32768] with 0 twice as likely as any other value. ``real`` (float64)
-    and ``out`` (int64) have the shape of ``u``.
-    """
-    np.multiply(u, -1.0 / 65536.0, out=real)
-    real += 32768.0
-    np.copyto(out, real, casting="unsafe")
-
-
-def _red_draws(state: NoiseState, need: int) -> np.ndarray:
-    """The next ``need`` unconsumed red candidates, uniform in [-1, 1)."""
-    have = state._red_draws.shape[0] - state._red_pos
-    if have < need:
-        grown = np.empty(max(need, 4096))
-        grown[:have] = state._red_draws[state._red_pos :]
-        fresh = grown[have:]
-        state.rng.random(out=fresh)
-        fresh *= 2.0
-        fresh -= 1.0
-        state._red_draws = grown
-        state._red_pos = 0
-    return state._red_draws[state._red_pos : state._red_pos + need]
+def _c_pink_random(h: np.ndarray, out: np.ndarray) -> None:
+    """C's ``(glong)(32768.0 - 65536.0 * u / (G_MAXUINT32 + 1.0))`` from the top 16
+    bits ``h`` of ``u`` (see :func:`pink_sums`): 32767 - h below 32768 (the
+    truncation takes the fraction off), 32768 - h from there (it rounds up towards
+    zero), in [-32767, 32767] with 0 twice as likely as any other value."""
+    np.subtract(32767, h, out=out, dtype=np.int32)
+    out += h >> 15
 
 
 def red(state: NoiseState, amp: float, out: np.ndarray) -> None:
     """Brownian noise: a random walk in [-8, 8] by uniform [-1, 1) steps, / 16.
 
-    A step that would leave the bounds is undone (``state -= r``, as C does, keeping
-    its rounding) and a new step is drawn. Between rejections the walk is a plain
-    sequential cumulative sum; the loop runs once per rejection (about 3% of steps),
-    never per sample. One walk is shared by all channels, in interleaved order.
+    C draws a step, and draws again while the step would leave the bounds: the step
+    it takes from state x is uniform on [max(-1, -8 - x), min(1, 8 - x)). Here it is
+    drawn from that interval directly (one uniform per sample, none rejected): the
+    same law, step by step. The walk is sequential; within 7 of the middle a step
+    cannot leave the bounds and is just ``2u - 1``. One walk is shared by all
+    channels, in interleaved order.
 
     ``out``: float64, any shape, C-contiguous.
     """
     flat = out.reshape(-1)
     m = flat.shape[0]
-    s = state.red_state
-    pos = 0
-    while pos < m:
-        span = min(m - pos, RED_WINDOW)
-        r = _red_draws(state, span)
-        seg = flat[pos : pos + span]
-        seg[:] = r
-        seg[0] += s
-        np.cumsum(seg, out=seg)
-        over = np.abs(seg) > RED_BOUND
-        k = int(over.argmax())
-        if not over[k]:
-            state._red_pos += span
-            s = float(seg[-1])
-            pos += span
-            continue
-        # seg[:k] are accepted samples; draw k is rejected and consumed.
-        s = float(seg[k]) - float(r[k])
-        state._red_pos += k + 1
-        pos += k
-    state.red_state = s
+    if m == 0:
+        return
+    u = state.scratch.get("red-uniform", m)
+    state.rng.random(out=u)
+    x = state.red_state
+    walk = []
+    step = walk.append
+    for v in u.tolist():
+        if x > RED_INNER:
+            x = (x - 1.0) + v * (RED_BOUND + 1.0 - x)
+        elif x < -RED_INNER:
+            x = v * (x + RED_BOUND + 1.0) - RED_BOUND
+        else:
+            x += v + v - 1.0
+        step(x)
+    state.red_state = x
+    flat[:] = walk
     # C: amp * state * 0.0625f, evaluated left to right.
     flat *= amp
     flat *= 0.0625

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from . import formats, tones, waves
+from . import formats, noise, tones, waves
 from .formats import SampleFormat
 from .osc import TWO_PI, PhaseMemo, accumulate_phase, phase_step
 from .sweep import SweepLaw, sweep_phase
@@ -58,12 +58,14 @@ class Target(NamedTuple):
 class Renderer:
     """Writes blocks of one wave into raw buffers of one :class:`Target`.
 
-    ``deterministic`` renderers produce blocks that depend only on their
-    :meth:`mark` (and the block's first sample): they may be rendered ahead (see
-    :mod:`numgst.signal.ahead`) and moved back with :meth:`rewind`.
+    ``deterministic`` renderers produce blocks that depend only on where the stream
+    stands (and the block's first sample), noise included (its generator is part of
+    where the stream stands): they may be rendered ahead (see
+    :mod:`numgst.signal.ahead`) and taken back with :meth:`checkpoint` and
+    :meth:`rewind`.
     """
 
-    deterministic = False
+    deterministic = True
 
     def __init__(
         self, wave: Any, p: WaveParams, target: Target, voice: Voice, control: Control | None = None
@@ -77,15 +79,26 @@ class Renderer:
     def render(self, first: int, out: np.ndarray, n: int) -> None:
         """Write frames ``first .. first + n`` of the stream into ``out`` (uint8, the
         block's bytes in the target's layout)."""
+        self.voice.rendered += n
+        self.write(first, out, n)
+
+    def write(self, first: int, out: np.ndarray, n: int) -> None:
         raise NotImplementedError
 
     def mark(self) -> Hashable:
-        """Where the wave stands (deterministic renderers)."""
-        return None
+        """Where the stream stands, cheaply (equal marks: nothing moved it)."""
+        return self.voice.rendered
 
-    def rewind(self, mark: Hashable, frames: int) -> None:
-        """Stand at ``mark`` moved on by ``frames`` (deterministic renderers)."""
-        raise NotImplementedError
+    def checkpoint(self) -> Any:
+        """Where the stream stands, to come back to with :meth:`rewind`."""
+        return self.voice.snapshot()
+
+    def rewind(self, checkpoint: Any, first: int, frames: int) -> None:
+        """Stand at ``checkpoint`` moved on by ``frames`` frames from sample ``first``."""
+        self.voice.restore(checkpoint)
+        if frames:
+            self.render(first, self.scratch.get("rewind", frames * self.target.bpf,
+                                                np.uint8), frames)
 
     def _int32(self, n: int) -> np.ndarray:
         return self.scratch.get("render-int32", n * self.target.channels, np.int32)
@@ -102,7 +115,7 @@ class PhaseRenderer(Renderer):
         self.shape = self.wave.shape
         self.step = self.p.step
 
-    def render(self, first: int, out: np.ndarray, n: int) -> None:
+    def write(self, first: int, out: np.ndarray, n: int) -> None:
         ph = self.voice.phases(self.step, n)
         col = self.scratch.get("render-column", n)
         gain = self.shape(self.p, ph, col, self.scratch)
@@ -114,8 +127,11 @@ class PhaseRenderer(Renderer):
     def mark(self) -> Hashable:
         return self.voice.accumulator
 
-    def rewind(self, mark: Hashable, frames: int) -> None:
-        self.voice.accumulator = float(mark)  # type: ignore[arg-type]
+    def checkpoint(self) -> Any:
+        return self.voice.accumulator
+
+    def rewind(self, checkpoint: Any, first: int, frames: int) -> None:
+        self.voice.accumulator = checkpoint
         self.voice.skip(self.step, frames)
 
 
@@ -129,7 +145,7 @@ class TwoLevelRenderer(PhaseRenderer):
         t, amp = self.target, self.p.amp
         self.levels = formats.TwoLevels((amp, -amp), t.fmt, t.channels, t.planar, self.ftz)
 
-    def render(self, first: int, out: np.ndarray, n: int) -> None:
+    def write(self, first: int, out: np.ndarray, n: int) -> None:
         runs, _ = waves.two_level_runs(self.p, self.voice, self.threshold, n)
         self.levels.write(runs, out)
 
@@ -150,7 +166,7 @@ class ValuesRenderer(Renderer):
         self.wave.values(self.p, self.voice, first, out)
         return out
 
-    def render(self, first: int, out: np.ndarray, n: int) -> None:
+    def write(self, first: int, out: np.ndarray, n: int) -> None:
         values = self.values(first, n)
         t = self.target
         if t.planar:
@@ -165,9 +181,11 @@ class ValuesRenderer(Renderer):
 class SilenceRenderer(ValuesRenderer):
     """Silence: all zero bytes in native formats, as C's memset."""
 
-    def render(self, first: int, out: np.ndarray, n: int) -> None:
+    deterministic = False  # nothing to gain from rendering it ahead
+
+    def write(self, first: int, out: np.ndarray, n: int) -> None:
         if self.target.fmt.packed:
-            super().render(first, out, n)
+            super().write(first, out, n)
         else:
             out.fill(0)
 
@@ -177,24 +195,42 @@ class DrawnRenderer(ValuesRenderer):
     buffer's own type straight into it, whatever the layout (no work array, no cast,
     no copy per channel)."""
 
-    def render(self, first: int, out: np.ndarray, n: int) -> None:
+    def write(self, first: int, out: np.ndarray, n: int) -> None:
         t = self.target
         if t.fmt.floating and not t.fmt.packed:
             self.wave.values(self.p, self.voice, first, out.view(t.fmt.word).reshape(t.shape(n)))
         else:
-            super().render(first, out, n)
+            super().write(first, out, n)
+
+
+class PinkRenderer(ValuesRenderer):
+    """Pink and blue noise: C's integer sums times the gain, cast straight into native
+    interleaved buffers (one pass, no float64 values)."""
+
+    def write(self, first: int, out: np.ndarray, n: int) -> None:
+        t = self.target
+        if t.fmt.packed or t.planar:
+            super().write(first, out, n)
+            return
+        sums = noise.pink_sums(self.voice.noise, n * t.channels).reshape(n, t.channels)
+        dst = out.view(t.fmt.word).reshape(n, t.channels)
+        np.multiply(sums, noise.PINK_SCALAR * self.p.amp, out=dst, casting="unsafe")
+        if self.wave.flips:  # blue: C flips every other sample after its cast
+            self.voice.blue_flip = waves.alternate(dst, self.voice.blue_flip)
 
 
 class Muted(Renderer):
     """Another renderer's wave keeps running (its phase stays continuous across mute),
     its output is replaced by silence."""
 
+    deterministic = False
+
     def __init__(self, inner: Renderer) -> None:
         super().__init__(inner.wave, inner.p, inner.target, inner.voice, inner.control)
         self.inner = inner
         self.zero = np.zeros((1, 1))
 
-    def render(self, first: int, out: np.ndarray, n: int) -> None:
+    def write(self, first: int, out: np.ndarray, n: int) -> None:
         self.inner.render(first, self.scratch.get("muted", out.shape[0], np.uint8), n)
         t = self.target
         formats.store(self.zero, t.fmt, out, t.shape(n), self._int32(n))
@@ -206,6 +242,11 @@ class Muted(Renderer):
 
 
 class _Beyond(ValuesRenderer):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.control is not None:
+            self.deterministic = False  # the controller's values are not the stream's
+
     def gain(self, n: int) -> np.ndarray | float:
         """Volume times full scale: per sample when a controller drives it (and
         control-per-sample is on), else the block's value."""
@@ -238,6 +279,8 @@ class SweepRenderer(_Beyond):
 
 class CustomRenderer(_Beyond):
     """A Python callable of the samples' times (the ``generator`` property)."""
+
+    deterministic = False  # the callable may do anything, so call it as blocks come
 
     def values(self, first: int, n: int) -> np.ndarray:
         gen = self.p.props.generator
@@ -281,6 +324,8 @@ class TonesRenderer(_Beyond):
         self.freqs = tones.channel_frequencies(props.channel_freqs, self.p.freq, self.columns)
         self.offsets = tones.channel_phase_offsets(props.channel_phases, self.columns)
         self.band_limited = bool(props.band_limited)
+        # Per-sample control values are the controller's, not the stream's: not ahead.
+        self.deterministic = self.control is None
         voice = self.voice
         if voice.tone_acc.shape[0] != self.columns:
             # One accumulator per channel, all starting where C's single one is.

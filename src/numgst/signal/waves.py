@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -95,21 +96,50 @@ class Voice:
     """
 
     def __init__(self, seed: int | None = None) -> None:
-        self.accumulator = 0.0
+        self._acc = 0.0
+        self._deferred: Callable[[], float] | None = None
         self.scratch = Scratch()
         self.phase_memo = PhaseMemo(self.scratch)
         self.tick_counter = 0
-        self.noise = noise.NoiseState(seed)
+        self.noise = noise.NoiseState(seed, self.scratch)
         self.blue_flip = 1.0
         self.violet_flip = 1.0
         # Beyond C: one accumulator per channel for per-channel tones.
         self.tone_acc = np.zeros(0)
         self.tone_memos: list[PhaseMemo] = []
+        self.rendered = 0  # frames rendered so far, by any renderer: where it stands
+
+    @property
+    def accumulator(self) -> float:
+        """C's phase accumulator (radians)."""
+        if self._deferred is not None:
+            self._acc, self._deferred = self._deferred(), None
+        return self._acc
+
+    @accumulator.setter
+    def accumulator(self, value: float) -> None:
+        self._acc, self._deferred = value, None
+
+    def defer_accumulator(self, compute: Callable[[], float]) -> None:
+        """The accumulator is ``compute()``, worked out only if someone reads it (ticks
+        know it exactly but rarely need it)."""
+        self._deferred = compute
 
     def reset(self) -> None:
         """What C's start() resets."""
         self.accumulator = 0.0
         self.tick_counter = 0
+
+    def snapshot(self) -> tuple[Any, ...]:
+        """Everything a block of any wave may change, to go back to with :meth:`restore`."""
+        return (self.accumulator, self.tick_counter, self.blue_flip, self.violet_flip,
+                self.tone_acc.copy(), self.rendered, self.noise.snapshot())
+
+    def restore(self, snap: tuple[Any, ...]) -> None:
+        (self.accumulator, self.tick_counter, self.blue_flip, self.violet_flip, tone_acc,
+         self.rendered, noise_snap) = snap
+        self.tone_acc = tone_acc.copy()
+        self.noise.restore(noise_snap)
 
     def phases(self, step: float, n: int) -> np.ndarray:
         """The accumulator's next n phases (advancing it), valid until the next call."""
@@ -357,7 +387,7 @@ def pink(p: WaveParams, voice: Voice, first_sample: int, out: np.ndarray) -> Non
 
 def blue(p: WaveParams, voice: Voice, first_sample: int, out: np.ndarray) -> None:
     noise.pink(voice.noise, p.amp, out)
-    voice.blue_flip = _alternate(out, voice.blue_flip)
+    voice.blue_flip = alternate(out, voice.blue_flip)
 
 
 def red(p: WaveParams, voice: Voice, first_sample: int, out: np.ndarray) -> None:
@@ -366,21 +396,22 @@ def red(p: WaveParams, voice: Voice, first_sample: int, out: np.ndarray) -> None
 
 def violet(p: WaveParams, voice: Voice, first_sample: int, out: np.ndarray) -> None:
     noise.red(voice.noise, p.amp, out)
-    voice.violet_flip = _alternate(out, voice.violet_flip)
+    voice.violet_flip = alternate(out, voice.violet_flip)
 
 
 def silence(p: WaveParams, voice: Voice, first_sample: int, out: np.ndarray) -> None:
     out.fill(0.0)
 
 
-def _alternate(out: np.ndarray, flip: float) -> float:
-    """Negate every other frame starting with sign ``flip``; return the next flip.
+def alternate(out: np.ndarray, flip: float) -> float:
+    """Negate every other frame (row) starting with sign ``flip``; return the next flip.
 
     C flips the already-cast sample; truncation and rounding are symmetric, so
     negating before the cast gives the same value.
     """
     start = 0 if flip < 0 else 1
-    out[start::2] *= -1.0
+    rows = out[start::2]
+    np.negative(rows, out=rows)
     return flip if out.shape[0] % 2 == 0 else -flip
 
 
