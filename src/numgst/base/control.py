@@ -19,6 +19,13 @@ from .gst import Gst
 _CONTROL_BINDINGS = c.field_offset("Gst", "Object", "control_bindings")
 
 
+def bindings(obj: Gst.Object) -> ctypes.c_void_p:
+    """GstObject's public ``control_bindings`` list of ``obj``, read in place: its
+    ``.value`` is true when something is bound (see :func:`sync_values`). Make it
+    once per element; reading it costs no call into GObject."""
+    return ctypes.c_void_p.from_address(c.gobject_pointer(obj) + _CONTROL_BINDINGS)
+
+
 def sync_values(obj: Gst.Object, timestamp: int) -> None:
     """``obj.sync_values(timestamp)``, skipped when nothing is bound.
 

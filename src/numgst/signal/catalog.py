@@ -100,7 +100,7 @@ WAVES: tuple[Wave, ...] = (
         resets="pink",
     ),
     Wave(7, "sine-table", "Sine table", R.PhaseRenderer, shape=waves.sine_table),
-    Wave(8, "ticks", "Periodic Ticks", R.ValuesRenderer, values=waves.ticks),
+    Wave(8, "ticks", "Periodic Ticks", R.TicksRenderer, values=waves.ticks),
     Wave(
         9,
         "gaussian-noise",

@@ -219,6 +219,75 @@ class PinkRenderer(ValuesRenderer):
             self.voice.blue_flip = waves.alternate(dst, self.voice.blue_flip)
 
 
+class TicksRenderer(ValuesRenderer):
+    """Ticks: a steady stream of ticks is silence with the same tick copied in (normal
+    or marker), packed once per renderer; other blocks (a seek into a tick, more than
+    a few ticks per block) take the general way."""
+
+    MAX_TICK = 1 << 16  # frames of a tick's sounding part kept packed
+    MAX_PER_BLOCK = 8
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        p, t = self.p, self.target
+        self.sbt = waves.samples_between_ticks(p)
+        nonzero, _ = waves.tick_lengths(p)
+        self.length = min(nonzero, self.sbt)  # frames of a period that may sound
+        self.fast = not t.planar and self.sbt > 0 and 0 < self.length <= self.MAX_TICK
+        if not self.fast:
+            return
+        bpf, length = t.bpf, self.length
+        packed = np.empty((2, length * bpf), dtype=np.uint8)
+        for k, marker in enumerate((False, True)):
+            col = waves.tick_shape(p, length, marker)
+            formats.store(col[:, None], t.fmt, packed[k], (length, t.channels),
+                          flush_subnormal=self.ftz)
+        self.packed = packed
+        silent = np.empty(bpf, dtype=np.uint8)
+        formats.store(np.zeros((1, 1)), t.fmt, silent, (1, t.channels))
+        self.silent = silent if silent.any() else None
+        self.seq = waves.tick_sequence(p.step, length + 1)
+        self.follows = (-1, -1)  # (next first sample, voice.rendered) after a fast block
+
+    def write(self, first: int, out: np.ndarray, n: int) -> None:
+        if not (self.fast and self._steady(first, n)):
+            super().write(first, out, n)
+            return
+        bpf, length, sbt = self.target.bpf, self.length, self.sbt
+        if self.silent is None:
+            out.fill(0)
+        else:
+            out.view(np.dtype((np.void, bpf)))[:] = self.silent.view(np.dtype((np.void, bpf)))
+        voice = self.voice
+        mod0 = first % sbt
+        period = self.p.marker_tick_period
+        if 0 < mod0 < length:  # the rest of the tick the block starts in
+            m = min(length - mod0, n)
+            tick = self.packed[int(period > 0 and voice.tick_counter % period == 0)]
+            out[: m * bpf] = tick[mod0 * bpf : (mod0 + m) * bpf]
+        at = (-mod0) % sbt
+        last = -1
+        while at < n:
+            voice.tick_counter += 1
+            m = min(length, n - at)
+            tick = self.packed[int(period > 0 and voice.tick_counter % period == 0)]
+            out[at * bpf : (at + m) * bpf] = tick[: m * bpf]
+            last, at = at, at + sbt
+        since = n - last if last >= 0 else mod0 + n  # frames since the last tick
+        step = self.p.step
+        voice.defer_accumulator(lambda: waves.phase_after(step, since))
+        self.follows = (first + n, voice.rendered)
+
+    def _steady(self, first: int, n: int) -> bool:
+        """The accumulator follows the ticks here, and the block has few ticks."""
+        if (n + self.sbt - 1) // self.sbt > self.MAX_PER_BLOCK:
+            return False
+        if self.follows == (first, self.voice.rendered - n):
+            return True
+        mod0 = first % self.sbt
+        return mod0 == 0 or mod0 >= self.length or self.voice.accumulator == self.seq[mod0]
+
+
 class Muted(Renderer):
     """Another renderer's wave keeps running (its phase stays continuous across mute),
     its output is replaced by silence."""

@@ -132,12 +132,13 @@ class Voice:
 
     def snapshot(self) -> tuple[Any, ...]:
         """Everything a block of any wave may change, to go back to with :meth:`restore`."""
-        return (self.accumulator, self.tick_counter, self.blue_flip, self.violet_flip,
-                self.tone_acc.copy(), self.rendered, self.noise.snapshot())
+        # A deferred accumulator stays deferred: snapshots are taken often.
+        return (self._acc, self._deferred, self.tick_counter, self.blue_flip,
+                self.violet_flip, self.tone_acc.copy(), self.rendered, self.noise.snapshot())
 
     def restore(self, snap: tuple[Any, ...]) -> None:
-        (self.accumulator, self.tick_counter, self.blue_flip, self.violet_flip, tone_acc,
-         self.rendered, noise_snap) = snap
+        (self._acc, self._deferred, self.tick_counter, self.blue_flip, self.violet_flip,
+         tone_acc, self.rendered, noise_snap) = snap
         self.tone_acc = tone_acc.copy()
         self.noise.restore(noise_snap)
 
@@ -268,6 +269,33 @@ def ticks(p: WaveParams, voice: Voice, first_sample: int, out: np.ndarray) -> No
         np.copyto(out, col[:, None])
 
 
+def tick_shape(p: WaveParams, length: int, marker: bool) -> np.ndarray:
+    """The first ``length`` samples of a tick period (from the tick, for the normal or
+    the marker volume): exactly what :func:`ticks` writes there when the accumulator
+    follows the ticks (it restarts at 0 at every tick), so a steady stream of ticks is
+    these samples copied."""
+    step = p.step
+    nonzero, ramp_len = tick_lengths(p)
+    mod = np.arange(length, dtype=np.int64)
+    used = tick_sequence(step, length).copy()
+    vol = cast_scalar((p.marker_tick_volume if marker else p.volume) * p.scale, p.ctype)
+    volscale = np.full(length, vol)
+    if ramp_len > 0:
+        volscale *= _tick_ramp(mod, nonzero, ramp_len)
+    used *= TABLE_SCALE
+    col = np.take(_table(1.0), used.astype(np.intp), mode="clip")
+    col *= volscale
+    col[(mod == 0) | (mod >= nonzero)] = 0.0
+    return col
+
+
+def phase_after(step: float, frames: int) -> float:
+    """C's accumulator ``frames`` steps after 0."""
+    if frames == 0:
+        return 0.0
+    return accumulate_phase(0.0, step, np.empty(frames))
+
+
 def _ticks(p: WaveParams, voice: Voice, first_sample: int, col: np.ndarray) -> None:
     n = col.shape[0]
     sbt = samples_between_ticks(p)
@@ -278,7 +306,7 @@ def _ticks(p: WaveParams, voice: Voice, first_sample: int, col: np.ndarray) -> N
         col.fill(0.0)
         voice.skip(step, n)
         return
-    nonzero, ramp_len = _tick_lengths(p)
+    nonzero, ramp_len = tick_lengths(p)
     mod = np.arange(first_sample, first_sample + n, dtype=np.int64)
     mod %= sbt
     marks = np.flatnonzero(mod == 0)
@@ -293,7 +321,7 @@ def _ticks(p: WaveParams, voice: Voice, first_sample: int, col: np.ndarray) -> N
     col[(mod == 0) | (mod >= nonzero)] = 0.0
 
 
-def _tick_lengths(p: WaveParams) -> tuple[int, int]:
+def tick_lengths(p: WaveParams) -> tuple[int, int]:
     """Samples of a tick that sound, and of its ramp (C's integer arithmetic)."""
     # C: samplerate * sine_periods_per_tick is a guint product (wraps), / freq in
     # double, truncated to gint.
@@ -318,7 +346,7 @@ def _tick_phases_read(
         used[1:head] = used[: head - 1].copy()
         used[0] = acc
     if marks.size:
-        seq = _tick_sequence(step, min(sbt, n) + 1)
+        seq = tick_sequence(step, min(sbt, n) + 1)
         np.take(seq, mod[head:], out=used[head:], mode="clip")
         voice.accumulator = float(seq[n - int(marks[-1])])
     return used
@@ -327,7 +355,7 @@ def _tick_phases_read(
 _TICK_SEQUENCES: dict[tuple[float, int], np.ndarray] = {}
 
 
-def _tick_sequence(step: float, length: int) -> np.ndarray:
+def tick_sequence(step: float, length: int) -> np.ndarray:
     """Phases read within a tick period: 0 at the tick, then C's sums from 0. The same
     for every tick of every stream with this step, so computed once (read-only)."""
     key = (step, length)

@@ -29,7 +29,7 @@ import numpy as np
 
 from ..base import ElementMixin, Prop, PropertyRefusedError, mapped_array, set_times
 from ..base.caps import audio_info, refuse_caps
-from ..base.control import sync_values, value_array
+from ..base.control import bindings, value_array
 from ..base.cvfuncs import borrow_vfunc
 from ..base.element import ElementMeta
 from ..base.gst import GLib, Gst, GstAudio, GstBase
@@ -151,6 +151,7 @@ class AudioSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
             if cls.do_get_times is AudioSource.do_get_times:
                 borrow_vfunc(cls, ("GstBase", "BaseSrcClass"), "get_times", "audiotestsrc")
         self.stream = Stream()
+        self._bindings = bindings(self)
         self.set_format(Gst.Format.TIME)
         self.set_live(self.settings.is_live)
         self.set_blocksize(NONE32)
@@ -407,7 +408,8 @@ class AudioSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
             pts, duration = ts_offset + next_time, st.next_time - next_time
         set_times(buf, pts, duration, st.next_sample, next_sample)
         st.pts = pts & 0xFFFFFFFFFFFFFFFF
-        sync_values(self, st.pts)
+        if self._bindings.value:  # controllers bound: values for this buffer
+            self.sync_values(st.pts)
         first = st.next_sample
         st.next_time = next_time
         st.next_sample = next_sample
