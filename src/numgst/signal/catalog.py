@@ -40,6 +40,9 @@ class Wave:
         For the others: C's doubles for a block, (n, 1) if ``mono`` else (n, ch).
     threshold
         For two-level waves: the phase (radians) where the level drops, from params.
+    pieces
+        For piecewise waves: the phases where pieces begin, the constant each piece
+        takes off the phase, which pieces are negated (see PiecewiseRenderer).
     mono
         Every channel carries the same value.
     unbounded
@@ -62,6 +65,7 @@ class Wave:
     shape: ShapeFn | None = None
     values: ValuesFn | None = None
     threshold: Callable[[WaveParams], float] | None = None
+    pieces: tuple[tuple[float, ...], tuple[float, ...], tuple[bool, ...]] | None = None
     mono: bool = True
     unbounded: bool = False
     resets: str | None = None
@@ -86,8 +90,18 @@ WAVES: tuple[Wave, ...] = (
         threshold=waves.square_threshold,
         tone="square",
     ),
-    Wave(2, "saw", "Saw", R.PhaseRenderer, shape=waves.saw, tone="saw"),
-    Wave(3, "triangle", "Triangle", R.PhaseRenderer, shape=waves.triangle, tone="triangle"),
+    Wave(
+        2, "saw", "Saw", R.PiecewiseRenderer, shape=waves.saw, pieces=waves.SAW_PIECES, tone="saw"
+    ),
+    Wave(
+        3,
+        "triangle",
+        "Triangle",
+        R.PiecewiseRenderer,
+        shape=waves.triangle,
+        pieces=waves.TRIANGLE_PIECES,
+        tone="triangle",
+    ),
     Wave(4, "silence", "Silence", R.SilenceRenderer, values=waves.silence),
     Wave(5, "white-noise", "White uniform noise", R.DrawnRenderer, values=waves.white, mono=False),
     Wave(

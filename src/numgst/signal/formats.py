@@ -301,7 +301,7 @@ def store_float(
 
 def store_scaled(
     column: np.ndarray,
-    gain: float,
+    gain: float | np.ndarray,
     fmt: SampleFormat,
     out: np.ndarray,
     shape: tuple[int, int],
@@ -315,8 +315,9 @@ def store_scaled(
     ----------
     column : ndarray of float64, shape (frames,)
         Samples before the gain; overwritten for formats that need a repack.
-    gain : float
-        Factor applied in double before the cast, as C's ``value * amp``.
+    gain : float or ndarray of float64, shape (frames,)
+        Factor applied in double before the cast, as C's ``value * amp`` (per frame
+        if an array).
     fmt, out, shape, scratch, flush_subnormal
         As for :func:`store`.
     planar : bool

@@ -72,8 +72,14 @@ class NoiseState:
     def snapshot(self) -> tuple[Any, ...]:
         """The generator's and every noise's memory (for rendering ahead, see
         :mod:`numgst.signal.ahead`); :meth:`restore` goes back to it."""
-        return (self.rng.bit_generator.state, self.pink_index, self.pink_sum,
-                self.pink_kept.copy(), self.red_state, self.bits16.copy())
+        return (
+            self.rng.bit_generator.state,
+            self.pink_index,
+            self.pink_sum,
+            self.pink_kept.copy(),
+            self.red_state,
+            self.bits16.copy(),
+        )
 
     def restore(self, snap: tuple[Any, ...]) -> None:
         state, self.pink_index, self.pink_sum, kept, self.red_state, bits = snap

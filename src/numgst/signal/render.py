@@ -22,7 +22,7 @@ import numpy as np
 
 from . import formats, noise, tones, waves
 from .formats import SampleFormat
-from .osc import TWO_PI, PhaseMemo, accumulate_phase, phase_step
+from .osc import TWO_PI, PhaseMemo, accumulate_phase, block_span, finish, phase_step
 from .sweep import SweepLaw, sweep_phase
 from .waves import Voice, WaveParams
 
@@ -97,8 +97,9 @@ class Renderer:
         """Stand at ``checkpoint`` moved on by ``frames`` frames from sample ``first``."""
         self.voice.restore(checkpoint)
         if frames:
-            self.render(first, self.scratch.get("rewind", frames * self.target.bpf,
-                                                np.uint8), frames)
+            self.render(
+                first, self.scratch.get("rewind", frames * self.target.bpf, np.uint8), frames
+            )
 
     def _int32(self, n: int) -> np.ndarray:
         return self.scratch.get("render-int32", n * self.target.channels, np.int32)
@@ -133,6 +134,46 @@ class PhaseRenderer(Renderer):
     def rewind(self, checkpoint: Any, first: int, frames: int) -> None:
         self.voice.accumulator = checkpoint
         self.voice.skip(self.step, frames)
+
+
+class PiecewiseRenderer(PhaseRenderer):
+    """Saw and triangle: in the steady state, the phase with a constant taken off in
+    each piece of the period is C's value before its gain, written from the kept
+    walk (see :meth:`numgst.signal.osc.walk.Span.pieces`): no phases, no masks.
+    Pieces C multiplies by -amp get -gain (so C's signed zeros come out too).
+    Otherwise, the phases and the wave's shape."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.thresholds, offsets, negated = self.wave.pieces
+        self.offsets = np.array(offsets)
+        gain = self.wave.shape(self.p, np.zeros(1), np.zeros(1), self.scratch)
+        self.gains = np.array([-gain if neg else gain for neg in negated])
+        self.uniform = not any(negated)
+        self.gain = gain
+
+    def write(self, first: int, out: np.ndarray, n: int) -> None:
+        voice = self.voice
+        memo = voice.phase_memo
+        span = block_span(voice.accumulator, self.step, n, memo)
+        cuts = span.walk.tpl.cut_set(self.thresholds) if span is not None else None
+        if span is None or cuts is None:
+            super().write(first, out, n)
+            return
+        col = self.scratch.get("render-column", n)
+        runs = span.pieces(col, self.scratch, cuts, self.offsets)  # type: ignore[arg-type]
+        voice.accumulator = finish(span, self.step, memo)
+        t = self.target
+        if self.uniform:
+            gain: np.ndarray | float = self.gain
+        else:
+            per = self.gains.shape[0]
+            gains = self.scratch.get("render-gains", runs.shape[0]).reshape(-1, per)
+            gains[:] = self.gains
+            gain = gains.reshape(-1).repeat(runs)
+        formats.store_scaled(
+            col, gain, t.fmt, out, t.shape(n), t.planar, self._int32(n), flush_subnormal=self.ftz
+        )
 
 
 class TwoLevelRenderer(PhaseRenderer):
@@ -240,8 +281,9 @@ class TicksRenderer(ValuesRenderer):
         packed = np.empty((2, length * bpf), dtype=np.uint8)
         for k, marker in enumerate((False, True)):
             col = waves.tick_shape(p, length, marker)
-            formats.store(col[:, None], t.fmt, packed[k], (length, t.channels),
-                          flush_subnormal=self.ftz)
+            formats.store(
+                col[:, None], t.fmt, packed[k], (length, t.channels), flush_subnormal=self.ftz
+            )
         self.packed = packed
         silent = np.empty(bpf, dtype=np.uint8)
         formats.store(np.zeros((1, 1)), t.fmt, silent, (1, t.channels))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 
 class Scratch:
@@ -10,34 +11,33 @@ class Scratch:
     whose blocks grow does not reallocate on every block) and reused.
 
     One instance per stream: the arrays are overwritten by the next use of the same
-    name. :meth:`release` gives the memory back (at stop).
+    name. A name always means one dtype. :meth:`release` gives the memory back (at
+    stop). A lookup is a dict access and a slice: it is on every block's path.
     """
 
     __slots__ = ("_arrays", "_ramp")
 
     def __init__(self) -> None:
-        self._arrays: dict[tuple[str, np.dtype], np.ndarray] = {}
+        self._arrays: dict[str, np.ndarray] = {}
         self._ramp = np.empty(0)
 
-    def get(self, name: str, n: int, dtype: np.dtype | type = np.float64) -> np.ndarray:
+    def get(self, name: str, n: int, dtype: npt.DTypeLike = np.float64) -> np.ndarray:
         """A 1-D C-contiguous array of ``n`` elements, contents undefined."""
-        key = (name, np.dtype(dtype))
-        a = self._arrays.get(key)
+        a = self._arrays.get(name)
         if a is None or a.shape[0] < n:
-            a = self._arrays[key] = np.empty(max(n, 2 * (0 if a is None else a.shape[0])), dtype)
+            size = max(n, 2 * (0 if a is None else a.shape[0]))
+            a = self._arrays[name] = np.empty(size, dtype)
         return a[:n]
 
     def constant(
-        self, name: str, n: int, value: float, dtype: np.dtype | type = np.float64
+        self, name: str, n: int, value: float, dtype: npt.DTypeLike = np.float64
     ) -> np.ndarray:
         """An array of ``n`` elements holding ``value``, which the caller may change
         only if it puts ``value`` back before its next use (saves refilling it)."""
-        key = (name, np.dtype(dtype))
-        a = self._arrays.get(key)
+        a = self._arrays.get(name)
         if a is None or a.shape[0] < n:
-            a = self._arrays[key] = np.full(
-                max(n, 2 * (0 if a is None else a.shape[0])), value, dtype
-            )
+            size = max(n, 2 * (0 if a is None else a.shape[0]))
+            a = self._arrays[name] = np.full(size, value, dtype)
         return a[:n]
 
     def ramp(self, n: int) -> np.ndarray:

@@ -133,12 +133,28 @@ class Voice:
     def snapshot(self) -> tuple[Any, ...]:
         """Everything a block of any wave may change, to go back to with :meth:`restore`."""
         # A deferred accumulator stays deferred: snapshots are taken often.
-        return (self._acc, self._deferred, self.tick_counter, self.blue_flip,
-                self.violet_flip, self.tone_acc.copy(), self.rendered, self.noise.snapshot())
+        return (
+            self._acc,
+            self._deferred,
+            self.tick_counter,
+            self.blue_flip,
+            self.violet_flip,
+            self.tone_acc.copy(),
+            self.rendered,
+            self.noise.snapshot(),
+        )
 
     def restore(self, snap: tuple[Any, ...]) -> None:
-        (self._acc, self._deferred, self.tick_counter, self.blue_flip, self.violet_flip,
-         tone_acc, self.rendered, noise_snap) = snap
+        (
+            self._acc,
+            self._deferred,
+            self.tick_counter,
+            self.blue_flip,
+            self.violet_flip,
+            tone_acc,
+            self.rendered,
+            noise_snap,
+        ) = snap
         self.tone_acc = tone_acc.copy()
         self.noise.restore(noise_snap)
 
@@ -184,6 +200,11 @@ def saw(p: WaveParams, ph: np.ndarray, out: np.ndarray, scratch: Scratch) -> flo
     return p.amp / PI
 
 
+# The same values piece by piece (see render.PiecewiseRenderer): the phase, less 2pi
+# from pi on, times amp/pi.
+SAW_PIECES = ((PI,), (0.0, -TWO_PI), (False, False))
+
+
 def triangle(p: WaveParams, ph: np.ndarray, out: np.ndarray, scratch: Scratch) -> float:
     # C's three pieces: acc*amp; (acc - pi)*-amp == (pi - acc)*amp; (2pi - acc)*-amp
     # == (acc - 2pi)*amp.
@@ -196,6 +217,11 @@ def triangle(p: WaveParams, ph: np.ndarray, out: np.ndarray, scratch: Scratch) -
     np.subtract(PI, out, out=out, where=mid)
     np.subtract(out, TWO_PI, out=out, where=top)
     return p.amp / HALF_PI
+
+
+# Piece by piece: the phase below pi/2; -(phase - pi) up to 3pi/2; phase - 2pi after;
+# times amp/(pi/2).
+TRIANGLE_PIECES = ((HALF_PI, THREE_HALF_PI), (0.0, -PI, -TWO_PI), (False, True, False))
 
 
 def sine_table(p: WaveParams, ph: np.ndarray, out: np.ndarray, scratch: Scratch) -> float:

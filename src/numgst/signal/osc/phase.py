@@ -94,9 +94,9 @@ def threshold_runs(
         memo = PhaseMemo()
     if n > 0 and 0.0 < step < TWO_PI and 0.0 <= acc < TWO_PI and 0.0 < threshold < TWO_PI:
         span = block_span(acc, step, n, memo)
-        cuts = span.walk.tpl.cuts(threshold) if span is not None else None
+        cuts = span.walk.tpl.cut_set((threshold,)) if span is not None else None
         if span is not None and cuts is not None:
-            runs = span.runs((cuts,), memo.scratch)
+            runs = span.runs(cuts, memo.scratch)
             return runs, finish(span, step, memo)
     phases = memo.scratch.get("osc-phases", n)
     acc = accumulate_phase(acc, step, phases, memo)
@@ -118,7 +118,7 @@ def block_span(acc: float, step: float, n: int, memo: PhaseMemo) -> Span | None:
     tpl, where, period = found
     walk = memo.walk
     if walk is not None and walk.tpl is tpl and walk.holds(period, where.m):
-        span = walk.span(walk.frame_of(period, where.j), n)
+        span = walk.span(walk.frame_of(period, where.j), n, period)
         if span is not None:
             return span
     walk = _new_walk(tpl, where, n, memo)

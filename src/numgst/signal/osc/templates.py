@@ -100,6 +100,7 @@ class Templates:
         self.period_units = step * GRID_INV
         self.turns: np.ndarray = np.empty(0)  # turns[k] = -k * rotation, grown on demand
         self._cuts: dict[float, Cuts | None] = {}
+        self._cut_sets: dict[tuple[float, ...], tuple[Cuts, ...] | None] = {}
 
     def _build_all(self, end: int) -> list[Template] | None:
         items: list[Template] = []
@@ -130,6 +131,17 @@ class Templates:
         if threshold not in self._cuts:
             self._cuts[threshold] = self._make_cuts(threshold)
         return self._cuts[threshold]
+
+    def cut_set(self, thresholds: tuple[float, ...]) -> tuple[Cuts, ...] | None:
+        """:meth:`cuts` for each threshold, as one tuple kept per thresholds (None if
+        any is not simple)."""
+        got = self._cut_sets.get(thresholds)
+        if got is None and thresholds not in self._cut_sets:
+            every = tuple(self.cuts(th) for th in thresholds)
+            got = self._cut_sets[thresholds] = (
+                None if any(c is None for c in every) else every  # type: ignore[assignment]
+            )
+        return got
 
     def _make_cuts(self, threshold: float) -> Cuts | None:
         first_above, late = [], []

@@ -13,6 +13,7 @@ stands after it.
 
 from __future__ import annotations
 
+import bisect
 from typing import NamedTuple
 
 import numpy as np
@@ -39,13 +40,15 @@ class Walk:
     once, on first use.
     """
 
-    __slots__ = ("tpl", "starts", "ts", "lens", "ends", "_runs", "_rows")
+    __slots__ = ("tpl", "starts", "ts", "lens", "ends", "ends_list", "_runs", "_rows")
 
     def __init__(self, tpl: Templates, starts: np.ndarray, ts: np.ndarray) -> None:
         self.tpl, self.starts, self.ts = tpl, starts, ts
         self.lens = tpl.lens.take(ts)
         self.ends = np.add.accumulate(self.lens)  # frames to the end of each period
-        self._runs: dict[tuple[float, ...], tuple[np.ndarray, np.ndarray]] = {}
+        # The same as a list: bisect on it beats numpy's searchsorted for one value.
+        self.ends_list: list[int] = self.ends.tolist()
+        self._runs: dict[int, tuple[np.ndarray, list[int], tuple[Cuts, ...]]] = {}
         self._rows: tuple[np.ndarray, np.ndarray] | None = None
 
     @property
@@ -58,15 +61,18 @@ class Walk:
 
     def frame_of(self, period: int, j: int) -> int:
         """Walk frame of frame ``j`` of ``period``."""
-        return (int(self.ends[period - 1]) if period else 0) + j
+        return (self.ends_list[period - 1] if period else 0) + j
 
-    def span(self, pos: int, n: int) -> Span | None:
-        """The block of ``n`` frames from walk frame ``pos``; None past the walk's end."""
+    def span(self, pos: int, n: int, first: int = -1) -> Span | None:
+        """The block of ``n`` frames from walk frame ``pos`` (in period ``first`` if
+        known); None past the walk's end."""
+        ends = self.ends_list
         end = pos + n
-        if end > int(self.ends[-1]):
+        if end > ends[-1]:
             return None  # the caller makes a new walk
-        first = int(self.ends.searchsorted(pos, side="right"))
-        last = int(self.ends.searchsorted(end - 1, side="right"))
+        if first < 0:
+            first = bisect.bisect_right(ends, pos)
+        last = bisect.bisect_right(ends, end - 1, first)
         return Span(self, pos, n, first, last)
 
     def rows(self) -> tuple[np.ndarray, np.ndarray]:
@@ -81,13 +87,13 @@ class Walk:
             self._rows = (jumps, self.starts * GRID)
         return self._rows
 
-    def run_bounds(self, cuts: tuple[Cuts, ...]) -> tuple[np.ndarray, np.ndarray]:
+    def run_bounds(self, cuts: tuple[Cuts, ...]) -> tuple[np.ndarray, list[int]]:
         """Per period, its frames split at each threshold of ``cuts`` (below the first,
         then between, ..., at or above the last), in one row, and the walk frame where
-        each of those runs ends."""
-        key = tuple(id(c) for c in cuts)
-        made = self._runs.get(key)
-        if made is None:
+        each of those runs ends. Made once per walk for each ``cuts`` (pass the same
+        tuple object each time)."""
+        made = self._runs.get(id(cuts))
+        if made is None or made[2] is not cuts:
             every = np.empty((self.count, len(cuts) + 1), dtype=np.intp)
             below = np.empty(self.count, dtype=np.intp)
             done = np.zeros(self.count, dtype=np.intp)
@@ -99,8 +105,8 @@ class Walk:
                 np.copyto(done, below)
             np.subtract(self.lens, done, out=every[:, -1])
             flat = every.reshape(-1)
-            made = self._runs[key] = (flat, np.add.accumulate(flat))
-        return made
+            made = self._runs[id(cuts)] = (flat, np.add.accumulate(flat).tolist(), cuts)
+        return made[0], made[1]
 
 
 class Span(NamedTuple):
@@ -116,11 +122,42 @@ class Span(NamedTuple):
         """Where the accumulator stands after the block."""
         w = self.walk
         k = self.last
-        j = self.pos + self.n - (int(w.ends[k - 1]) if k else 0)
+        j = self.pos + self.n - (w.ends_list[k - 1] if k else 0)
         return Position(int(w.starts[k]), int(w.ts[k]), j)
 
     def phases(self, out: np.ndarray, scratch: Scratch) -> None:
         """The block's phases into ``out`` (float64, n)."""
+        firsts = self._gather(out, scratch)
+        w, first, last = self.walk, self.first, self.last
+        # Each period's start, once per frame of it (np.repeat has no out=).
+        seg = scratch.get("osc-segments", last - first + 1, np.intp)
+        np.copyto(seg, w.lens[first : last + 1])
+        seg[0] -= self.pos - (int(w.ends[first - 1]) if first else 0)
+        seg[-1] -= int(w.ends[last]) - self.pos - self.n
+        out += firsts[first : last + 1].repeat(seg)
+
+    def pieces(
+        self, out: np.ndarray, scratch: Scratch, cuts: tuple[Cuts, ...], offsets: tuple[float, ...]
+    ) -> np.ndarray:
+        """A piecewise function of the phase into ``out``: ``phase + offsets[g]`` in the
+        frames of segment ``g`` (between the thresholds of ``cuts``). Returns the
+        run lengths (per period, one per segment; see :meth:`runs`).
+
+        With offsets that take whole turns or half turns off (-2*pi, -pi) the result
+        is exact: every value is ``T[j] + (start + offset)``, both terms exact and
+        their sum representable (Sterbenz: the phase is within a factor 2 of the
+        offset there), so the addition rounds nothing.
+        """
+        firsts = self._gather(out, scratch)
+        runs = self.runs(cuts, scratch)
+        consts = scratch.get("osc-consts", runs.shape[0]).reshape(-1, len(offsets))
+        np.add(firsts[self.first : self.last + 1, None], offsets, out=consts)
+        out += consts.reshape(-1).repeat(runs)
+        return runs
+
+    def _gather(self, out: np.ndarray, scratch: Scratch) -> np.ndarray:
+        """Each frame's value minus its period's start into ``out``; returns the
+        periods' starts in radians."""
         w, n, first, last = self.walk, self.n, self.first, self.last
         tpl = w.tpl
         jumps, firsts = w.rows()
@@ -140,12 +177,7 @@ class Span(NamedTuple):
         # mode="clip": q is in range by construction, and the default mode="raise"
         # gathers into a temporary and copies it to out= (about 40 % slower here).
         tpl.vals.take(q, out=out, mode="clip")
-        # Each period's start, once per frame of it (np.repeat has no out=).
-        seg = scratch.get("osc-segments", last - first + 1, np.intp)
-        np.copyto(seg, w.lens[first : last + 1])
-        seg[0] -= j
-        seg[-1] -= int(w.ends[last]) - self.pos - n
-        out += firsts[first : last + 1].repeat(seg)
+        return firsts
 
     def runs(self, cuts: tuple[Cuts, ...], scratch: Scratch) -> np.ndarray:
         """Run lengths of the block against the thresholds of ``cuts``: per period one
@@ -158,9 +190,9 @@ class Span(NamedTuple):
         runs = scratch.get("osc-runs", last - first, np.intp)
         np.copyto(runs, flat[first:last])
         # Trim what lies before the block in its first period, after it in its last.
-        before = pos - (int(bounds[first - 1]) if first else 0)
+        before = pos - (bounds[first - 1] if first else 0)
         _trim_front(runs, before)
-        after = int(bounds[last - 1]) - end
+        after = bounds[last - 1] - end
         _trim_back(runs, after)
         return runs
 
