@@ -211,7 +211,7 @@ def red(state: NoiseState, amp: float, out: np.ndarray) -> None:
     u = state.scratch.get("red-uniform", m)
     state.rng.random(out=u)
     x = state.red_state
-    walk = []
+    walk: list[float] = []
     step = walk.append
     for v in u.tolist():
         if x > RED_INNER:

@@ -135,13 +135,11 @@ class Templates:
     def cut_set(self, thresholds: tuple[float, ...]) -> tuple[Cuts, ...] | None:
         """:meth:`cuts` for each threshold, as one tuple kept per thresholds (None if
         any is not simple)."""
-        got = self._cut_sets.get(thresholds)
-        if got is None and thresholds not in self._cut_sets:
-            every = tuple(self.cuts(th) for th in thresholds)
-            got = self._cut_sets[thresholds] = (
-                None if any(c is None for c in every) else every  # type: ignore[assignment]
-            )
-        return got
+        if thresholds not in self._cut_sets:
+            every = [self.cuts(th) for th in thresholds]
+            simple = [c for c in every if c is not None]
+            self._cut_sets[thresholds] = tuple(simple) if len(simple) == len(every) else None
+        return self._cut_sets[thresholds]
 
     def _make_cuts(self, threshold: float) -> Cuts | None:
         first_above, late = [], []
