@@ -42,6 +42,8 @@ class ElementMixin(PropertiesMixin):
                 cls.Settings = settings_record(f"{cls.__name__}Settings", cls.PROPS)
             if "__gproperties__" not in vars(cls):
                 cls.__gproperties__ = gproperties(new_props(cls))  # type: ignore[attr-defined]
+        elif not hasattr(cls, "Settings"):  # no table anywhere yet: an empty record
+            cls.Settings = settings_record(f"{cls.__name__}Settings", cls.PROPS)
         guard_vfuncs(cls)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -6,7 +6,7 @@ does to the samples or pixels:
 
 * :class:`AudioSource`: audio out of ``generate(first_sample, frames)``;
 * :class:`AudioFilter`: audio arrays in, audio arrays out (or in place);
-* :class:`VideoSource`: frames out of ``generate(frame_number, pts)``;
+* :class:`VideoSource`: frames drawn by ``fill(frame)`` or ``generate(frame)``;
 * :class:`VideoFilter`: frames in, frames out (or in place);
 * :class:`ArraySink`: audio or video arrays handed to a Python callable.
 
@@ -15,7 +15,39 @@ vfunc becomes a bus ERROR with its traceback; buffers are mapped without copies.
 the README's guide and ``examples/``.
 """
 
-from ..base import CONTROLLABLE, Prop, PropertyRefusedError
-from .audiosrc import AudioSource
+from typing import Any
 
-__all__ = ["CONTROLLABLE", "AudioSource", "Prop", "PropertyRefusedError"]
+from ..base import CONTROLLABLE, DOUBLE_ARRAY, INT64, UINT, UINT64, Prop, PropertyRefusedError
+from ..base.gst import GLib, Gst
+from .audiofilter import AudioFilter
+from .audiosrc import AudioSource
+from .sink import ArraySink
+from .video import VideoFrame
+from .videofilter import VideoFilter
+from .videosrc import VideoSource
+
+__all__ = [
+    "CONTROLLABLE",
+    "DOUBLE_ARRAY",
+    "INT64",
+    "UINT",
+    "UINT64",
+    "ArraySink",
+    "AudioFilter",
+    "AudioSource",
+    "GLib",
+    "Gst",
+    "Prop",
+    "PropertyRefusedError",
+    "VideoFilter",
+    "VideoFrame",
+    "VideoSource",
+    "element",
+]
+
+
+def element(cls: type, name: str | None = None, rank: int = 0) -> tuple[str, Any, type]:
+    """The ``__gstelementfactory__`` tuple for ``cls`` (for a plugin-loader file):
+    ``__gstelementfactory__ = element(MyElement)``. The factory name defaults to the
+    class name in lower case."""
+    return (name or cls.__name__.lower(), Gst.Rank(rank) if rank else Gst.Rank.NONE, cls)

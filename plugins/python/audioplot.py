@@ -1,3 +1,0 @@
-from numgst.elements import audioplot
-
-__gstelementfactory__ = audioplot.FACTORY

@@ -1,3 +1,0 @@
-from numgst.elements import audiotestsrc
-
-__gstelementfactory__ = audiotestsrc.FACTORY

@@ -1,0 +1,45 @@
+"""``python -m numgst`` (or ``numgst``): where the elements are, and GStreamer's tools
+run so that they find them.
+
+  numgst path                      the folder to put on GST_PLUGIN_PATH
+  numgst env                       shell lines that set that environment
+  numgst launch [-p DIR] ARGS      gst-launch-1.0 ARGS with numgst's elements (and
+                                   DIR's python/ plugins)
+  numgst inspect [-p DIR] ARGS     gst-inspect-1.0 ARGS, the same way
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+
+from .loader import environment, plugin_path, run
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("-h", "--help", "help"):
+        print(__doc__)
+        return 0 if args else 2
+    cmd, rest = args[0], args[1:]
+    extra = []
+    while len(rest) >= 2 and rest[0] in ("-p", "--plugins"):
+        extra.append(rest[1])
+        rest = rest[2:]
+    if cmd == "path":
+        print(plugin_path())
+        return 0
+    if cmd == "env":
+        env = environment(extra, base={})
+        for key in ("GST_PLUGIN_PATH", "GST_REGISTRY"):
+            print(f"export {key}={shlex.quote(env[key])}")
+        print(f'export PATH={shlex.quote(env["PATH"].split(":")[0])}:"$PATH"')
+        return 0
+    if cmd in ("launch", "inspect"):
+        return run({"launch": "gst-launch-1.0", "inspect": "gst-inspect-1.0"}[cmd], rest, extra)
+    sys.stderr.write(f"numgst: unknown command {cmd!r}\n{__doc__}")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""Video frames as numpy arrays: every plane a view of the mapped buffer, strides and
+plane offsets respected (from the caps, or from the buffer's GstVideoMeta when
+upstream lays its planes out its own way).
+
+This does not use ``GstVideo.VideoFrame``: on PyGObject 3.42 a frame mapped through it
+hands Python a ``buffer`` of None and junk data pointers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import gi
+import numpy as np
+
+from ..base.gst import Gst
+
+gi.require_version("GstVideo", "1.0")
+from gi.repository import GstVideo  # noqa: E402
+
+__all__ = ["GstVideo", "Plane", "VideoFrame", "VideoLayout", "video_info"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Plane:
+    """Where one plane lies in a frame's bytes and how its pixels are stored.
+
+    ``shape`` is (rows, columns) or (rows, columns, components) in ``dtype`` words
+    (uint8, or uint16 for the deeper formats).
+    """
+
+    offset: int
+    stride: int
+    shape: tuple[int, ...]
+    dtype: np.dtype
+
+    @property
+    def nbytes(self) -> int:
+        rows = self.shape[0]
+        row = int(np.prod(self.shape[1:])) * self.dtype.itemsize
+        return (rows - 1) * self.stride + row if rows else 0
+
+
+@dataclasses.dataclass(frozen=True)
+class VideoLayout:
+    """A negotiated video format's planes, from ``GstVideo.VideoInfo``."""
+
+    format: str
+    width: int
+    height: int
+    size: int
+    planes: tuple[Plane, ...]
+    info: Any  # GstVideo.VideoInfo
+
+    @classmethod
+    def from_info(
+        cls,
+        info: Any,
+        offsets: list[int] | None = None,
+        strides: list[int] | None = None,
+    ) -> VideoLayout:
+        fi = info.finfo
+        n = fi.n_planes
+        offsets = list(info.offset[:n]) if offsets is None else offsets
+        strides = list(info.stride[:n]) if strides is None else strides
+        word = np.dtype(np.uint16) if fi.bits > 8 else np.dtype(np.uint8)
+        planes = []
+        for p in range(n):
+            comps = [c for c in range(fi.n_components) if fi.plane[c] == p]
+            c0 = comps[0]
+            rows = -(-info.height >> fi.h_sub[c0])  # GST_VIDEO_SUB_SCALE, rounded up
+            cols = -(-info.width >> fi.w_sub[c0])
+            steps = {fi.pixel_stride[c] for c in comps}
+            pstride = fi.pixel_stride[c0]
+            if len(steps) == 1 and pstride % word.itemsize == 0 and pstride > 0:
+                per = pstride // word.itemsize
+                shape: tuple[int, ...] = (rows, cols) if per == 1 else (rows, cols, per)
+            else:  # macropixels (YUY2...): the row's words as they are
+                row_bytes = max(fi.pixel_stride[c] * (-(-info.width >> fi.w_sub[c])) for c in comps)
+                shape = (rows, row_bytes // word.itemsize)
+            planes.append(Plane(int(offsets[p]), int(strides[p]), shape, word))
+        fmt = GstVideo.VideoFormat.to_string(fi.format)
+        return cls(fmt, info.width, info.height, info.size, tuple(planes), info)
+
+    def for_buffer(self, buf: Gst.Buffer) -> VideoLayout:
+        """This layout, or the buffer's own if its GstVideoMeta says otherwise."""
+        meta = GstVideo.buffer_get_video_meta(buf)
+        if meta is None:
+            return self
+        n = len(self.planes)
+        offsets, strides = list(meta.offset[:n]), list(meta.stride[:n])
+        if offsets == [p.offset for p in self.planes] and strides == [
+            p.stride for p in self.planes
+        ]:
+            return self
+        return VideoLayout.from_info(self.info, offsets, strides)
+
+
+def video_info(caps: Gst.Caps) -> Any:
+    """``GstVideo.VideoInfo`` for ``caps``, or None if GstVideo refuses them."""
+    try:
+        return GstVideo.VideoInfo.new_from_caps(caps)
+    except (TypeError, ValueError):
+        return None
+
+
+class VideoFrame:
+    """One frame: its planes as numpy views of the mapped buffer.
+
+    Valid only during the call that received it (the buffer is unmapped after);
+    keeping a plane, or a view of one, past it is an error the element reports.
+
+    Attributes
+    ----------
+    planes : list of ndarray
+        Each plane, (rows, columns) or (rows, columns, components): RGBA has one
+        plane (height, width, 4); GRAY8 one (height, width); I420 three, Y (height,
+        width) then U and V at half size; NV12 two, Y then UV (h/2, w/2, 2).
+    array : ndarray
+        ``planes[0]``: the picture itself for packed RGB and gray formats.
+    format, width, height : str, int, int
+    number : int
+        Frame number in the stream.
+    pts : int
+        Presentation time in ns (``Gst.CLOCK_TIME_NONE`` if unknown).
+    """
+
+    __slots__ = ("planes", "format", "width", "height", "number", "pts")
+
+    def __init__(self, raw: np.ndarray, layout: VideoLayout, number: int, pts: int) -> None:
+        self.planes = [_plane_view(raw, p) for p in layout.planes]
+        self.format, self.width, self.height = layout.format, layout.width, layout.height
+        self.number, self.pts = number, pts
+
+    @property
+    def array(self) -> np.ndarray:
+        return self.planes[0]
+
+    def release(self) -> None:
+        """Drop the views (the caller does this before unmapping)."""
+        self.planes = []
+
+
+def _plane_view(raw: np.ndarray, p: Plane) -> np.ndarray:
+    shape = p.shape
+    item = p.dtype.itemsize
+    strides = (p.stride,) + tuple(item * int(np.prod(shape[k + 1 :])) for k in range(1, len(shape)))
+    if raw.shape[0] < p.offset + p.nbytes:
+        raise ValueError(f"a buffer of {raw.shape[0]} bytes cannot hold plane {p}")
+    base = raw[p.offset :]
+    if item > 1:
+        base = base[: base.shape[0] // item * item].view(p.dtype)
+    return np.lib.stride_tricks.as_strided(
+        base, shape=shape, strides=strides, writeable=bool(raw.flags.writeable)
+    )

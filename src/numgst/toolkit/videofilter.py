@@ -1,0 +1,116 @@
+"""``VideoFilter``: video frames in, video frames out, the same caps.
+
+A subclass defines ``transform(frame)`` to change the frame in place (``IN_PLACE =
+True``, the default), or ``transform(src, dst)`` to draw ``dst`` from ``src``
+(``IN_PLACE = False``). Frames are :class:`~numgst.toolkit.video.VideoFrame`: their
+planes are views of the buffers, strides and plane offsets (GstVideoMeta included)
+respected. Caps: ``FORMATS`` (any size and frame rate); controllers are synced to
+each frame's stream time before ``transform``; ``passthrough()`` True skips it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..base import ElementMixin, mapped_array
+from ..base.caps import refuse_caps
+from ..base.control import bindings
+from ..base.element import ElementMeta
+from ..base.gst import Gst, GstBase
+from .video import VideoFrame, VideoLayout, video_info
+from .videosrc import video_caps
+
+FLOW_OK = Gst.FlowReturn.OK
+
+
+class VideoFilter(ElementMixin, GstBase.BaseTransform, metaclass=ElementMeta):
+    """Base class of video filters (see the module docstring)."""
+
+    __gtype_name__ = "NumgstVideoFilter"
+    FORMATS: tuple[str, ...] = (
+        "RGBA",
+        "BGRA",
+        "RGBx",
+        "BGRx",
+        "RGB",
+        "BGR",
+        "GRAY8",
+        "I420",
+        "NV12",
+    )
+    IN_PLACE = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        if "__gsttemplates__" not in vars(cls):
+            caps = video_caps(cls.FORMATS)
+            cls.__gsttemplates__ = (
+                Gst.PadTemplate.new("sink", Gst.PadDirection.SINK, Gst.PadPresence.ALWAYS, caps),
+                Gst.PadTemplate.new("src", Gst.PadDirection.SRC, Gst.PadPresence.ALWAYS, caps),
+            )
+        if "__gstmetadata__" not in vars(cls):
+            doc = (cls.__doc__ or cls.__name__).strip().splitlines()[0]
+            cls.__gstmetadata__ = (cls.__name__, "Filter/Effect/Video", doc, "numgst user")
+        super().__init_subclass__(**kwargs)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.layout: VideoLayout | None = None
+        self._bindings = bindings(self)
+        self.set_in_place(self.IN_PLACE)
+
+    def transform(self, *frames: VideoFrame) -> None:
+        """Process a frame (see the module docstring)."""
+        raise NotImplementedError(f"{type(self).__name__} must define transform()")
+
+    def passthrough(self) -> bool:
+        """True when the output would equal the input (``transform`` is skipped)."""
+        return False
+
+    def caps_changed(self) -> None:
+        """Called after new caps are set (``self.layout``)."""
+
+    def do_set_caps(self, incaps: Gst.Caps, outcaps: Gst.Caps) -> bool:
+        info = video_info(incaps)
+        if info is None:
+            return refuse_caps(self, incaps, "GstVideo cannot describe them")
+        self.layout = VideoLayout.from_info(info)
+        self.caps_changed()
+        self.set_passthrough(bool(self.passthrough()))
+        return True
+
+    def do_before_transform(self, buf: Gst.Buffer) -> None:
+        pts = buf.pts
+        if pts != Gst.CLOCK_TIME_NONE and self._bindings.value:
+            t = self.segment.to_stream_time(Gst.Format.TIME, pts)
+            if t != Gst.CLOCK_TIME_NONE:
+                self.sync_values(t)
+        self.set_passthrough(bool(self.passthrough()))
+
+    def do_transform_ip(self, buf: Gst.Buffer) -> Gst.FlowReturn:
+        layout = self.layout
+        assert layout is not None
+        with mapped_array(buf, np.uint8, (buf.get_size(),)) as raw:
+            frame = VideoFrame(raw, layout.for_buffer(buf), buf.offset, buf.pts)
+            try:
+                self.transform(frame)
+            finally:
+                frame.release()
+        return FLOW_OK
+
+    def do_transform(self, inbuf: Gst.Buffer, outbuf: Gst.Buffer) -> Gst.FlowReturn:
+        layout = self.layout
+        assert layout is not None
+        with (
+            mapped_array(inbuf, np.uint8, (inbuf.get_size(),), Gst.MapFlags.READ) as a,
+            mapped_array(outbuf, np.uint8, (outbuf.get_size(),)) as b,
+        ):
+            src = VideoFrame(a, layout.for_buffer(inbuf), inbuf.offset, inbuf.pts)
+            dst = VideoFrame(b, layout.for_buffer(outbuf), inbuf.offset, inbuf.pts)
+            try:
+                self.transform(src, dst)
+            finally:
+                src.release()
+                dst.release()
+        return FLOW_OK

@@ -1,0 +1,275 @@
+"""``VideoSource``: video frames made with numpy.
+
+The base does what the C ``videotestsrc`` does around its pictures: caps and fixation
+(320x240 at 30/1 unless downstream asks otherwise), timestamps, durations and offsets
+frame by frame (``timestamp-offset`` added, renegotiation mid-stream continuing the
+count), seeking in TIME (reverse too), live mode with the LATENCY query, the DURATION
+query for ``num-buffers``, controllers synced before every frame. A subclass draws:
+
+``fill(frame)``
+    ``frame`` is a :class:`~numgst.toolkit.video.VideoFrame` whose planes are views of
+    the buffer itself (write the pixels in place).
+``generate(frame)``
+    Return the picture as an array shaped like ``frame.array`` (packed formats); the
+    base copies it in.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..base import ElementMixin, Prop, mapped_array
+from ..base.caps import refuse_caps
+from ..base.control import bindings
+from ..base.element import ElementMeta
+from ..base.gst import GLib, Gst, GstBase
+from ..base.properties import INT64
+from .video import GstVideo, VideoFrame, VideoLayout, video_info
+
+NONE64 = (1 << 64) - 1
+SECOND = Gst.SECOND
+FLOW_OK = Gst.FlowReturn.OK
+
+VIDEO_SOURCE_PROPS = (
+    Prop("is-live", bool, "Is Live", "Whether to act as a live source", False, apply="set_live"),
+    Prop(
+        "timestamp-offset",
+        INT64,
+        "Timestamp offset",
+        "An offset added to timestamps set on buffers (in ns)",
+        0,
+        0,
+        GLib.MAXINT64,
+    ),
+)
+
+
+def video_caps(
+    formats: tuple[str, ...],
+    width: tuple[int, int] = (1, 2147483647),
+    height: tuple[int, int] = (1, 2147483647),
+    framerate: str = "[0/1, 2147483647/1]",
+) -> Gst.Caps:
+    """``video/x-raw`` caps with these formats and ranges."""
+    return Gst.Caps.from_string(
+        "video/x-raw, format=(string){ " + ", ".join(formats) + " }, "
+        f"width=(int)[{width[0]}, {width[1]}], height=(int)[{height[0]}, {height[1]}], "
+        f"framerate=(fraction){framerate}, multiview-mode=(string)mono, "
+        "pixel-aspect-ratio=(fraction)1/1, interlace-mode=(string)progressive"
+    )
+
+
+def scale(val: int, num: int, denom: int) -> int:
+    """gst_util_uint64_scale: val * num / denom, rounded down."""
+    return val * num // denom
+
+
+class VideoSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
+    """Base class of video sources (see the module docstring).
+
+    Class attributes: ``FORMATS`` (the first preferred), ``DEFAULT_SIZE`` (320, 240),
+    ``DEFAULT_FRAMERATE`` (30, 1), ``PROPS`` (``VideoSource.PROPS + (...)``).
+    """
+
+    __gtype_name__ = "NumgstVideoSource"
+    FORMATS: tuple[str, ...] = ("RGBA", "BGRA", "RGBx", "RGB", "GRAY8", "I420", "NV12")
+    DEFAULT_SIZE = (320, 240)
+    DEFAULT_FRAMERATE = (30, 1)
+    PROPS: tuple[Prop, ...] = VIDEO_SOURCE_PROPS
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        if "__gsttemplates__" not in vars(cls):
+            cls.__gsttemplates__ = (
+                Gst.PadTemplate.new(
+                    "src", Gst.PadDirection.SRC, Gst.PadPresence.ALWAYS, video_caps(cls.FORMATS)
+                ),
+            )
+        if "__gstmetadata__" not in vars(cls):
+            doc = (cls.__doc__ or cls.__name__).strip().splitlines()[0]
+            cls.__gstmetadata__ = (cls.__name__, "Source/Video", doc, "numgst user")
+        super().__init_subclass__(**kwargs)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.layout: VideoLayout | None = None
+        self.fps = (0, 1)
+        self._bindings = bindings(self)
+        self._reset_time()
+        self.set_format(Gst.Format.TIME)
+        self.set_live(self.settings.is_live)
+
+    def _reset_time(self) -> None:
+        self.n_frames = 0
+        self.running_time = 0
+        self.accum_frames = 0
+        self.accum_rtime = 0
+        self.reverse = False
+
+    # -- what subclasses provide ----------------------------------------------------
+
+    def fill(self, frame: VideoFrame) -> None:
+        """Draw into ``frame`` (see the module docstring); by default, generate()."""
+        frame.array[...] = self.generate(frame)
+
+    def generate(self, frame: VideoFrame) -> np.ndarray:
+        raise NotImplementedError(f"{type(self).__name__} must define fill() or generate()")
+
+    def fixate(self, s: Gst.Structure) -> None:
+        """Settle what downstream left open on the caps structure ``s``."""
+        w, h = self.DEFAULT_SIZE
+        s.fixate_field_nearest_int("width", w)
+        s.fixate_field_nearest_int("height", h)
+        if s.has_field("framerate"):
+            s.fixate_field_nearest_fraction("framerate", *self.DEFAULT_FRAMERATE)
+        else:
+            s.set_value("framerate", Gst.Fraction(*self.DEFAULT_FRAMERATE))
+        if s.has_field("pixel-aspect-ratio"):
+            s.fixate_field_nearest_fraction("pixel-aspect-ratio", 1, 1)
+        for field, value in (
+            ("colorimetry", "bt601"),
+            ("chroma-site", "mpeg2"),
+            ("interlace-mode", "progressive"),
+            ("multiview-mode", "mono"),
+        ):
+            if s.has_field(field):
+                s.fixate_field_string(field, value)
+        s.fixate_field_string("format", self.FORMATS[0])
+
+    def caps_changed(self) -> None:
+        """Called after new caps are set (``self.layout``, ``self.fps``)."""
+
+    # -- negotiation ------------------------------------------------------------------
+
+    def do_negotiate(self) -> bool:
+        # As GstBaseSrc's, with our fixation (a Python fixate vfunc leaks its caps on
+        # PyGObject < 3.50).
+        pad = self.get_static_pad("src")
+        thiscaps = pad.query_caps(None)
+        if thiscaps is None or thiscaps.is_any():
+            return True
+        if thiscaps.is_empty():
+            return False
+        caps = pad.peer_query_caps(thiscaps) or thiscaps
+        if caps.is_empty():
+            return False
+        s = caps[0].copy()
+        self.fixate(s)
+        fixed = Gst.Caps.new_empty()
+        fixed.append_structure(s)
+        fixed = fixed.fixate()
+        return bool(fixed.is_fixed() and self.set_caps(fixed))
+
+    def do_set_caps(self, caps: Gst.Caps) -> bool:
+        info = video_info(caps)
+        if info is None:
+            return refuse_caps(self, caps, "GstVideo cannot describe them")
+        self.layout = VideoLayout.from_info(info)
+        self.fps = (info.fps_n, info.fps_d)
+        self.set_blocksize(info.size)
+        # A new format mid-stream continues the count, as C does.
+        self.accum_rtime += self.running_time
+        self.accum_frames += self.n_frames
+        self.running_time = self.n_frames = 0
+        self.caps_changed()
+        return True
+
+    # -- streaming --------------------------------------------------------------------
+
+    def do_start(self) -> bool:
+        self._reset_time()
+        return True
+
+    def do_is_seekable(self) -> bool:
+        return True
+
+    def do_do_seek(self, segment: Gst.Segment) -> bool:
+        fps_n, fps_d = self.fps
+        segment.time = segment.start
+        position = segment.position
+        self.reverse = segment.rate < 0
+        self.n_frames = scale(position, fps_n, fps_d * SECOND) if fps_n else 0
+        self.accum_frames = self.accum_rtime = 0
+        self.running_time = scale(self.n_frames, fps_d * SECOND, fps_n) if fps_n else 0
+        return True
+
+    def do_gst_base_src_query(self, query: Gst.Query) -> bool:
+        fps_n, fps_d = self.fps
+        if query.type == Gst.QueryType.LATENCY:
+            if fps_n <= 0:
+                return False
+            latency = scale(SECOND, fps_d, fps_n)
+            query.set_latency(self.settings.is_live, latency, Gst.CLOCK_TIME_NONE)
+            return True
+        if query.type == Gst.QueryType.CONVERT and self.layout is not None:
+            src_fmt, src_val, dest_fmt, _ = query.parse_convert()
+            ok, dest = self.layout.info.convert(src_fmt, src_val, dest_fmt)
+            if ok:
+                query.set_convert(src_fmt, src_val, dest_fmt, dest)
+            return bool(ok)
+        if query.type == Gst.QueryType.DURATION and self.layout is not None:
+            buffers = self.get_property("num-buffers")
+            fmt = query.parse_duration()[0]
+            if buffers != -1 and fmt == Gst.Format.TIME and fps_n:
+                dur = (buffers * SECOND * fps_d + fps_n // 2) // fps_n  # scale_int_round
+                query.set_duration(Gst.Format.TIME, dur)
+                return True
+            if buffers != -1 and fmt == Gst.Format.BYTES:
+                query.set_duration(Gst.Format.BYTES, buffers * self.layout.size)
+                return True
+        return bool(GstBase.BaseSrc.do_query(self, query))
+
+    def do_get_times(self, buf: Gst.Buffer) -> tuple[int, int]:
+        if self.settings.is_live:
+            pts, duration = buf.pts, buf.duration
+            if pts != NONE64:
+                return pts, (pts + duration if duration != NONE64 else NONE64)
+        return NONE64, NONE64
+
+    def do_fill(self, offset: int, length: int, buf: Gst.Buffer) -> Gst.FlowReturn:
+        layout = self.layout
+        if layout is None:
+            return Gst.FlowReturn.NOT_NEGOTIATED
+        fps_n, fps_d = self.fps
+        if (fps_n == 0 and self.n_frames == 1) or self.n_frames == -1:
+            return Gst.FlowReturn.EOS  # a still image is one frame; reverse ends at -1
+        pts = self.accum_rtime + self.settings.timestamp_offset + self.running_time
+        if self._bindings.value:
+            self.sync_values(pts)
+        size = buf.get_size()
+        if size < layout.size:
+            buf.set_size(layout.size)
+            size = layout.size
+        number = self.accum_frames + self.n_frames
+        with mapped_array(buf, np.uint8, (size,)) as raw:
+            frame = VideoFrame(raw, layout.for_buffer(buf), number, pts)
+            try:
+                self.fill(frame)
+            finally:
+                frame.release()
+        self._stamp(buf, pts, number)
+        return FLOW_OK
+
+    def _stamp(self, buf: Gst.Buffer, pts: int, number: int) -> None:
+        """C videotestsrc's timestamps, duration and offsets, then the next frame."""
+        fps_n, fps_d = self.fps
+        buf.pts = pts
+        buf.dts = NONE64
+        buf.offset = number
+        self.n_frames += -1 if self.reverse else 1
+        buf.offset_end = number + 1
+        if fps_n:
+            next_time = scale(self.n_frames, fps_d * SECOND, fps_n)
+            if self.reverse:
+                prev = scale(self.n_frames + 2, fps_d * SECOND, fps_n)
+                buf.duration = (prev - pts) & NONE64
+            else:
+                buf.duration = (next_time - self.running_time) & NONE64
+        else:
+            next_time = self.settings.timestamp_offset
+            buf.duration = NONE64
+        self.running_time = next_time
+
+
+__all__ = ["GstVideo", "VideoFrame", "VideoSource", "video_caps"]
