@@ -170,6 +170,116 @@ def _audio_line(r: dict[str, Any]) -> str:
     )
 
 
+# -- toolkit: the fixed cost of each base class ------------------------------------
+
+IN_PROCESS = """
+import sys, time
+import numgst
+from numgst.base.gst import Gst
+from numgst import benchelements
+numgst.register()
+benchelements.register()
+p = Gst.parse_launch(sys.argv[1])
+n = int(sys.argv[2])
+p.set_state(Gst.State.PAUSED)
+p.get_state(10 * Gst.SECOND)
+t = time.perf_counter()
+p.set_state(Gst.State.PLAYING)
+m = p.get_bus().timed_pop_filtered(600 * Gst.SECOND, Gst.MessageType.EOS | Gst.MessageType.ERROR)
+dt = time.perf_counter() - t
+p.set_state(Gst.State.NULL)
+print(dt / n if m is not None and m.type == Gst.MessageType.EOS else -1)
+"""
+
+AUDIO_SRC = (
+    "audiotestsrc wave=silence samplesperbuffer=1024 num-buffers={n} ! "
+    + AUDIO_CAPS.format(fmt="F32LE")
+)
+VIDEO_CAPS = "video/x-raw,format=RGBA,width=320,height=240,framerate=30/1"
+VIDEO_SRC = "videotestsrc pattern=black num-buffers={n} ! " + VIDEO_CAPS
+# kind: (pipeline with {x} for the element and {n} for buffers, baseline element,
+#        C element, toolkit element, plain PyGObject element)
+TOOLKIT_ROWS = {
+    "AudioSource": (
+        "{x} num-buffers={n} ! " + AUDIO_CAPS.format(fmt="F32LE") + " ! fakesink sync=false",
+        None,
+        "audiotestsrc wave=silence samplesperbuffer=1024",
+        "numgst_bench_toolkit_silence",
+        "numgst_bench_plain_silence",
+    ),
+    "AudioFilter": (
+        AUDIO_SRC + " ! {x} ! fakesink sync=false",
+        "identity",
+        "volume volume=0.5",
+        "numgst_bench_toolkit_half",
+        "numgst_bench_plain_half",
+    ),
+    "VideoSource": (
+        "{x} num-buffers={n} ! " + VIDEO_CAPS + " ! fakesink sync=false",
+        None,
+        "videotestsrc pattern=black",
+        "numgst_bench_toolkit_black",
+        "numgst_bench_plain_black",
+    ),
+    "VideoFilter": (
+        VIDEO_SRC + " ! {x} ! fakesink sync=false",
+        "identity",
+        "videoconvert",
+        "numgst_bench_toolkit_video",
+        "numgst_bench_plain_video",
+    ),
+    "ArraySink": (
+        AUDIO_SRC + " ! {x}",
+        None,
+        "fakesink sync=false",
+        "numgst_bench_toolkit_look sync=false",
+        "numgst_bench_plain_look sync=false",
+    ),
+}
+
+
+def _in_process(desc: str, n: int) -> float:
+    r = subprocess.run(
+        [sys.executable, "-c", IN_PROCESS, desc, str(n)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    try:
+        return float(r.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return -1.0
+
+
+def toolkit(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """Per-buffer cost of each base class doing a trivial job, in-process (after
+    preroll), against the C element doing it and a plain PyGObject subclass."""
+    n = 200 if args.quick else 20000
+    rows = []
+    for kind, (template, base, c, ours, plain) in TOOLKIT_ROWS.items():
+        got: dict[str, list[float]] = {"base": [], "c": [], "toolkit": [], "plain": []}
+        for _ in range(args.reps):
+            for name, element in (("base", base), ("c", c), ("toolkit", ours), ("plain", plain)):
+                if element is not None:
+                    got[name].append(_in_process(template.format(x=element, n=n), n))
+        med = {k: statistics.median(v) for k, v in got.items() if v}
+        base_s = med.get("base", 0.0)
+        row = {
+            "base class": kind,
+            "C element": c.split()[0],
+            "C us": 1e6 * (med["c"] - base_s),
+            "toolkit us": 1e6 * (med["toolkit"] - base_s),
+            "plain PyGObject us": 1e6 * (med["plain"] - base_s),
+        }
+        row["toolkit / C"] = row["toolkit us"] / row["C us"] if row["C us"] > 0 else float("nan")
+        rows.append(row)
+        log(
+            f"toolkit {kind}: C {row['C us']:.1f} us, toolkit {row['toolkit us']:.1f} us, "
+            f"plain PyGObject {row['plain PyGObject us']:.1f} us per buffer"
+        )
+    return rows
+
+
 def memory(args: argparse.Namespace) -> dict[str, Any]:
     """Peak RSS of a long run minus a short one: what a million buffers leave behind."""
 
@@ -260,6 +370,7 @@ def plot(args: argparse.Namespace) -> list[dict[str, Any]]:
 
 SECTIONS: dict[str, Callable[[argparse.Namespace], Any]] = {
     "audio": audio,
+    "toolkit": toolkit,
     "memory": memory,
     "live": live,
     "mixer": mixer,

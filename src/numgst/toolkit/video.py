@@ -14,12 +14,15 @@ from typing import Any
 import gi
 import numpy as np
 
+from ..base import _gobject_c as c
 from ..base.gst import Gst
 
 gi.require_version("GstVideo", "1.0")
 from gi.repository import GstVideo  # noqa: E402
 
 __all__ = ["GstVideo", "Plane", "VideoFrame", "VideoLayout", "video_info"]
+
+_VIDEO_META_API = hash(GstVideo.video_meta_api_get_type())  # PyGObject hashes a GType by value
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,6 +37,12 @@ class Plane:
     stride: int
     shape: tuple[int, ...]
     dtype: np.dtype
+
+    @property
+    def strides(self) -> tuple[int, ...]:
+        item = self.dtype.itemsize
+        inner = tuple(item * int(np.prod(self.shape[k + 1 :])) for k in range(1, len(self.shape)))
+        return (self.stride, *inner)
 
     @property
     def nbytes(self) -> int:
@@ -85,6 +94,8 @@ class VideoLayout:
 
     def for_buffer(self, buf: Gst.Buffer) -> VideoLayout:
         """This layout, or the buffer's own if its GstVideoMeta says otherwise."""
+        if not c.buffer_get_meta(c.boxed_pointer(buf), _VIDEO_META_API):  # cheap check
+            return self
         meta = GstVideo.buffer_get_video_meta(buf)
         if meta is None:
             return self
@@ -143,14 +154,8 @@ class VideoFrame:
 
 
 def _plane_view(raw: np.ndarray, p: Plane) -> np.ndarray:
-    shape = p.shape
-    item = p.dtype.itemsize
-    strides = (p.stride,) + tuple(item * int(np.prod(shape[k + 1 :])) for k in range(1, len(shape)))
+    # np.ndarray over raw (a view: its base is the mapped array, so a plane kept past
+    # the map is caught like any view of it); as_strided costs ten times more.
     if raw.shape[0] < p.offset + p.nbytes:
         raise ValueError(f"a buffer of {raw.shape[0]} bytes cannot hold plane {p}")
-    base = raw[p.offset :]
-    if item > 1:
-        base = base[: base.shape[0] // item * item].view(p.dtype)
-    return np.lib.stride_tricks.as_strided(
-        base, shape=shape, strides=strides, writeable=bool(raw.flags.writeable)
-    )
+    return np.ndarray(p.shape, p.dtype, buffer=raw, offset=p.offset, strides=p.strides)

@@ -52,6 +52,14 @@ class VideoFilter(ElementMixin, GstBase.BaseTransform, metaclass=ElementMeta):
         if "__gstmetadata__" not in vars(cls):
             doc = (cls.__doc__ or cls.__name__).strip().splitlines()[0]
             cls.__gstmetadata__ = (cls.__name__, "Filter/Effect/Video", doc, "numgst user")
+        # A Python before_transform costs a vfunc call on every buffer: only classes
+        # that need one (a controllable property to sync, a passthrough() to ask)
+        # get it.
+        controllable = any(p.flags & Gst.PARAM_CONTROLLABLE for p in getattr(cls, "PROPS", ()))
+        if (controllable or cls.passthrough is not VideoFilter.passthrough) and (
+            "do_before_transform" not in vars(cls)
+        ):
+            cls.do_before_transform = cls._before_transform
         super().__init_subclass__(**kwargs)
 
     def __init__(self) -> None:
@@ -68,6 +76,14 @@ class VideoFilter(ElementMixin, GstBase.BaseTransform, metaclass=ElementMeta):
         """True when the output would equal the input (``transform`` is skipped)."""
         return False
 
+    def _before_transform(self, buf: Gst.Buffer) -> None:
+        pts = buf.pts
+        if pts != Gst.CLOCK_TIME_NONE and self._bindings.value:
+            t = self.segment.to_stream_time(Gst.Format.TIME, pts)
+            if t != Gst.CLOCK_TIME_NONE:
+                self.sync_values(t)
+        self.set_passthrough(bool(self.passthrough()))
+
     def caps_changed(self) -> None:
         """Called after new caps are set (``self.layout``)."""
 
@@ -79,14 +95,6 @@ class VideoFilter(ElementMixin, GstBase.BaseTransform, metaclass=ElementMeta):
         self.caps_changed()
         self.set_passthrough(bool(self.passthrough()))
         return True
-
-    def do_before_transform(self, buf: Gst.Buffer) -> None:
-        pts = buf.pts
-        if pts != Gst.CLOCK_TIME_NONE and self._bindings.value:
-            t = self.segment.to_stream_time(Gst.Format.TIME, pts)
-            if t != Gst.CLOCK_TIME_NONE:
-                self.sync_values(t)
-        self.set_passthrough(bool(self.passthrough()))
 
     def do_transform_ip(self, buf: Gst.Buffer) -> Gst.FlowReturn:
         layout = self.layout
