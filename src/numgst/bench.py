@@ -264,14 +264,15 @@ def toolkit(args: argparse.Namespace) -> list[dict[str, Any]]:
                     got[name].append(_in_process(template.format(x=element, n=n), n))
         med = {k: statistics.median(v) for k, v in got.items() if v}
         base_s = med.get("base", 0.0)
-        row = {
+        c_us, ours_us = 1e6 * (med["c"] - base_s), 1e6 * (med["toolkit"] - base_s)
+        row: dict[str, Any] = {
             "base class": kind,
             "C element": c.split()[0],
-            "C us": 1e6 * (med["c"] - base_s),
-            "toolkit us": 1e6 * (med["toolkit"] - base_s),
+            "C us": c_us,
+            "toolkit us": ours_us,
             "plain PyGObject us": 1e6 * (med["plain"] - base_s),
+            "toolkit / C": ours_us / c_us if c_us > 0 else float("nan"),
         }
-        row["toolkit / C"] = row["toolkit us"] / row["C us"] if row["C us"] > 0 else float("nan")
         rows.append(row)
         log(
             f"toolkit {kind}: C {row['C us']:.1f} us, toolkit {row['toolkit us']:.1f} us, "
