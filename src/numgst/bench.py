@@ -11,7 +11,8 @@ and CPU time come from ``wait4`` on the child.
 
 Sections: ``audio`` (audiotestsrc_py per wave, format and buffer size), ``toolkit``
 (each base class's fixed cost per buffer against the equivalent C element and a
-plain PyGObject subclass), ``video`` (videotestsrc_py), ``memory`` (RSS over a
+plain PyGObject subclass), ``video`` (videotestsrc_py per pattern, format and size),
+``video-live`` (CPU share of a live 1080p30 stream), ``memory`` (RSS over a
 million buffers), ``live`` (CPU share of a live source), ``mixer`` (eight sources into
 audiomixer), ``plot`` (audioplot's frames per second). Results go to
 ``out/bench-<time>.json`` and ``out/bench-latest.json``; ``--markdown FILE`` writes
@@ -324,6 +325,80 @@ def live(args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
+# (pattern, properties): static patterns C renders once and copies, then animated ones.
+VIDEO_CASES = (
+    ("smpte", ""),
+    ("checkers-8", ""),
+    ("colors", ""),
+    ("ball", ""),
+    ("zone-plate", "kt=1"),
+    ("snow", ""),
+)
+VIDEO_SIZES = ((320, 240), (1280, 720), (1920, 1080))
+VIDEO_FORMATS = ("RGBA", "I420")
+
+
+def _video_pipeline(
+    element: str, pattern: str, extra: str, fmt: str, size: tuple[int, int], live: bool = False
+) -> Callable[[int], str]:
+    w, h = size
+    return lambda n: (
+        f"{element} pattern={pattern} {extra} is-live={str(live).lower()} num-buffers={n} ! "
+        f"video/x-raw,format={fmt},width={w},height={h},framerate=30/1 ! "
+        f"fakesink sync={str(live).lower()}"
+    )
+
+
+def video(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """videotestsrc_py against videotestsrc per pattern, format and size."""
+    rows = []
+    for pattern, extra in args.video_cases:
+        for fmt in VIDEO_FORMATS:
+            for size in VIDEO_SIZES:
+                got = paired(
+                    _video_pipeline("videotestsrc", pattern, extra, fmt, size),
+                    _video_pipeline("videotestsrc_py", pattern, extra, fmt, size),
+                    args.reps,
+                    args.seconds,
+                )
+                row = {
+                    "pattern": f"{pattern} {extra}".strip(),
+                    "format": fmt,
+                    "size": f"{size[0]}x{size[1]}",
+                    **got,
+                }
+                row.pop("py_peak_rss_kib", None)
+                row.pop("c_peak_rss_kib", None)
+                rows.append(row)
+                if got["status"] == "ok":
+                    log(
+                        f"{row['pattern']:>16} {fmt:>5} {row['size']:>9}  py/C {got['ratio']:5.2f} "
+                        f"({got['ratio_min']:.2f}-{got['ratio_max']:.2f})  "
+                        f"py {got['py_us']:8.1f} us  C {got['c_us']:8.1f} us"
+                    )
+                else:
+                    log(f"{row['pattern']:>16} {fmt:>5} {row['size']:>9}  n/a ({got.get('error')})")
+    return rows
+
+
+def video_live(args: argparse.Namespace) -> dict[str, Any]:
+    """CPU share of a live 1080p30 I420 smpte stream (the default pattern) in real time."""
+    frames = int(args.live_seconds * 30)
+    out = {}
+    for name in ("videotestsrc", "videotestsrc_py"):
+        r = launch(_video_pipeline(name, "smpte", "", "I420", (1920, 1080), live=True)(frames))
+        out["py" if name.endswith("_py") else "c"] = {
+            "cpu_s": r["cpu_s"],
+            "wall_s": r["wall_s"],
+            "share": r["cpu_s"] / r["wall_s"] if r["wall_s"] else None,
+        }
+    log(
+        f"video live 1080p30: CPU {100 * (out['py']['share'] or 0):.1f} % of a core, "
+        f"C {100 * (out['c']['share'] or 0):.1f} %"
+    )
+    return out
+
+
 def mixer(args: argparse.Namespace) -> dict[str, Any]:
     """Eight sources into audiomixer against eight single runs (the GIL's cost)."""
 
@@ -371,6 +446,8 @@ def plot(args: argparse.Namespace) -> list[dict[str, Any]]:
 
 SECTIONS: dict[str, Callable[[argparse.Namespace], Any]] = {
     "audio": audio,
+    "video": video,
+    "video-live": video_live,
     "toolkit": toolkit,
     "memory": memory,
     "live": live,
@@ -415,10 +492,10 @@ def markdown(result: dict[str, Any]) -> str:
         f"{m.get('gstreamer')}, Python {m.get('python')}, numpy {m.get('numpy')}.",
         "",
         "Per-buffer time of whole `gst-launch-1.0` processes, start-up subtracted "
-        "(a run of N buffers minus a run of 1), stereo 48 kHz into fakesink. Each "
-        "repetition times C and Python back to back, alternating which goes first; "
-        "py/C is the median of the repetitions' ratios (below 1 the Python element "
-        "is faster), with their lowest and highest.",
+        "(a run of N buffers minus a run of 1), audio stereo 48 kHz, video 30 fps, "
+        "into fakesink. Each repetition times C and Python back to back, alternating "
+        "which goes first; py/C is the median of the repetitions' ratios (below 1 "
+        "the Python element is faster), with their lowest and highest.",
         "",
     ]
     if result.get("audio"):
@@ -450,7 +527,7 @@ def markdown(result: dict[str, Any]) -> str:
             for r in rows:
                 lines.append("| " + " | ".join(_cell(r.get(k)) for k in cols) + " |")
             lines.append("")
-    for key in ("memory", "live", "mixer", "plot"):
+    for key in ("memory", "live", "video-live", "mixer", "plot"):
         if result.get(key):
             lines += [f"## {key}", "", "```", json.dumps(result[key], indent=1), "```", ""]
     return "\n".join(lines)
@@ -469,6 +546,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--waves", type=lambda s: s.split(","), default=list(GOAL_WAVES))
     p.add_argument("--formats", type=lambda s: s.split(","), default=["F32LE", "S16LE"])
     p.add_argument("--spb", type=lambda s: [int(x) for x in s.split(",")], default=[1024, 8192])
+    p.add_argument(
+        "--video-cases",
+        type=lambda s: [tuple((c.split(":", 1) + [""])[:2]) for c in s.split(",")],
+        default=list(VIDEO_CASES),
+        help="pattern[:properties],... e.g. ball,zone-plate:kt=1",
+    )
     p.add_argument("--reps", type=int, default=3)
     p.add_argument("--seconds", type=float, default=1.0, help="streaming time per run")
     p.add_argument("--memory-buffers", type=int, default=1_000_000)

@@ -20,7 +20,7 @@ from ..base.gst import Gst
 gi.require_version("GstVideo", "1.0")
 from gi.repository import GstVideo  # noqa: E402
 
-__all__ = ["GstVideo", "Plane", "VideoFrame", "VideoLayout", "video_info"]
+__all__ = ["GstVideo", "Plane", "VideoFrame", "VideoLayout", "pixel_format", "video_info"]
 
 _VIDEO_META_API = hash(GstVideo.video_meta_api_get_type())  # PyGObject hashes a GType by value
 
@@ -131,15 +131,20 @@ class VideoFrame:
     array : ndarray
         ``planes[0]``: the picture itself for packed RGB and gray formats.
     format, width, height : str, int, int
+    raw : ndarray
+        The whole mapped buffer as bytes (uint8).
+    layout : VideoLayout
+        Where the planes lie in ``raw``.
     number : int
         Frame number in the stream.
     pts : int
         Presentation time in ns (``Gst.CLOCK_TIME_NONE`` if unknown).
     """
 
-    __slots__ = ("planes", "format", "width", "height", "number", "pts")
+    __slots__ = ("planes", "raw", "layout", "format", "width", "height", "number", "pts")
 
     def __init__(self, raw: np.ndarray, layout: VideoLayout, number: int, pts: int) -> None:
+        self.raw, self.layout = raw, layout
         self.planes = [_plane_view(raw, p) for p in layout.planes]
         self.format, self.width, self.height = layout.format, layout.width, layout.height
         self.number, self.pts = number, pts
@@ -151,6 +156,10 @@ class VideoFrame:
     def release(self) -> None:
         """Drop the views (the caller does this before unmapping)."""
         self.planes = []
+        self.raw = _NO_BYTES
+
+
+_NO_BYTES = np.zeros(0, np.uint8)
 
 
 def _plane_view(raw: np.ndarray, p: Plane) -> np.ndarray:
@@ -159,3 +168,88 @@ def _plane_view(raw: np.ndarray, p: Plane) -> np.ndarray:
     if raw.shape[0] < p.offset + p.nbytes:
         raise ValueError(f"a buffer of {raw.shape[0]} bytes cannot hold plane {p}")
     return np.ndarray(p.shape, p.dtype, buffer=raw, offset=p.offset, strides=p.strides)
+
+
+def pixel_format(fmt: Any) -> Any:
+    """``numgst.picture.pack.PixelFormat`` of a ``GstVideo.VideoFormat``, or None when
+    its ``GstVideoFormatInfo`` cannot say where every bit goes (tiled, palette and
+    "complex" formats, and those whose components share a word without distinct
+    shifts: v210, r210, Y410, RGB10A2_LE...)."""
+    from ..picture.pack import Component, PixelFormat
+
+    fi = GstVideo.VideoFormat.get_info(fmt)
+    flags = GstVideo.VideoFormatFlags
+    if fi is None or fi.flags & (flags.TILED | flags.PALETTE | flags.COMPLEX):
+        return None
+    n = fi.n_components
+    unpacked = GstVideo.VideoFormat.get_info(fi.unpack_format)
+    bits = 16 if unpacked.bits > 8 else 8
+    comps = []
+    seen: dict[tuple[int, int], set[int]] = {}
+    for k in range(n):
+        step = fi.pixel_stride[k]
+        if step <= 0:
+            return None
+        key = (fi.plane[k], fi.poffset[k])
+        shifts = seen.setdefault(key, set())
+        if fi.shift[k] in shifts:
+            return None  # two components in one place: the info is incomplete
+        shifts.add(fi.shift[k])
+        comps.append(
+            Component(
+                source=k + 1 if k < 3 else 0,
+                plane=fi.plane[k],
+                offset=fi.poffset[k],
+                step=step,
+                depth=fi.depth[k],
+                shift=fi.shift[k],
+                w_sub=fi.w_sub[k],
+                h_sub=fi.h_sub[k],
+            )
+        )
+    name = GstVideo.VideoFormat.to_string(fmt)
+    comps = _corrected(name, comps)
+    top = max(fi.depth[k] + fi.shift[k] for k in range(n))
+    word = 1 if top <= 8 else 2 if top <= 16 else 4
+    fill: tuple[int, ...] = ()
+    fill_step = 0
+    planes = {p.plane for p in comps}
+    if word == 1 and n == 3 and planes == {0} and comps[0].step == 4:
+        # xRGB, RGBx...: C packs them from ARGB lines, alpha into the x byte.
+        fill = tuple(sorted({0, 1, 2, 3} - {p.offset for p in comps}))
+        fill_step = 4
+    return PixelFormat(
+        name=name,
+        rgb=bool(fi.flags & flags.RGB),
+        bits=bits,
+        word=word,
+        big_endian=not (fi.flags & flags.LE) and word > 1 and name not in _LITTLE_ENDIAN,
+        components=tuple(comps),
+        fill=fill,
+        fill_step=fill_step,
+    )
+
+
+# Where GstVideoFormatInfo (1.22 and 1.26) describes a format otherwise than its pack
+# function writes it; the pack function is what C's frames hold.
+_LITTLE_ENDIAN = {"v216"}  # flagged big-endian, packed with GST_WRITE_UINT16_LE
+_SWAP_SHIFTS = {"BGR16", "BGR15"}  # blue in the high bits, red in the low ones
+_SWAP_OFFSETS = {"VYUY"}  # V is the first byte of a macropixel, U the third
+
+
+def _corrected(name: str, comps: list[Any]) -> list[Any]:
+    if name in _SWAP_SHIFTS:
+        r, g, b = comps
+        comps = [dataclasses.replace(r, shift=b.shift), g, dataclasses.replace(b, shift=r.shift)]
+    if name in _SWAP_OFFSETS:
+        y, u, v = comps
+        comps = [
+            y,
+            dataclasses.replace(u, offset=v.offset),
+            dataclasses.replace(v, offset=u.offset),
+        ]
+    word_sized = max(c.depth + c.shift for c in comps) > 8
+    if word_sized:
+        # P010, P012, P016: the offset of V is given in 16-bit words (1), not bytes.
+        comps = [dataclasses.replace(c, offset=c.offset * 2) if c.offset % 2 else c for c in comps]
+    return comps

@@ -117,7 +117,8 @@ class VideoSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
         raise NotImplementedError(f"{type(self).__name__} must define fill() or generate()")
 
     def fixate(self, s: Gst.Structure) -> None:
-        """Settle what downstream left open on the caps structure ``s``."""
+        """Settle what downstream left open on the caps structure ``s`` (C
+        videotestsrc's fixation: its size and rate, square pixels, progressive, mono)."""
         w, h = self.DEFAULT_SIZE
         s.fixate_field_nearest_int("width", w)
         s.fixate_field_nearest_int("height", h)
@@ -127,15 +128,21 @@ class VideoSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
             s.set_value("framerate", Gst.Fraction(*self.DEFAULT_FRAMERATE))
         if s.has_field("pixel-aspect-ratio"):
             s.fixate_field_nearest_fraction("pixel-aspect-ratio", 1, 1)
-        for field, value in (
-            ("colorimetry", "bt601"),
-            ("chroma-site", "mpeg2"),
-            ("interlace-mode", "progressive"),
-            ("multiview-mode", "mono"),
-        ):
+        else:
+            s.set_value("pixel-aspect-ratio", Gst.Fraction(1, 1))
+        for field, value in (("colorimetry", "bt601"), ("chroma-site", "mpeg2")):
             if s.has_field(field):
                 s.fixate_field_string(field, value)
+        for field, value in (("interlace-mode", "progressive"), ("multiview-mode", "mono")):
+            if s.has_field(field):
+                s.fixate_field_string(field, value)
+            else:
+                s.set_value(field, value)
         s.fixate_field_string("format", self.FORMATS[0])
+
+    def restrict(self, caps: Gst.Caps) -> Gst.Caps:
+        """Narrow what downstream accepts before fixation (by default: unchanged)."""
+        return caps
 
     def caps_changed(self) -> None:
         """Called after new caps are set (``self.layout``, ``self.fps``)."""
@@ -154,6 +161,7 @@ class VideoSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
         caps = pad.peer_query_caps(thiscaps) or thiscaps
         if caps.is_empty():
             return False
+        caps = self.restrict(caps)
         s = caps[0].copy()
         self.fixate(s)
         fixed = Gst.Caps.new_empty()

@@ -1,0 +1,3 @@
+from _numgst import factory
+
+__gstelementfactory__ = factory("numgst.elements.videotestsrc")
