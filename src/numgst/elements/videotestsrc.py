@@ -276,13 +276,13 @@ class VideoTestSrc(VideoSource):
             return caps
         alpha = Gst.Caps.new_empty()
         for i in range(caps.get_size()):
-            s = caps.get_structure(i)
+            # A copy: gst-python 1.26 hands out a wrapper without get_value().
+            s = caps[i].copy()
             value = s.get_value("format")
             names = [value] if isinstance(value, str) else list(value or [])
             keep = [n for n in names if _has_alpha(n)]
             if not keep:
                 continue
-            s = s.copy()
             if not isinstance(value, str):
                 s.set_value("format", Gst.ValueList(keep))
             alpha.append_structure(s)
