@@ -5,7 +5,9 @@ element, encoded by GStreamer's wavenc and written by filesink. The file is then
 read back and each second's pitch and level are printed, so the run shows both that
 the pipeline works and what it produced. The same three tones, one channel each,
 then go through audioplot and pngenc into two pictures: their waveforms and their
-spectrum.
+spectrum. Last, videotestsrc_py paints a sheet of its patterns, each compared byte
+for byte with the C videotestsrc's frame, plus one beyond C (a Python callable with the
+frame number burned in).
 """
 
 from __future__ import annotations
@@ -77,6 +79,83 @@ def describe_wav(path: Path) -> str:
     return "\n".join(lines)
 
 
+CELL_W, CELL_H, FRAME = 240, 180, 12
+# (label, properties): each shown at frame FRAME, the moving ones mid-motion.
+SHEET = (
+    ("smpte", "pattern=smpte"),
+    ("ball", "pattern=ball"),
+    ("zone-plate, moving", "pattern=zone-plate kx2=20 ky2=20 kt=1"),
+    ("chroma-zone-plate", "pattern=chroma-zone-plate kx2=20 ky2=20 kt=2"),
+    ("colors", "pattern=colors"),
+    ("pinwheel", "pattern=pinwheel"),
+    ("circular", "pattern=circular"),
+    ("gradient", "pattern=gradient"),
+)
+
+
+def _frame(element: str, props: str, configure=None) -> np.ndarray:
+    from numgst.testing import capture
+
+    r = capture(
+        f"{element} name=s {props} num-buffers={FRAME + 1} ! video/x-raw,format=RGB,"
+        f"width={CELL_W},height={CELL_H},framerate=25/1 ! appsink name=sink",
+        configure=configure,
+    )
+    if r.error is not None:
+        raise SystemExit(f"demo: {element} {props}: {r.error}\n{r.error_debug}")
+    stride = (CELL_W * 3 + 3) & ~3
+    rows = np.frombuffer(r.buffers[-1].data, np.uint8).reshape(CELL_H, stride)
+    return rows[:, : CELL_W * 3].reshape(CELL_H, CELL_W, 3)
+
+
+def _custom(seconds: float, frame: int) -> np.ndarray:
+    """A beyond-C picture: rings that move with time, as a user's callable makes them."""
+    y, x = np.mgrid[0:CELL_H, 0:CELL_W]
+    r = np.hypot(x - CELL_W / 2, y - CELL_H / 2)
+    v = 0.5 + 0.5 * np.sin(r / 6.0 - 8.0 * seconds)
+    return np.stack([v, v * v, 1.0 - v], axis=-1)
+
+
+def video_sheet(path: Path) -> str:
+    """The patterns as a 3x3 PNG sheet; the report says which matched C's bytes."""
+    cells, lines = [], []
+    for label, props in SHEET:
+        py, c = _frame("videotestsrc_py", props), _frame("videotestsrc", props)
+        same = "byte-identical to C's videotestsrc" if np.array_equal(py, c) else "DIFFERS from C"
+        lines.append(f"  {label:<20} {props:<44} {same}")
+        cells.append(py)
+
+    def configure(p: Gst.Pipeline) -> None:
+        p.get_by_name("s").set_property("generator", _custom)
+
+    cells.append(_frame("videotestsrc_py", "pattern=custom overlay=frame-number", configure))
+    lines.append(f"  {'custom':<20} {'pattern=custom overlay=frame-number':<44} beyond C")
+    rows = [np.concatenate(cells[i : i + 3], axis=1) for i in range(0, 9, 3)]
+    sheet = np.ascontiguousarray(np.concatenate(rows, axis=0))
+    h, w = sheet.shape[:2]
+    pipeline = Gst.parse_launch(
+        f"appsrc name=a caps=video/x-raw,format=RGB,width={w},height={h},framerate=1/1 "
+        f"! videoconvert ! pngenc ! filesink location={path}"
+    )
+    appsrc = pipeline.get_by_name("a")
+    stride = (w * 3 + 3) & ~3
+    padded = np.zeros((h, stride), np.uint8)
+    padded[:, : w * 3] = sheet.reshape(h, w * 3)
+    buf = Gst.Buffer.new_wrapped(padded.tobytes())
+    buf.pts, buf.duration = 0, Gst.SECOND
+    appsrc.emit("push-buffer", buf)
+    appsrc.emit("end-of-stream")
+    try:
+        run_to_eos(pipeline)
+    except PipelineError as exc:
+        raise SystemExit(f"demo: {exc}") from exc
+    head = (
+        f"{path}: videotestsrc_py, frame {FRAME} of each pattern at {CELL_W}x{CELL_H} RGB, "
+        f"a {w}x{h} PNG of {path.stat().st_size} bytes (rows as listed, three per row):"
+    )
+    return "\n".join([head, *lines])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("out"))
@@ -95,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{png}: audioplot {mode} of the {len(TONES)} tones, 800x500 PNG, "
             f"{png.stat().st_size} bytes"
         )
+    print(video_sheet(args.out.resolve() / "demo-videotestsrc.png"))
     return 0
 
 
