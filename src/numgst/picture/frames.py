@@ -56,6 +56,17 @@ class Frames:
         self.direct = _direct_planes(fmt, layout)
         self._palette_key: np.ndarray | None = None
         self._packed: list[np.ndarray] = []
+        # Rows from `top` on are repainted into a layout of those rows alone; `top` is
+        # a multiple of 4 so that chroma row groups (1, 2 or 4 rows) fall as in C.
+        self.top = 0
+        if pattern.still_rows is not None and not speed:
+            self.top = pattern.still_rows(layout.height) // 4 * 4
+            below = _rows_from(fmt, layout, self.top)
+            if below is None:
+                self.top = 0
+            else:
+                self.below = below
+                self.below_packer = Packer(fmt, below, h_cosited, v_cosited)
 
     def draw(self, frame: int, out: np.ndarray, time: int = 0) -> None:
         """Frame number ``frame`` (C's counter) into ``out``, the frame's bytes;
@@ -74,6 +85,14 @@ class Frames:
                 done = self.blink[key] = np.zeros(self.layout.size, np.uint8)
                 self._render(done)
             np.copyto(out[: self.layout.size], done)
+        elif self.top:
+            if self.cached is None:
+                self.cached = np.zeros(self.layout.size, np.uint8)
+                self._render(self.cached)
+                np.copyto(out[: self.layout.size], self.cached)
+            else:
+                np.copyto(out[: self.layout.size], self.cached)
+                self._render(out, self.top)
         else:
             self._render(out)
 
@@ -84,7 +103,9 @@ class Frames:
         product = _i64(self.speed * self.scene.frame)
         return product % self.layout.width  # C adds width to a negative remainder
 
-    def _render(self, out: np.ndarray) -> None:
+    def _render(self, out: np.ndarray, top: int = 0) -> None:
+        """Paint and pack the frame, or only its rows from ``top`` on."""
+        layout, packer = (self.below, self.below_packer) if top else (self.layout, self.packer)
         if self.pattern.timed:
             if self.zone is None:
                 self.zone = ZonePlate.of(self.scene)
@@ -99,31 +120,31 @@ class Frames:
             painted = self.pattern.paint(self.scene)
         x = self.x_offset()
         if isinstance(painted, Indexed):
-            index = _scroll(painted.index, x)
+            index = _scroll(painted.index, x)[top:]
             rows = painted.rows
             if self.direct is not None and not rows:
-                self._gather(index, painted.palette, out)
+                self._gather(index, painted.palette, out, layout)
                 return
-            picture = painted.palette[index]
+            picture = _lookup(painted.palette, index)
             lines = [(y, painted.palette[line]) for y, line in rows]
         else:
             assert isinstance(painted, Picture)
-            picture = _scroll(painted.pixels, x)
+            picture = _scroll(painted.pixels, x)[top:]
             lines = list(painted.rows)
-        self.packer.pack(picture, out)
+        assert not (top and lines), "a pattern with still rows converts no rows again"
+        packer.pack(picture, out)
         if lines:
-            cache = self.packer.lines()
+            cache = packer.lines()
             cache.replay_tail(picture, out)
             for y, line in lines:
                 cache.convert(_scroll(line[None], x)[0], y, out)
 
-    def _gather(self, index: np.ndarray, palette: np.ndarray, out: np.ndarray) -> None:
+    def _gather(self, index: np.ndarray, palette: np.ndarray, out: np.ndarray, lay: Layout) -> None:
         """Pixels of formats without subsampling are their colour's packed bytes."""
         assert self.direct is not None
         if self._palette_key is None or not np.array_equal(self._palette_key, palette):
             self._packed = self._pack_palette(palette)
             self._palette_key = palette.copy()
-        lay = self.layout
         for (plane, bpp), packed in zip(self.direct, self._packed, strict=True):
             word = np.dtype(f"V{bpp}") if bpp not in (1, 2, 4, 8) else np.dtype(f"u{bpp}")
             view = np.ndarray(
@@ -155,6 +176,29 @@ class Frames:
             scratch[o : o + n * bpp].reshape(n, bpp)
             for o, (_p, bpp) in zip(offsets, self.direct, strict=True)
         ]
+
+
+def _rows_from(fmt: PixelFormat, layout: Layout, top: int) -> Layout | None:
+    """The layout of a frame's rows from ``top`` (a multiple of 4) on, in the same
+    bytes; None if ``top`` leaves nothing or a plane mixes subsamplings."""
+    subs: dict[int, int] = {}
+    for c in fmt.components:
+        if subs.setdefault(c.plane, c.h_sub) != c.h_sub:
+            return None
+    if not 0 < top < layout.height:
+        return None
+    offsets = tuple(
+        o + (top >> subs.get(p, 0)) * st
+        for p, (o, st) in enumerate(zip(layout.offsets, layout.strides, strict=True))
+    )
+    return Layout(layout.width, layout.height - top, offsets, layout.strides, layout.size)
+
+
+def _lookup(palette: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """``palette[index]`` as one 4-byte gather per pixel (fancy indexing of rows
+    costs several times more)."""
+    words = np.ascontiguousarray(palette, np.uint8).view(np.uint32).reshape(-1)
+    return np.take(words, index).view(np.uint8).reshape(*index.shape, 4)
 
 
 def _direct_planes(fmt: PixelFormat, layout: Layout) -> list[tuple[int, int]] | None:

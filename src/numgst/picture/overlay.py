@@ -75,4 +75,6 @@ def with_overlay(pattern: Pattern, mode: int) -> Pattern:
         burn(pixels, text(mode, s.frame, s.time), s.fg.coded(s.rgb), s.bg.coded(s.rgb))
         return Picture(pixels, rows)
 
-    return dataclasses.replace(pattern, paint=paint, moving=True, timed=False, cycle=0)
+    return dataclasses.replace(
+        pattern, paint=paint, moving=True, timed=False, cycle=0, still_rows=None
+    )

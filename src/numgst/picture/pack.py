@@ -124,7 +124,8 @@ class ChromaFilter:
         self.n_lines = 1 if (h_sub == 0 or v_cosited) else (1 << h_sub)
 
     def vertical(self, rows: list[np.ndarray]) -> np.ndarray:
-        """The filtered chroma of ``n_lines`` rows (int32 arrays of any shape)."""
+        """The filtered chroma of ``n_lines`` rows (integer arrays of any shape, wide
+        enough for the sums)."""
         if self.n_lines == 1:
             return rows[0]
         if self.n_lines == 2:
@@ -132,7 +133,7 @@ class ChromaFilter:
         return (rows[0] + rows[3] + 3 * (rows[1] + rows[2]) + 4) >> 3
 
     def horizontal(self, u: np.ndarray) -> None:
-        """Filter ``u`` (int32, last axis the columns) in place at the kept columns."""
+        """Filter ``u`` (integers, last axis the columns) in place at the kept columns."""
         w = u.shape[-1]
         if self.w_sub == 1 and not self.h_cosited:
             n = w // 2
@@ -184,6 +185,34 @@ class ChromaFilter:
                 u[..., 4:e:4] = mid
             u[..., 0] = first
 
+    def kept(self, u: np.ndarray) -> np.ndarray:
+        """:meth:`horizontal`'s result at the kept columns only (0, 2^w_sub, ...), as a
+        new array; ``u`` may be overwritten. Worked out on the even and odd columns
+        for 4:2:x, the common case, with no arithmetic at columns that are dropped."""
+        if self.w_sub != 1:
+            self.horizontal(u)
+            return u[..., :: 1 << self.w_sub]
+        even, odd = u[..., 0::2], u[..., 1::2]
+        out = even.copy()
+        n, k = odd.shape[-1], even.shape[-1]
+        if not self.h_cosited:
+            out[..., :n] += odd
+            out[..., :n] += 1
+            out[..., :n] >>= 1
+            return out
+        if u.shape[-1] < 2:
+            return out
+        mid = out[..., 1 : k - 1]
+        mid *= 2
+        mid += odd[..., : k - 2]
+        mid += odd[..., 1 : k - 1]
+        mid += 2
+        mid >>= 2
+        if k >= 2:
+            out[..., k - 1] = (odd[..., k - 2] + 3 * even[..., k - 1] + 2) >> 2
+        out[..., 0] = (3 * even[..., 0] + odd[..., 0] + 2) >> 2
+        return out
+
 
 class Packer:
     """Writes painted pictures into frames of one format and size.
@@ -219,7 +248,7 @@ class Packer:
             value: np.ndarray | None = None
             for c in group:
                 if c.source in (CB, CR) and chroma is not None:
-                    src = chroma[..., c.source - CB][:, :: 1 << c.w_sub]
+                    src = chroma[c.source - CB]
                 else:
                     src = wide[:: 1 << c.h_sub, :: 1 << c.w_sub, c.source]
                 v = self._bits(src, c)
@@ -234,7 +263,7 @@ class Packer:
             cols = wide[:, last]
             if chroma is not None:
                 cols = cols.copy()
-                cols[:: 1 << self.chroma_rows_sub, CB : CR + 1] = chroma[:, last]
+                cols[:: 1 << self.chroma_rows_sub, CB : CR + 1] = chroma[:, :, last >> 1].T
             self._store_tail(out, cols, 0)
 
     def _store_tail(self, out: np.ndarray, cols: np.ndarray, first_row: int) -> None:
@@ -258,23 +287,33 @@ class Packer:
             view[:, byte // t.word] = cols[:, source]
 
     def _chroma(self, wide: np.ndarray) -> np.ndarray:
-        """Filtered chroma rows, (chroma rows, width, 2) int32: C's lines after
-        ``gst_video_chroma_resample``, at every row that carries chroma."""
+        """Filtered chroma, (2, chroma rows, chroma columns): C's lines after
+        ``gst_video_chroma_resample``, at every row that carries chroma. Unsigned
+        arithmetic wide enough for the filters' sums (16 bits for 8-bit values)."""
         f = self.chroma
         assert f is not None
         h = wide.shape[0]
-        rows = sub_scale(h, f.h_sub)
         step = 1 << f.h_sub
-        uv = wide[..., CB : CR + 1].astype(np.int32)
+        dt = np.uint16 if self.fmt.bits == 8 else np.uint32
+        uv = np.moveaxis(wide[..., CB : CR + 1], -1, 0)
         if f.n_lines == 1:
-            filtered = uv[::step].copy()
+            filtered = uv[:, ::step].astype(dt)
+        elif f.n_lines == 2:
+            first, second = uv[:, 0::2], uv[:, 1::2]
+            n = second.shape[1]
+            filtered = np.empty(first.shape, dt)
+            np.add(first[:, :n], second, out=filtered[:, :n], dtype=dt)
+            # An odd last row pairs with itself: C's line cache is indexed with CLAMP.
+            np.add(first[:, n:], first[:, n:], out=filtered[:, n:], dtype=dt)
+            filtered += 1
+            filtered >>= 1
         else:
             # A group of n_lines rows from row r * n; past the bottom, C repeats the
-            # last row (its line cache is indexed with CLAMP).
+            # last row.
+            rows = sub_scale(h, f.h_sub)
             idx = np.minimum(np.arange(rows)[:, None] * step + np.arange(f.n_lines), h - 1)
-            filtered = f.vertical([uv[idx[:, i]] for i in range(f.n_lines)])
-        f.horizontal(np.moveaxis(filtered, -1, 0))
-        return filtered
+            filtered = f.vertical([uv[:, idx[:, i]].astype(dt) for i in range(f.n_lines)])
+        return f.kept(filtered)
 
     def _bits(self, src: np.ndarray, c: Component) -> np.ndarray:
         fmt = self.fmt

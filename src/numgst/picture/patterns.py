@@ -605,10 +605,15 @@ class Pattern:
     scrolls: bool = True  # horizontal-speed makes C repaint it every frame
     timed: bool = False  # zone plates: moving when a time coefficient is set
     cycle: int = 0  # its frames repeat every `cycle` frames (blink: 2)
+    # Rows above still_rows(height) are the same in every frame (smpte: all but the
+    # snow), so only the rest is repainted.
+    still_rows: Callable[[int], int] | None = None
 
 
 PATTERNS: tuple[Pattern, ...] = (
-    Pattern(0, "smpte", "SMPTE 100% color bars", smpte, moving=True),
+    Pattern(
+        0, "smpte", "SMPTE 100% color bars", smpte, moving=True, still_rows=lambda h: 3 * h // 4
+    ),
     Pattern(1, "snow", "Random (television snow)", snow, moving=True),
     Pattern(2, "black", "100% Black", black, scrolls=False),
     Pattern(3, "white", "100% White", white, scrolls=False),
