@@ -294,7 +294,8 @@ class Packer:
         assert f is not None
         h = wide.shape[0]
         step = 1 << f.h_sub
-        dt = np.uint16 if self.fmt.bits == 8 else np.uint32
+        dt = np.dtype(np.uint16 if self.fmt.bits == 8 else np.uint32)
+        filtered: np.ndarray
         uv = np.moveaxis(wide[..., CB : CR + 1], -1, 0)
         if f.n_lines == 1:
             filtered = uv[:, ::step].astype(dt)

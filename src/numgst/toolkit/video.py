@@ -9,6 +9,7 @@ hands Python a ``buffer`` of None and junk data pointers.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any
 
 import gi
@@ -38,13 +39,14 @@ class Plane:
     shape: tuple[int, ...]
     dtype: np.dtype
 
-    @property
+    # Cached: a frame's views are made from them for every buffer.
+    @functools.cached_property
     def strides(self) -> tuple[int, ...]:
         item = self.dtype.itemsize
         inner = tuple(item * int(np.prod(self.shape[k + 1 :])) for k in range(1, len(self.shape)))
         return (self.stride, *inner)
 
-    @property
+    @functools.cached_property
     def nbytes(self) -> int:
         rows = self.shape[0]
         row = int(np.prod(self.shape[1:])) * self.dtype.itemsize
@@ -141,13 +143,19 @@ class VideoFrame:
         Presentation time in ns (``Gst.CLOCK_TIME_NONE`` if unknown).
     """
 
-    __slots__ = ("planes", "raw", "layout", "format", "width", "height", "number", "pts")
+    __slots__ = ("_planes", "raw", "layout", "format", "width", "height", "number", "pts")
 
     def __init__(self, raw: np.ndarray, layout: VideoLayout, number: int, pts: int) -> None:
         self.raw, self.layout = raw, layout
-        self.planes = [_plane_view(raw, p) for p in layout.planes]
+        self._planes: list[np.ndarray] | None = None  # made when first asked for
         self.format, self.width, self.height = layout.format, layout.width, layout.height
         self.number, self.pts = number, pts
+
+    @property
+    def planes(self) -> list[np.ndarray]:
+        if self._planes is None:
+            self._planes = [_plane_view(self.raw, p) for p in self.layout.planes]
+        return self._planes
 
     @property
     def array(self) -> np.ndarray:
@@ -155,7 +163,7 @@ class VideoFrame:
 
     def release(self) -> None:
         """Drop the views (the caller does this before unmapping)."""
-        self.planes = []
+        self._planes = []
         self.raw = _NO_BYTES
 
 
