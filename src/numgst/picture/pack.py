@@ -89,6 +89,9 @@ ODD_TAILS = {
     "YVYU": OddTail(0, 4, 1, ((0, 1), (1, 3))),
     "VYUY": OddTail(0, 4, 1, ((0, 2), (1, 1))),
     "v216": OddTail(0, 8, 2, ((0, 2), (2, 1))),
+    "Y210": OddTail(0, 8, 2, ((0, 1), (2, 2))),
+    "Y212_LE": OddTail(0, 8, 2, ((0, 1), (2, 2))),
+    "Y212_BE": OddTail(0, 8, 2, ((0, 1), (2, 2))),
     "NV61": OddTail(1, 2, 1, ((0, 2), (1, 3))),
 }
 
@@ -283,8 +286,9 @@ class Packer:
             strides=(lay.strides[t.plane], t.word),
         )
         view[...] = 0
+        by_source = {c.source: c for c in self.fmt.components}
         for byte, source in t.writes:
-            view[:, byte // t.word] = cols[:, source]
+            view[:, byte // t.word] = self._bits(cols[:, source], by_source[source])
 
     def _chroma(self, wide: np.ndarray) -> np.ndarray:
         """Filtered chroma, (2, chroma rows, chroma columns): C's lines after

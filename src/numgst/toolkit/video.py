@@ -179,22 +179,53 @@ def _plane_view(raw: np.ndarray, p: Plane) -> np.ndarray:
 
 
 def pixel_format(fmt: Any) -> Any:
-    """``numgst.picture.pack.PixelFormat`` of a ``GstVideo.VideoFormat``, or None when
-    its ``GstVideoFormatInfo`` cannot say where every bit goes (tiled, palette and
-    "complex" formats, and those whose components share a word without distinct
-    shifts: v210, r210, Y410, RGB10A2_LE...)."""
-    from ..picture.pack import Component, PixelFormat
+    """``numgst.picture.pack.PixelFormat`` of a ``GstVideo.VideoFormat``, or None for
+    formats whose samples do not sit at a fixed step in words (tiled, palette and
+    "complex" ones: v210, UYVP, IYU1, GRAY10_LE32...). Where ``GstVideoFormatInfo``
+    leaves out where components go (r210, Y410, Y210...), the pack function says."""
+    from ..picture.pack import PixelFormat
 
     fi = GstVideo.VideoFormat.get_info(fmt)
     flags = GstVideo.VideoFormatFlags
-    if fi is None or fi.flags & (flags.TILED | flags.PALETTE | flags.COMPLEX):
+    if fi is None:
         return None
-    n = fi.n_components
+    name = GstVideo.VideoFormat.to_string(fmt)
     unpacked = GstVideo.VideoFormat.get_info(fi.unpack_format)
     bits = 16 if unpacked.bits > 8 else 8
+    comps = _from_pack_function(name) or _from_info(fi)
+    if comps is None:
+        return None
+    comps = _corrected(name, comps)
+    top = max(c.depth + c.shift for c in comps)
+    word = 1 if top <= 8 else 2 if top <= 16 else 4
+    fill: tuple[int, ...] = ()
+    fill_step = 0
+    planes = {p.plane for p in comps}
+    if word == 1 and len(comps) == 3 and planes == {0} and comps[0].step == 4:
+        # xRGB, RGBx...: C packs them from ARGB lines, alpha into the x byte.
+        fill = tuple(sorted({0, 1, 2, 3} - {p.offset for p in comps}))
+        fill_step = 4
+    return PixelFormat(
+        name=name,
+        rgb=bool(fi.flags & flags.RGB),
+        bits=bits,
+        word=word,
+        big_endian=not (fi.flags & flags.LE) and word > 1 and name not in _LITTLE_ENDIAN,
+        components=tuple(comps),
+        fill=fill,
+        fill_step=fill_step,
+    )
+
+
+def _from_info(fi: Any) -> list[Any] | None:
+    from ..picture.pack import Component
+
+    flags = GstVideo.VideoFormatFlags
+    if fi.flags & (flags.TILED | flags.PALETTE | flags.COMPLEX):
+        return None
     comps = []
     seen: dict[tuple[int, int], set[int]] = {}
-    for k in range(n):
+    for k in range(fi.n_components):
         step = fi.pixel_stride[k]
         if step <= 0:
             return None
@@ -215,32 +246,48 @@ def pixel_format(fmt: Any) -> Any:
                 h_sub=fi.h_sub[k],
             )
         )
-    name = GstVideo.VideoFormat.to_string(fmt)
-    comps = _corrected(name, comps)
-    top = max(fi.depth[k] + fi.shift[k] for k in range(n))
-    word = 1 if top <= 8 else 2 if top <= 16 else 4
-    fill: tuple[int, ...] = ()
-    fill_step = 0
-    planes = {p.plane for p in comps}
-    if word == 1 and n == 3 and planes == {0} and comps[0].step == 4:
-        # xRGB, RGBx...: C packs them from ARGB lines, alpha into the x byte.
-        fill = tuple(sorted({0, 1, 2, 3} - {p.offset for p in comps}))
-        fill_step = 4
-    return PixelFormat(
-        name=name,
-        rgb=bool(fi.flags & flags.RGB),
-        bits=bits,
-        word=word,
-        big_endian=not (fi.flags & flags.LE) and word > 1 and name not in _LITTLE_ENDIAN,
-        components=tuple(comps),
-        fill=fill,
-        fill_step=fill_step,
-    )
+    return comps
+
+
+# Formats whose GstVideoFormatInfo leaves out where components go (several in one
+# word with shift 0, or offsets of 0), as their pack functions write them: per
+# component (source: 0 A, 1 Y/R, 2 U/G, 3 V/B; byte offset; step; depth; shift;
+# w_sub), all in plane 0.
+_PACKED_WORDS: dict[str, tuple[tuple[int, int, int, int, int, int], ...]] = {
+    # One 32-bit word per pixel.
+    "r210": ((1, 0, 4, 10, 20, 0), (2, 0, 4, 10, 10, 0), (3, 0, 4, 10, 0, 0)),
+    "Y410": ((1, 0, 4, 10, 10, 0), (2, 0, 4, 10, 0, 0), (3, 0, 4, 10, 20, 0), (0, 0, 4, 2, 30, 0)),
+    "RGB10A2_LE": (
+        (1, 0, 4, 10, 0, 0), (2, 0, 4, 10, 10, 0), (3, 0, 4, 10, 20, 0), (0, 0, 4, 2, 30, 0),
+    ),
+    "BGR10A2_LE": (
+        (1, 0, 4, 10, 20, 0), (2, 0, 4, 10, 10, 0), (3, 0, 4, 10, 0, 0), (0, 0, 4, 2, 30, 0),
+    ),
+    # 16-bit words: U Y V A per pixel; Y0 U Y1 V per pair of pixels.
+    "Y412_LE": ((1, 2, 8, 12, 4, 0), (2, 0, 8, 12, 4, 0), (3, 4, 8, 12, 4, 0), (0, 6, 8, 12, 4, 0)),
+    "Y412_BE": ((1, 2, 8, 12, 4, 0), (2, 0, 8, 12, 4, 0), (3, 4, 8, 12, 4, 0), (0, 6, 8, 12, 4, 0)),
+    "Y210": ((1, 0, 4, 10, 6, 0), (2, 2, 8, 10, 6, 1), (3, 6, 8, 10, 6, 1)),
+    "Y212_LE": ((1, 0, 4, 12, 4, 0), (2, 2, 8, 12, 4, 1), (3, 6, 8, 12, 4, 1)),
+    "Y212_BE": ((1, 0, 4, 12, 4, 0), (2, 2, 8, 12, 4, 1), (3, 6, 8, 12, 4, 1)),
+}  # fmt: skip
+
+
+def _from_pack_function(name: str) -> list[Any] | None:
+    from ..picture.pack import Component
+
+    table = _PACKED_WORDS.get(name)
+    if table is None:
+        return None
+    return [
+        Component(source, 0, offset, step, depth, shift, w_sub, 0)
+        for source, offset, step, depth, shift, w_sub in table
+    ]
 
 
 # Where GstVideoFormatInfo (1.22 and 1.26) describes a format otherwise than its pack
 # function writes it; the pack function is what C's frames hold.
-_LITTLE_ENDIAN = {"v216"}  # flagged big-endian, packed with GST_WRITE_UINT16_LE
+# Not flagged little-endian, packed with GST_WRITE_UINT16_LE / GST_WRITE_UINT32_LE.
+_LITTLE_ENDIAN = {"v216", "Y410", "Y210"}
 _SWAP_SHIFTS = {"BGR16", "BGR15"}  # blue in the high bits, red in the low ones
 _SWAP_OFFSETS = {"VYUY"}  # V is the first byte of a macropixel, U the third
 
