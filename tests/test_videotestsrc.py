@@ -257,6 +257,32 @@ def test_latency_query_like_c():
     assert got[0] == got[1]
 
 
+def test_duration_and_convert_queries_like_c():
+    def answers(el: str) -> list:
+        p = Gst.parse_launch(
+            f"{el} name=s num-buffers=30 ! {caps('I420', 64, 48, ',framerate=25/1')} ! fakesink"
+        )
+        p.set_state(Gst.State.PAUSED)
+        p.get_state(5 * Gst.SECOND)
+        pad = p.get_by_name("s").get_static_pad("src")
+        out = []
+        for fmt in (Gst.Format.TIME, Gst.Format.BYTES, Gst.Format.DEFAULT):
+            q = Gst.Query.new_duration(fmt)
+            out.append((pad.query(q), q.parse_duration()))
+        for src, val, dest in (
+            (Gst.Format.TIME, Gst.SECOND, Gst.Format.BYTES),
+            (Gst.Format.TIME, Gst.SECOND, Gst.Format.DEFAULT),
+            (Gst.Format.DEFAULT, 7, Gst.Format.TIME),
+            (Gst.Format.BYTES, 64 * 48 * 3, Gst.Format.TIME),
+        ):
+            q = Gst.Query.new_convert(src, val, dest)
+            out.append((pad.query(q), q.parse_convert()))
+        p.set_state(Gst.State.NULL)
+        return out
+
+    assert answers("videotestsrc_py") == answers("videotestsrc")
+
+
 # -- the properties as gst-inspect shows them ----------------------------------------------
 
 BEYOND_C = {"seed", "generator", "overlay"}
