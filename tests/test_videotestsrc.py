@@ -244,6 +244,21 @@ def test_seek_and_reverse_like_c():
         assert out[0] == out[1], rate
 
 
+def test_live_mode_like_c():
+    out = []
+    for el in ("videotestsrc", "videotestsrc_py"):
+        r = capture(
+            f"{el} is-live=true pattern=ball num-buffers=4 ! "
+            f"{caps('I420', 32, 24, ',framerate=50/1')} ! appsink name=sink",
+        )
+        assert r.error is None
+        # Live: the first timestamp is the running time when streaming started.
+        t0 = r.buffers[0].pts
+        assert 0 <= t0 < Gst.SECOND
+        out.append([(b.pts - t0, b.duration, b.offset, b.offset_end, b.data) for b in r.buffers])
+    assert out[0] == out[1]
+
+
 def test_latency_query_like_c():
     got = []
     for el in ("videotestsrc", "videotestsrc_py"):
