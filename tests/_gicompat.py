@@ -23,3 +23,41 @@ def enum_members(cls: type) -> list:
     # builds enums on enum.IntEnum, which iterate.
     values = getattr(cls, "__enum_values__", None)
     return list(values.values()) if values is not None else list(cls)
+
+
+STATIC = (
+    GObject.ParamFlags.STATIC_NAME
+    | GObject.ParamFlags.STATIC_NICK
+    | GObject.ParamFlags.STATIC_BLURB
+)
+
+
+def pspecs(factory: str) -> dict[str, GObject.ParamSpec]:
+    """The properties of a new element of ``factory``, by name."""
+    from numgst.base.gst import Gst
+
+    e = Gst.ElementFactory.make(factory)
+    return {p.name: p for p in e.list_properties()}
+
+
+def describe(p: GObject.ParamSpec) -> dict:
+    """What gst-inspect shows of a property, comparable between C and Python elements
+    (the STATIC_* flags only say how the strings are stored)."""
+    d = {
+        "nick": p.nick,
+        "blurb": p.blurb,
+        "flags": int(p.flags) & ~int(STATIC),
+        "default": pspec_default(p),
+    }
+    if p.value_type.is_a(GObject.TYPE_ENUM):
+        d["value_type"] = "enum"
+        d["values"] = sorted(
+            (int(v), v.value_name, v.value_nick) for v in enum_members(type(d["default"]))
+        )
+        d["default"] = int(d["default"])
+    else:
+        d["value_type"] = p.value_type.name
+    for attr in ("minimum", "maximum"):
+        if hasattr(p, attr):
+            d[attr] = getattr(p, attr)
+    return d

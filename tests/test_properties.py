@@ -8,9 +8,9 @@ import re
 import subprocess
 
 import pytest
-from _gicompat import enum_members, pspec_default
+from _gicompat import describe, enum_members, pspec_default, pspecs
 
-from numgst.base.gst import GObject, Gst
+from numgst.base.gst import Gst
 
 # The tutorial's mute, and the properties beyond C (each off by default).
 OURS_ONLY = {
@@ -27,45 +27,14 @@ OURS_ONLY = {
     "duty-cycle",
 }
 # Flags a Python pspec cannot carry (its strings are not static); meaningless here.
-STATIC = (
-    GObject.ParamFlags.STATIC_NAME
-    | GObject.ParamFlags.STATIC_NICK
-    | GObject.ParamFlags.STATIC_BLURB
-)
-
-
-def _pspecs(name: str) -> dict[str, GObject.ParamSpec]:
-    e = Gst.ElementFactory.make(name)
-    return {p.name: p for p in e.list_properties()}
-
-
-def _describe(p: GObject.ParamSpec) -> dict:
-    d = {
-        "nick": p.nick,
-        "blurb": p.blurb,
-        "flags": int(p.flags) & ~int(STATIC),
-        "default": pspec_default(p),
-    }
-    if p.value_type.is_a(GObject.TYPE_ENUM):
-        d["value_type"] = "enum"
-        d["values"] = sorted(
-            (int(v), v.value_name, v.value_nick) for v in enum_members(type(d["default"]))
-        )
-        d["default"] = int(d["default"])
-    else:
-        d["value_type"] = p.value_type.name
-    for attr in ("minimum", "maximum"):
-        if hasattr(p, attr):
-            d[attr] = getattr(p, attr)
-    return d
 
 
 def test_property_surface_equals_c():
-    c, py = _pspecs("audiotestsrc"), _pspecs("audiotestsrc_py")
+    c, py = pspecs("audiotestsrc"), pspecs("audiotestsrc_py")
     assert set(py) - set(c) == OURS_ONLY
     assert set(c) - set(py) == set()
     for name in c:
-        ours, theirs = _describe(py[name]), _describe(c[name])
+        ours, theirs = describe(py[name]), describe(c[name])
         if name == "wave":  # C's values first, then sweep and custom (see below)
             ours["values"] = ours["values"][: len(theirs["values"])]
         assert ours == theirs, name
@@ -73,7 +42,7 @@ def test_property_surface_equals_c():
 
 def test_wave_enum_values_equal_c():
     def members(name):
-        cls = type(pspec_default(_pspecs(name)["wave"]))
+        cls = type(pspec_default(pspecs(name)["wave"]))
         return sorted((int(v), v.value_name, v.value_nick) for v in enum_members(cls))
 
     py = members("audiotestsrc_py")

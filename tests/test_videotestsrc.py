@@ -13,9 +13,9 @@ import functools
 
 import numpy as np
 import pytest
-from _gicompat import enum_members, pspec_default
+from _gicompat import describe, pspecs
 
-from numgst.base.gst import GObject, Gst
+from numgst.base.gst import Gst
 from numgst.elements.videotestsrc import FORMATS
 from numgst.picture.pack import Layout, meaningful
 from numgst.picture.patterns import PATTERNS
@@ -303,45 +303,12 @@ def test_duration_and_convert_queries_like_c():
 BEYOND_C = {"seed", "generator", "overlay"}
 
 
-def _pspecs(name):
-    el = Gst.ElementFactory.make(name)
-    return {p.name: p for p in el.list_properties()}
-
-
-STATIC = (
-    GObject.ParamFlags.STATIC_NAME
-    | GObject.ParamFlags.STATIC_NICK
-    | GObject.ParamFlags.STATIC_BLURB
-)
-
-
-def _describe(p):
-    d = {
-        "nick": p.nick,
-        "blurb": p.blurb,
-        "flags": int(p.flags) & ~int(STATIC),
-        "default": pspec_default(p),
-    }
-    if p.value_type.is_a(GObject.TYPE_ENUM):
-        d["value_type"] = "enum"
-        d["values"] = sorted(
-            (int(v), v.value_name, v.value_nick) for v in enum_members(type(d["default"]))
-        )
-        d["default"] = int(d["default"])
-    else:
-        d["value_type"] = p.value_type.name
-    for attr in ("minimum", "maximum"):
-        if hasattr(p, attr):
-            d[attr] = getattr(p, attr)
-    return d
-
-
 def test_properties_match_c():
-    c, py = _pspecs("videotestsrc"), _pspecs("videotestsrc_py")
+    c, py = pspecs("videotestsrc"), pspecs("videotestsrc_py")
     assert set(py) - set(c) == BEYOND_C
     assert set(c) - set(py) == set()
     for name in c:
-        ours, theirs = _describe(py[name]), _describe(c[name])
+        ours, theirs = describe(py[name]), describe(c[name])
         if name == "pattern":  # C's values, then custom
             assert ours["values"][-1][2] == "custom"
             ours["values"] = ours["values"][:-1]

@@ -240,6 +240,7 @@ class Packer:
         for c in fmt.components:
             slots.setdefault((c.plane, c.offset), []).append(c)
         self.words = list(slots.values())
+        self.by_source = {c.source: c for c in fmt.components}
 
     # -- whole pictures ---------------------------------------------------------------
 
@@ -286,9 +287,8 @@ class Packer:
             strides=(lay.strides[t.plane], t.word),
         )
         view[...] = 0
-        by_source = {c.source: c for c in self.fmt.components}
         for byte, source in t.writes:
-            view[:, byte // t.word] = self._bits(cols[:, source], by_source[source])
+            view[:, byte // t.word] = self._bits(cols[:, source], self.by_source[source])
 
     def _chroma(self, wide: np.ndarray) -> np.ndarray:
         """Filtered chroma, (2, chroma rows, chroma columns): C's lines after

@@ -367,12 +367,17 @@ def _rays(s: Scene) -> tuple[list[float], list[float]]:
     return [math.cos(a) for a in thetas], [math.sin(a) for a in thetas]
 
 
+def _centred(s: Scene) -> tuple[np.ndarray, np.ndarray]:
+    """Pixel x (a row) and y (a column) from the frame's centre, as C's rays use them."""
+    xi = np.arange(s.width, dtype=np.float64)[None, :] - 0.5 * s.width
+    yj = np.arange(s.height, dtype=np.float64)[:, None] - 0.5 * s.height
+    return xi, yj
+
+
 def pinwheel(s: Scene) -> Painted:
-    w, h = s.width, s.height
     c, sn = _rays(s)
-    xi = np.arange(w, dtype=np.float64)[None, :] - 0.5 * w
-    yj = np.arange(h, dtype=np.float64)[:, None] - 0.5 * h
-    v = np.zeros((h, w))
+    xi, yj = _centred(s)
+    v = np.zeros((s.height, s.width))
     for k in range(19):
         x = np.clip(c[k] * xi + sn[k] * yj, -1, 1)
         if k & 1:
@@ -384,11 +389,9 @@ def pinwheel(s: Scene) -> Painted:
 
 
 def spokes(s: Scene) -> Painted:
-    w, h = s.width, s.height
     c, sn = _rays(s)
-    xi = np.arange(w, dtype=np.float64)[None, :] - 0.5 * w
-    yj = np.arange(h, dtype=np.float64)[:, None] - 0.5 * h
-    v = np.zeros((h, w))
+    xi, yj = _centred(s)
+    v = np.zeros((s.height, s.width))
     for k in range(19):
         x = 2.0 * 0.5 - np.abs(c[k] * xi + sn[k] * yj)
         v += np.clip(x + 0.5, 0.0, 1.0)
