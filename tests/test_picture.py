@@ -18,7 +18,8 @@ from numgst.picture.frames import Frames
 from numgst.picture.noise import ADD, MUL, Lcg
 from numgst.picture.pack import Layout, Packer, meaningful
 from numgst.picture.patterns import BY_VALUE, Scene, is_static
-from numgst.toolkit.video import GstVideo, pixel_format
+from numgst.toolkit._pixels import pixel_format
+from numgst.toolkit.video import GstVideo
 
 
 def c_random_char(state: int, n: int) -> tuple[list[int], int]:

@@ -23,7 +23,7 @@ class NoiseSource(AudioSource):
 
     def generate(self, first_sample, frames):
         s = self.settings
-        x = self.rng.uniform(-s.noise, s.noise, (frames, self.stream.channels))
+        x = self.rng.uniform(-s.noise, s.noise, (frames, self.channels))
         return x + s.level
 
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from .base.gst import Gst, GstBase
 from .toolkit import ArraySink, AudioFilter, AudioSource, VideoFilter, VideoSource
-from .toolkit.audiosrc import audio_caps
+from .toolkit._audio import audio_caps
 from .toolkit.videosrc import video_caps
 
 AUDIO = audio_caps(("F32LE",), layouts=("interleaved",))

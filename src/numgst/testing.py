@@ -94,12 +94,18 @@ def capture(
                     result.caps = sample.get_caps()
                 result.buffers.append(_out(sample))
                 continue
-            msg = bus.pop_filtered(Gst.MessageType.ERROR)
-            if msg is not None:
+            # The bus, not appsink's "eos" property: that one is also true before the
+            # sink has started, which a slow start would take for the end.
+            msg = bus.pop_filtered(Gst.MessageType.ERROR | Gst.MessageType.EOS)
+            if msg is not None and msg.type == Gst.MessageType.ERROR:
                 err, debug = msg.parse_error()
                 result.error, result.error_debug = err.message, debug
                 break
-            if sink.get_property("eos"):
+            if msg is not None:  # EOS: what the sink still holds, then the end
+                while (sample := sink.try_pull_sample(0)) is not None:
+                    if result.caps is None:
+                        result.caps = sample.get_caps()
+                    result.buffers.append(_out(sample))
                 break
             if time.monotonic() > deadline:
                 result.error = f"timeout after {timeout} s"

@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import pcm
 from ..base import (
     UINT64,
     ElementMixin,
@@ -43,7 +44,6 @@ from ..base.caps import audio_info, refuse_caps
 from ..base.gst import Gst, GstAudio
 from ..base.native import cxx_imports
 from ..plot.audio import History, pcm_to_float
-from ..signal import formats
 
 MODES = (
     (0, "Waveform: amplitude (full scale) against time (ms)", "waveform"),
@@ -189,7 +189,7 @@ class State:
     """Stream state, reset when streaming starts and (timing part) on flush."""
 
     # audio side
-    fmt: formats.SampleFormat | None = None
+    fmt: pcm.Format | None = None
     interleaved: bool = True
     rate: int = 0
     channels: int = 0
@@ -294,7 +294,7 @@ class AudioPlot(ElementMixin, Gst.Element):
                 "GstAudio cannot describe them (more than two channels need a channel-mask)",
             )
         st = self.state
-        st.fmt = formats.FORMATS.get(info.finfo.name)
+        st.fmt = pcm.FORMATS.get(info.finfo.name)
         if st.fmt is None:
             return refuse_caps(self, caps, f"no reader for {info.finfo.name}")
         st.interleaved = info.layout == GstAudio.AudioLayout.INTERLEAVED

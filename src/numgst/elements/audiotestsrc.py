@@ -283,7 +283,7 @@ class AudioTestSrc(AudioSource):
         # Settings records are replaced, never changed: the same record and caps mean
         # the same renderer.
         chosen = self._chosen_for
-        if chosen[0] is not s or chosen[1] is not self.stream.info:
+        if chosen[0] is not s or chosen[1] is not self.info:
             self._choose(s)
         assert self.renderer is not None
         render_block(self.renderer, self.ahead.render, first_sample, raw, frames)
@@ -298,8 +298,8 @@ class AudioTestSrc(AudioSource):
 
     def _choose(self, s: Any) -> None:
         """A renderer for these settings and caps (C's change_wave)."""
-        st = self.stream
-        assert st.fmt is not None
+        assert self.format is not None
+        fmt = formats.FORMATS[self.format.name]  # what C generates it in
         wave = int(s.wave)
         if self._wave_set:
             self._wave_set = False
@@ -307,8 +307,8 @@ class AudioTestSrc(AudioSource):
         p = WaveParams(
             freq=s.freq,
             volume=s.volume,
-            rate=st.rate,
-            ctype=st.fmt.ctype,
+            rate=self.rate,
+            ctype=fmt.ctype,
             sine_periods_per_tick=s.sine_periods_per_tick,
             tick_interval=s.tick_interval,
             marker_tick_period=s.marker_tick_period,
@@ -316,11 +316,11 @@ class AudioTestSrc(AudioSource):
             apply_tick_ramp=s.apply_tick_ramp,
             props=s,
         )
-        target = Target(st.fmt, st.channels, st.planar, st.rate)
+        target = Target(fmt, self.channels, self.planar, self.rate)
         control = self.control_values if s.control_per_sample else None
         self.ahead.settle()
         self.renderer = catalog.make_renderer(wave, p, target, self.voice, control, mute=s.mute)
-        self._chosen_for = (s, st.info)
+        self._chosen_for = (s, self.info)
 
 
 FACTORY = ("audiotestsrc_py", Gst.Rank.NONE, AudioTestSrc)

@@ -27,9 +27,9 @@ from ..base.gst import GLib, Gst
 from ..picture import colors, overlay
 from ..picture.frames import Frames
 from ..picture.noise import Lcg
-from ..picture.pack import Layout
 from ..picture.patterns import BY_VALUE, PATTERNS, Pattern, Scene, custom_pattern
-from ..toolkit.video import GstVideo, VideoFrame, pixel_format
+from ..toolkit._pixels import cosited, matrix_of, picture_layout, pixel_format
+from ..toolkit.video import GstVideo, VideoFrame
 from ..toolkit.videosrc import VideoSource
 
 CUSTOM = 1000  # pattern=custom: beyond C's values
@@ -316,7 +316,7 @@ class VideoTestSrc(VideoSource):
         fmt = pixel_format(info.finfo.format)
         if fmt is None:
             raise PropertyRefusedError(f"format {layout.format} cannot be drawn")
-        matrix = 601 if info.colorimetry.matrix == GstVideo.VideoColorMatrix.BT601 else 709
+        matrix = matrix_of(info)
         fg = colors.from_argb(s.foreground_color, matrix)
         bg = colors.from_argb(s.background_color, matrix)
         scene = Scene(
@@ -339,21 +339,14 @@ class VideoTestSrc(VideoSource):
         )
         if int(s.overlay):
             pattern = overlay.with_overlay(pattern, int(s.overlay))
-        site = int(info.chroma_site)
-        planes = layout.planes
+        h_cosited, v_cosited = cosited(info)
         return Frames(
             pattern,
             scene,
             fmt,
-            Layout(
-                layout.width,
-                layout.height,
-                tuple(p.offset for p in planes),
-                tuple(p.stride for p in planes),
-                info.size,
-            ),
-            h_cosited=bool(site & int(GstVideo.VideoChromaSite.H_COSITED)),
-            v_cosited=bool(site & int(GstVideo.VideoChromaSite.V_COSITED)),
+            picture_layout(layout),
+            h_cosited=h_cosited,
+            v_cosited=v_cosited,
             speed=s.horizontal_speed,
         )
 

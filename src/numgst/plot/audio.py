@@ -1,14 +1,14 @@
 """Sample-side helpers for plotting audio: PCM to float, a history window, spectra.
 
 Pure numpy. Nothing here knows about GStreamer; formats are the records of
-:data:`numgst.signal.formats.FORMATS` (one record per format for the whole project).
+:data:`numgst.pcm.FORMATS` (one record per format for the whole project).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..signal.formats import SampleFormat
+from .. import pcm
 
 # Float input is drawn as it is, except what cannot be drawn: NaN becomes 0 and
 # infinities (or values beyond float32) become this, far outside any axis range.
@@ -17,82 +17,42 @@ FLOAT_LIMIT = 1e12
 
 def pcm_to_float(
     raw: np.ndarray,
-    fmt: SampleFormat,
+    fmt: pcm.Format,
     channels: int,
     interleaved: bool,
     out: np.ndarray,
     offsets: tuple[int, ...] | None = None,
 ) -> None:
-    """Unpack PCM bytes into float samples in full-scale units.
+    """Unpack PCM bytes into float samples in full-scale units (:mod:`numgst.pcm`'s
+    conversion, the one every numgst element uses).
 
     Parameters
     ----------
     raw : ndarray of uint8
         The buffer's bytes: ``n * channels * fmt.width`` of them, or for planar data
         with ``offsets`` at least up to the end of the last plane.
-    fmt : SampleFormat
+    fmt : numgst.pcm.Format
         Sample storage.
     channels : int
         Number of channels.
     interleaved : bool
         True for frame-interleaved data, False for one plane per channel.
     out : ndarray of float32, shape (channels, n)
-        Receives the samples; integers are scaled so that full scale is +-1
-        (``2**(depth-1)`` maps to 1.0), floats are copied as they are (NaN as 0,
-        infinities as +-:data:`FLOAT_LIMIT`).
+        Receives the samples; floats as they are, but what cannot be drawn: NaN as 0,
+        infinities as +-:data:`FLOAT_LIMIT`.
     offsets : tuple of int, optional
         Planar data only: byte offset of each channel's plane (a GstAudioMeta's);
         default: planes of ``n`` samples back to back.
     """
     n = out.shape[1]
     if offsets:
-        size = n * fmt.width
-        for c, off in enumerate(offsets):
-            _convert(raw[off : off + size], fmt, 1, False, out[c : c + 1])
-        return
-    _convert(raw, fmt, channels, interleaved, out)
-
-
-def _convert(
-    raw: np.ndarray, fmt: SampleFormat, channels: int, interleaved: bool, out: np.ndarray
-) -> None:
-    n = out.shape[1]
-    dtype = fmt.dtype
-    if dtype is not None:
-        words = raw.view(dtype)
+        for c, off in enumerate(offsets):  # each plane where it is, evenly spaced or not
+            pcm.to_float(pcm.samples(raw[off:], fmt, n, 1), fmt, out[c : c + 1].T)
     else:
-        words = _unpack24(raw, fmt.big_endian)
-    # A (channels, n) view of the words, whatever the layout.
-    words = words.reshape(n, channels).T if interleaved else words.reshape(channels, n)
-
+        pcm.to_float(pcm.samples(raw, fmt, n, channels, not interleaved), fmt, out.T)
     if fmt.floating:
-        with np.errstate(over="ignore", invalid="ignore"):  # F64 beyond float32: inf
-            np.copyto(out, words, casting="unsafe")
         np.nan_to_num(out, copy=False, nan=0.0, posinf=FLOAT_LIMIT, neginf=-FLOAT_LIMIT)
         np.clip(out, -FLOAT_LIMIT, FLOAT_LIMIT, out=out)
-        return
-    shift = dtype.itemsize * 8 - fmt.depth if dtype is not None else 32 - fmt.depth
-    if shift:
-        # Padded words (S24_32, S20, S18): keep the low ``depth`` bits, sign-extended.
-        words = words.astype(np.int32)  # padded words are at most 32 bits
-        if not fmt.signed:
-            words &= (1 << fmt.depth) - 1
-        else:
-            words <<= shift
-            words >>= shift
-    scale = np.float32(1.0 / (1 << (fmt.depth - 1)))
-    if fmt.signed:
-        np.multiply(words, scale, out=out, casting="unsafe")
-    else:
-        np.subtract(words, np.float32(1 << (fmt.depth - 1)), out=out, casting="unsafe")
-        out *= scale
-
-
-def _unpack24(raw: np.ndarray, big_endian: bool) -> np.ndarray:
-    """Three-byte words as int32 (raw bit pattern, not yet sign-extended)."""
-    b = raw.reshape(-1, 3).astype(np.int32)
-    lo, hi = (2, 0) if big_endian else (0, 2)
-    return b[:, lo] | (b[:, 1] << 8) | (b[:, hi] << 16)
 
 
 class History:

@@ -32,6 +32,8 @@ import sys
 
 import numpy as np
 
+from .. import pcm
+
 if sys.byteorder != "little":  # pragma: no cover - every machine we run on is LE
     raise ImportError("numgst.signal.formats assumes a little-endian host")
 
@@ -45,137 +47,47 @@ CTYPE_SCALE = {"int16": INT16_SCALE, "int32": INT32_SCALE, "float": 1.0, "double
 
 
 @dataclasses.dataclass(frozen=True)
-class SampleFormat:
-    """One GstAudioFormat as the C ``audiotestsrc`` produces it.
+class SampleFormat(pcm.Format):
+    """One GstAudioFormat (:class:`numgst.pcm.Format`) as the C ``audiotestsrc``
+    produces it.
 
     Attributes
     ----------
-    name : str
-        GStreamer's name, e.g. ``"S16BE"``.
     ctype : str
         C type the samples are generated in: ``"int16"``, ``"int32"``, ``"float"``
         or ``"double"``.
-    width : int
-        Bytes one sample occupies in the buffer.
-    depth : int
-        Significant bits.
-    signed, floating, big_endian : bool
-        As GstAudioFormatInfo says.
     packed : bool
         True when the C element generates into a scratch array and calls the format's
         pack function; False when it writes the C type straight into the buffer.
     """
 
-    name: str
-    ctype: str
-    width: int
-    depth: int
-    signed: bool
-    floating: bool
-    big_endian: bool
-    packed: bool
+    ctype: str = "int32"
+    packed: bool = True
 
     @functools.cached_property
-    def scale(self) -> float:
-        """Full-scale amplitude of the generated C type (32767.0, 2147483647.0, 1.0)."""
+    def ctype_scale(self) -> float:
+        """Full-scale amplitude of the generated C type (32767.0, 2147483647.0, 1.0):
+        the C element's, not the format's (that is :attr:`numgst.pcm.Format.full_scale`)."""
         return CTYPE_SCALE[self.ctype]
 
-    @property
-    def word(self) -> np.dtype:
-        """:attr:`dtype` of a format stored in whole numpy words (not 3-byte ones)."""
-        if self.dtype is None:
-            raise ValueError(f"{self.name} samples are 3 bytes: no numpy dtype")
-        return self.dtype
 
-    @functools.cached_property
-    def dtype(self) -> np.dtype | None:
-        """numpy dtype of one stored sample (None for 3-byte packed formats)."""
-        if self.width == 3:
-            return None
-        if self.floating:
-            kind = "f"
-        else:
-            kind = "i" if self.signed else "u"
-        order = ">" if self.big_endian else "<"
-        return np.dtype(f"{order}{kind}{self.width}")
-
-
-def _make_formats() -> dict[str, SampleFormat]:
-    out: dict[str, SampleFormat] = {}
-    ints = (
-        ("8", 1, 8),
-        ("16", 2, 16),
-        ("24_32", 4, 24),
-        ("32", 4, 32),
-        ("24", 3, 24),
-        ("20", 3, 20),
-        ("18", 3, 18),
-    )
-    for suffix, width, depth in ints:
-        for signed in (True, False):
-            for be in (False, True) if width > 1 else (False,):
-                name = (
-                    ("S" if signed else "U")
-                    + suffix
-                    + ("" if width == 1 else ("BE" if be else "LE"))
-                )
-                native16 = name == "S16LE"
-                native32 = name == "S32LE"
-                out[name] = SampleFormat(
-                    name,
-                    "int16" if native16 else "int32",
-                    width,
-                    depth,
-                    signed,
-                    False,
-                    be,
-                    packed=not (native16 or native32),
-                )
-    for bits, ctype in ((32, "float"), (64, "double")):
-        for be in (False, True):
-            name = f"F{bits}{'BE' if be else 'LE'}"
-            out[name] = SampleFormat(
-                name, "double" if be else ctype, bits // 8, bits, False, True, be, packed=be
-            )
-    return out
+def _c_side(f: pcm.Format) -> SampleFormat:
+    """What C generates ``f`` in (see the module docstring)."""
+    if f.floating:
+        ctype = "double" if f.big_endian else "float" if f.width == 4 else "double"
+        packed = f.big_endian
+    else:
+        native = f.name in ("S16LE", "S32LE")
+        ctype = "int16" if f.name == "S16LE" else "int32"
+        packed = not native
+    return SampleFormat(**dataclasses.asdict(f), ctype=ctype, packed=packed)
 
 
 #: The 30 formats of the C element's template, by GStreamer name.
-FORMATS: dict[str, SampleFormat] = _make_formats()
+FORMATS: dict[str, SampleFormat] = {name: _c_side(f) for name, f in pcm.FORMATS.items()}
 
 #: Format list in the C template's order (the order fixation falls back on).
-TEMPLATE_ORDER = (
-    "S16LE",
-    "S16BE",
-    "U16LE",
-    "U16BE",
-    "S24_32LE",
-    "S24_32BE",
-    "U24_32LE",
-    "U24_32BE",
-    "S32LE",
-    "S32BE",
-    "U32LE",
-    "U32BE",
-    "S24LE",
-    "S24BE",
-    "U24LE",
-    "U24BE",
-    "S20LE",
-    "S20BE",
-    "U20LE",
-    "U20BE",
-    "S18LE",
-    "S18BE",
-    "U18LE",
-    "U18BE",
-    "F32LE",
-    "F32BE",
-    "F64LE",
-    "F64BE",
-    "S8",
-    "U8",
-)
+TEMPLATE_ORDER = tuple(FORMATS)
 
 
 def buffer_view(fmt: SampleFormat, out: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
@@ -266,37 +178,6 @@ def store(
     else:
         # Narrowing keeps the low bits, as the pack functions' stores do.
         _put(dst, s32)
-
-
-def store_float(
-    samples: np.ndarray, fmt: SampleFormat, out: np.ndarray, shape: tuple[int, int], planar: bool
-) -> None:
-    """Write float samples in [-1, 1] into the raw buffer ``out`` in ``fmt``.
-
-    Parameters
-    ----------
-    samples : array_like of float
-        Shape (frames,) (every channel the same) or (frames, channels). NaN becomes
-        silence; values beyond [-1, 1] (infinities too) are clipped.
-    fmt, out, shape
-        As for :func:`store`.
-    planar : bool
-        True if ``shape`` is (channels, frames).
-    """
-    y = np.asarray(samples)
-    if y.dtype.kind not in "biuf":
-        raise TypeError(f"samples must be real numbers, not {y.dtype}")
-    frames = shape[1] if planar else shape[0]
-    channels = shape[0] if planar else shape[1]
-    if y.shape not in ((frames,), (frames, channels)):
-        raise ValueError(
-            f"samples of shape {y.shape}; expected ({frames},) or ({frames}, {channels})"
-        )
-    values = np.array(y, dtype=np.float64).reshape(frames, -1)  # a copy we may change
-    np.nan_to_num(values, copy=False, nan=0.0)
-    np.clip(values, -1.0, 1.0, out=values)
-    values *= fmt.scale
-    store(values.T if planar else values, fmt, out, shape)
 
 
 def store_scaled(

@@ -1,16 +1,27 @@
 """``AudioFilter``: audio in, audio out, the same caps, in a few lines of numpy.
 
-A subclass defines ``transform(x)``: ``x`` is the buffer's audio as a (frames,
-channels) float array. In place (``IN_PLACE = True``, the default) ``x`` is the buffer
-itself (float formats) and ``transform`` changes it and returns None; otherwise ``x``
-is read-only and ``transform`` returns the output (same shape), which the base writes
-into the output buffer. Integer formats listed in ``FORMATS`` are converted to float32
-for ``transform`` and back (clipped, NaN as silence).
+A subclass defines ``transform(x)``. ``x`` is the buffer's audio as a (frames,
+channels) float array, in every format and both layouts (:mod:`numgst.pcm` says how
+samples become floats and back):
 
-The base does the rest: caps (``FORMATS``, ``CHANNELS``, ``RATES``), controllers
-synced to each buffer's stream time before ``transform`` (so a controlled property's
-Settings field is current), passthrough when ``passthrough()`` says so (``transform``
-is then not called at all), errors to the bus.
+* native float formats (F32LE, F64LE): ``x`` is the buffer itself, float32 or
+  float64, not a copy;
+* every other format: ``x`` is the samples converted to float32 (float64 for 32-bit
+  integers: the type that holds each exactly), converted back after ``transform``.
+
+One rule for what ``transform`` gives back, in every format: it returns the output,
+an array of real numbers of ``x``'s shape, or None to say that ``x`` holds it.
+``IN_PLACE = True`` (the default) works in the input buffer: ``x`` is writable and
+changing it in place is the cheap way. ``IN_PLACE = False`` makes a new output buffer:
+``x`` is read-only and ``transform`` must return the output. Anything else it returns
+(a wrong shape, complex numbers, a string) is a bus ERROR that says what was expected.
+
+The base does the rest: caps (``FORMATS``, ``CHANNELS``, ``RATES``, ``LAYOUTS``),
+controllers synced to each buffer's stream time before ``transform`` (so a controlled
+property's Settings field is current), passthrough when ``passthrough()`` says so
+(``transform`` is then not called at all), ``reset()`` after a flush (a seek) and when
+streaming starts, ``drain()`` at EOS for a filter that holds samples back, errors to
+the bus.
 """
 
 from __future__ import annotations
@@ -19,52 +30,48 @@ from typing import Any
 
 import numpy as np
 
+from .. import pcm
 from ..base import ElementMixin, mapped_array
-from ..base.caps import audio_info, refuse_caps
 from ..base.control import bindings, value_array
 from ..base.element import ElementMeta
 from ..base.gst import Gst, GstBase
-from ..signal import formats
-from .audiosrc import audio_caps
+from . import _common
+from ._audio import LAYOUTS, MAX_INT, AudioCaps, FloatWork, audio_caps
 
 FLOW_OK = Gst.FlowReturn.OK
+_FLUSH_STOP = Gst.EventType.FLUSH_STOP
+_EOS = Gst.EventType.EOS
+_NONE = Gst.CLOCK_TIME_NONE
+_FRAMES = "(frames, channels)"
 
 
-class AudioFilter(ElementMixin, GstBase.BaseTransform, metaclass=ElementMeta):
-    """Base class of audio filters (see the module docstring)."""
+class AudioFilter(AudioCaps, ElementMixin, GstBase.BaseTransform, metaclass=ElementMeta):
+    """Base class of audio filters (see the module docstring).
+
+    Class attributes: ``FORMATS`` (any of :data:`numgst.pcm.FORMATS`), ``CHANNELS``
+    and ``RATES`` (ranges), ``LAYOUTS``, ``IN_PLACE``, ``PROPS``.
+    """
 
     __gtype_name__ = "NumgstAudioFilter"
     FORMATS: tuple[str, ...] = ("F32LE", "F64LE")
     CHANNELS: tuple[int, int] = (1, 64)
-    RATES: tuple[int, int] = (1, 2147483647)
+    RATES: tuple[int, int] = (1, MAX_INT)
+    LAYOUTS: tuple[str, ...] = LAYOUTS
     IN_PLACE = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
-        if "__gsttemplates__" not in vars(cls):
-            caps = audio_caps(cls.FORMATS, cls.CHANNELS, cls.RATES, ("interleaved",))
-            cls.__gsttemplates__ = (
-                Gst.PadTemplate.new("sink", Gst.PadDirection.SINK, Gst.PadPresence.ALWAYS, caps),
-                Gst.PadTemplate.new("src", Gst.PadDirection.SRC, Gst.PadPresence.ALWAYS, caps),
-            )
-        if "__gstmetadata__" not in vars(cls):
-            doc = (cls.__doc__ or cls.__name__).strip().splitlines()[0]
-            cls.__gstmetadata__ = (cls.__name__, "Filter/Effect/Audio", doc, "numgst user")
-        # A Python before_transform costs a vfunc call on every buffer: only classes
-        # that need one (a controllable property to sync, a passthrough() to ask)
-        # get it.
-        controllable = any(p.flags & Gst.PARAM_CONTROLLABLE for p in getattr(cls, "PROPS", ()))
-        if (controllable or cls.passthrough is not AudioFilter.passthrough) and (
-            "do_before_transform" not in vars(cls)
-        ):
-            cls.do_before_transform = cls._before_transform
+        caps = audio_caps(cls.FORMATS, cls.CHANNELS, cls.RATES, cls.LAYOUTS)
+        _common.declare(cls, "Filter/Effect/Audio", sink=caps, src=caps)
+        _common.install_before_transform(cls, AudioFilter)
+        _common.install_sink_event(cls, AudioFilter)
         super().__init_subclass__(**kwargs)
 
     def __init__(self) -> None:
         super().__init__()
-        self.rate = self.channels = 0
-        self.fmt: formats.SampleFormat | None = None
         self._bindings = bindings(self)
+        self._work = FloatWork()
         self._pts = 0
+        self._end = _NONE  # where the last output buffer ended, for drain()
         self.set_in_place(self.IN_PLACE)
 
     # -- what subclasses provide ----------------------------------------------------
@@ -77,75 +84,142 @@ class AudioFilter(ElementMixin, GstBase.BaseTransform, metaclass=ElementMeta):
         """True when the output would equal the input (``transform`` is skipped)."""
         return False
 
-    def _before_transform(self, buf: Gst.Buffer) -> None:
-        pts = buf.pts
-        if pts != Gst.CLOCK_TIME_NONE:
-            self._pts = pts
-            if self._bindings.value:  # controllers bound: values for this buffer
-                t = self.segment.to_stream_time(Gst.Format.TIME, pts)
-                if t != Gst.CLOCK_TIME_NONE:
-                    self.sync_values(t)
-        self.set_passthrough(bool(self.passthrough()))
-
     def caps_changed(self) -> None:
-        """Called after new caps are set (``self.rate``, ``self.channels``)."""
+        """Called after new caps are set (``self.rate``, ``self.channels``...)."""
+
+    def reset(self) -> None:
+        """Forget the state kept between buffers: called when streaming starts and
+        after a flush (a flushing seek), before the next buffer."""
+
+    def drain(self) -> np.ndarray | None:
+        """At EOS: the samples still held back, (frames, channels) floats, or None.
+        They go out as one last buffer, right after the last one."""
+        return None
 
     def control_values(self, prop: str, n: int, out: np.ndarray) -> bool:
         """Per-sample values of a controlled double property for the buffer being
         processed (``out``: float64, n); False if no controller drives it."""
         return value_array(self, prop.encode(), self._pts, Gst.SECOND // self.rate, out)
 
+    # -- installed by __init_subclass__ where needed ---------------------------------
+
+    def _before_transform(self, buf: Gst.Buffer) -> None:
+        pts = buf.pts
+        if pts != _NONE:
+            self._pts = pts
+            if self._bindings.value:  # controllers bound: values for this buffer
+                t = self.segment.to_stream_time(Gst.Format.TIME, pts)
+                if t != _NONE:
+                    self.sync_values(t)
+        self.set_passthrough(bool(self.passthrough()))
+
+    def _sink_event(self, event: Gst.Event) -> bool:
+        if event.type == _FLUSH_STOP:
+            self.reset()
+            self._end = _NONE
+        elif event.type == _EOS:
+            self._push_drained()
+        return bool(GstBase.BaseTransform.do_sink_event(self, event))
+
     # -- GstBaseTransform ------------------------------------------------------------
 
+    def do_start(self) -> bool:
+        self._end = _NONE
+        self.reset()
+        return True
+
     def do_set_caps(self, incaps: Gst.Caps, outcaps: Gst.Caps) -> bool:
-        info = audio_info(incaps)
-        if info is None:
-            return refuse_caps(self, incaps, "GstAudio cannot describe them")
-        self.fmt = formats.FORMATS.get(info.finfo.name)
-        if self.fmt is None or self.fmt.dtype is None:
-            return refuse_caps(self, incaps, "no numpy view of this format")
-        self.rate, self.channels = info.rate, info.channels
+        if not self._take_audio_caps(incaps):
+            return False
         self.caps_changed()
         self.set_passthrough(bool(self.passthrough()))
         return True
 
     def do_transform_ip(self, buf: Gst.Buffer) -> Gst.FlowReturn:
-        fmt = self.fmt
+        fmt = self.format
         assert fmt is not None
-        n = buf.get_size() // (fmt.width * self.channels)
-        with mapped_array(buf, fmt.word, (n, self.channels)) as x:
-            if fmt.floating:
-                self.transform(x)
-            else:
-                y = x.astype(np.float32) * np.float32(1.0 / fmt.scale)
-                got = self.transform(y)
-                formats.store_float(
-                    y if got is None else got,
-                    fmt,
-                    x.view(np.uint8).reshape(-1),
-                    (n, self.channels),
-                    False,
-                )
+        frames, offsets = self._frames(buf)
+        with mapped_array(buf, np.uint8, (buf.get_size(),)) as raw:
+            words = self._samples(raw, frames, offsets)
+            x = words if fmt.native_float else self._floats(words)
+            got = self.transform(x)
+            y = x if got is None or got is x else _common.checked(got, x.shape, self._who, _FRAMES)
+            if x is not words:
+                self._store(y, words)
+            elif y is not x:
+                np.copyto(words, y, casting="unsafe")
+            del words, x, got, y
+        self._work.release()
+        self._ended(buf)
         return FLOW_OK
 
     def do_transform(self, inbuf: Gst.Buffer, outbuf: Gst.Buffer) -> Gst.FlowReturn:
-        fmt = self.fmt
+        fmt = self.format
         assert fmt is not None
-        n = inbuf.get_size() // (fmt.width * self.channels)
-        shape = (n, self.channels)
-        with mapped_array(inbuf, fmt.word, shape, Gst.MapFlags.READ) as x:
-            y = x if fmt.floating else x.astype(np.float32) * np.float32(1.0 / fmt.scale)
-            got = self.transform(y)
-            if isinstance(got, np.ndarray) and np.may_share_memory(got, x):
-                got = np.array(got)  # the input itself (or a view): copy before unmapping
-            del y
-        if got is None:
-            raise TypeError(
-                "transform() returned None: when IN_PLACE is False it must return the output array"
-            )
-        with mapped_array(outbuf, np.uint8, (n * fmt.width * self.channels,)) as out:
-            if fmt.floating:
-                np.copyto(out.view(fmt.word).reshape(shape), got, casting="same_kind")
-            else:
-                formats.store_float(got, fmt, out, shape, False)
+        frames, offsets = self._frames(inbuf)
+        self._add_meta(outbuf, frames)
+        out_frames, out_offsets = self._frames(outbuf)
+        with (
+            mapped_array(inbuf, np.uint8, (inbuf.get_size(),), Gst.MapFlags.READ) as a,
+            mapped_array(outbuf, np.uint8, (outbuf.get_size(),)) as b,
+        ):
+            x = self._samples(a, frames, offsets)
+            if not fmt.native_float:
+                x = self._floats(x)
+                x.flags.writeable = False
+            got = self.transform(x)
+            if got is None:
+                raise TypeError(
+                    f"{self._who} returned None: with IN_PLACE = False it must return "
+                    f"the output, real numbers of shape {x.shape} {_FRAMES}"
+                )
+            got = _common.checked(got, x.shape, self._who, _FRAMES)
+            self._store(got, self._samples(b, out_frames, out_offsets))
+            del x, got
+        self._work.release()
+        self._ended(inbuf)
         return FLOW_OK
+
+    # -- helpers ----------------------------------------------------------------------
+
+    @property
+    def _who(self) -> str:
+        return f"{type(self).__name__}.transform()"
+
+    def _floats(self, words: np.ndarray) -> np.ndarray:
+        fmt = self.format
+        assert fmt is not None
+        shape = words.shape[:2]
+        return pcm.to_float(words, fmt, self._work.get(shape, fmt.float_dtype))
+
+    def _store(self, y: np.ndarray, words: np.ndarray) -> None:
+        fmt = self.format
+        assert fmt is not None
+        pcm.from_float(y, fmt, words)
+
+    def _ended(self, buf: Gst.Buffer) -> None:
+        pts, duration = buf.pts, buf.duration
+        self._end = pts + duration if pts != _NONE and duration != _NONE else _NONE
+
+    def _push_drained(self) -> None:
+        if self.format is None:
+            return
+        got = self.drain()
+        if got is None:
+            return
+        arr = _common.checked(got, (-1, self.channels), self._who_drain, _FRAMES)
+        frames = arr.shape[0]
+        if frames == 0:
+            return
+        buf = Gst.Buffer.new_allocate(None, frames * self.bpf, None)
+        self._add_meta(buf, frames)
+        with mapped_array(buf, np.uint8, (frames * self.bpf,)) as raw:
+            self._store(arr, self._samples(raw, frames))
+        if self._end != _NONE:
+            buf.pts = self._end
+            buf.duration = Gst.util_uint64_scale_int(frames, Gst.SECOND, self.rate)
+        self.get_static_pad("src").push(buf)
+
+    @property
+    def _who_drain(self) -> str:
+        return f"{type(self).__name__}.drain()"

@@ -9,15 +9,21 @@ controllers synced before every buffer. A subclass makes the samples, one of thr
 ways (the first it defines is used):
 
 ``generate(first_sample, frames) -> array``
-    Float samples in [-1, 1], shape (frames,) (every channel the same) or (frames,
-    channels); the base converts them to the negotiated format (NaN is silence,
-    values beyond full scale are clipped).
+    Float samples, shape (frames, channels), or (frames,) for the same samples in
+    every channel; the base converts them to the negotiated format as
+    :mod:`numgst.pcm` says (full scale is [-1, 1]; integer formats round, clip and
+    take NaN as 0; float formats store the values as they are). Any other shape or
+    type is a bus ERROR that says what was expected.
 ``fill(out, first_sample)``
-    ``out`` is the mapped buffer itself as a writable (frames, channels) array of the
-    negotiated format's dtype (interleaved; (channels, frames) non-interleaved):
-    nothing is copied.
+    ``out`` is the mapped buffer itself as a writable (frames, channels) array of
+    the negotiated format's dtype (a strided view for the non-interleaved layout):
+    nothing is copied. Formats of 3-byte samples have no dtype: use ``generate``.
 ``render(first_sample, frames, raw)``
     ``raw`` is the buffer's bytes (uint8), for exact control of every format.
+
+After caps are set, ``self.format`` (a :class:`numgst.pcm.Format`), ``self.rate``,
+``self.channels``, ``self.planar`` and ``self.info`` say what they are, as in every
+audio base class.
 """
 
 from __future__ import annotations
@@ -27,14 +33,16 @@ from typing import Any
 
 import numpy as np
 
+from .. import pcm
 from ..base import ElementMixin, Prop, PropertyRefusedError, mapped_array, set_times
-from ..base.caps import audio_info, refuse_caps
+from ..base.caps import refuse_caps
 from ..base.control import bindings, value_array
 from ..base.cvfuncs import borrow_vfunc
 from ..base.element import ElementMeta
 from ..base.gst import GLib, Gst, GstAudio, GstBase
 from ..base.properties import INT64
-from ..signal import formats
+from . import _common
+from ._audio import MAX_INT, AudioCaps, audio_caps
 
 SECOND = Gst.SECOND  # a module constant: Gst.* lookups go through GI's proxy each time
 NONE64 = (1 << 64) - 1  # guint64 -1 as the vfuncs see it
@@ -69,30 +77,10 @@ SOURCE_PROPS = (
 )
 
 
-def audio_caps(
-    formats_: tuple[str, ...],
-    channels: tuple[int, int] = (1, 2147483647),
-    rate: tuple[int, int] = (1, 2147483647),
-    layouts: tuple[str, ...] = ("interleaved", "non-interleaved"),
-) -> Gst.Caps:
-    """``audio/x-raw`` caps with these formats, channel and rate ranges, layouts."""
-    return Gst.Caps.from_string(
-        "audio/x-raw, format=(string){ " + ", ".join(formats_) + " }, "
-        "layout=(string){ " + ", ".join(layouts) + " }, "
-        f"rate=(int)[{rate[0]}, {rate[1]}], channels=(int)[{channels[0]}, {channels[1]}]"
-    )
-
-
 @dataclasses.dataclass
 class Stream:
-    """Where the stream stands and what it is: reset when streaming starts."""
+    """Where the stream stands: reset when streaming starts."""
 
-    info: GstAudio.AudioInfo | None = None
-    fmt: formats.SampleFormat | None = None
-    planar: bool = False
-    rate: int = 0
-    bpf: int = 0
-    channels: int = 0
     next_sample: int = 0
     next_byte: int = 0
     next_time: int = 0
@@ -102,10 +90,11 @@ class Stream:
     eos_reached: bool = False
     reverse: bool = False
     tags_pushed: bool = False
+    reset_pending: bool = True  # reset() before the next buffer (start, seek)
     pts: int = 0  # the buffer being made, as the controllers see it
 
 
-class AudioSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
+class AudioSource(AudioCaps, ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
     """Base class of audio sources (see the module docstring).
 
     Class attributes a subclass may set: ``FORMATS`` (sample formats offered, the
@@ -118,7 +107,7 @@ class AudioSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
     __gtype_name__ = "NumgstAudioSource"
     FORMATS: tuple[str, ...] = ("F32LE", "F64LE", "S16LE", "S32LE")
     CHANNELS: tuple[int, int] = (1, 64)
-    RATES: tuple[int, int] = (1, 2147483647)
+    RATES: tuple[int, int] = (1, MAX_INT)
     DEFAULT_CHANNELS = 1
     DEFAULT_RATE = 48000
     PROPS: tuple[Prop, ...] = SOURCE_PROPS
@@ -126,17 +115,11 @@ class AudioSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         if "__gsttemplates__" not in vars(cls):
-            cls.__gsttemplates__ = (
-                Gst.PadTemplate.new(
-                    "src",
-                    Gst.PadDirection.SRC,
-                    Gst.PadPresence.ALWAYS,
-                    audio_caps(cls.FORMATS, cls.CHANNELS, cls.RATES),
-                ),
+            _common.declare(
+                cls, "Source/Audio", src=audio_caps(cls.FORMATS, cls.CHANNELS, cls.RATES)
             )
-        if "__gstmetadata__" not in vars(cls):
-            doc = (cls.__doc__ or cls.__name__).strip().splitlines()[0]
-            cls.__gstmetadata__ = (cls.__name__, "Source/Audio", doc, "numgst user")
+        else:
+            _common.declare(cls, "Source/Audio")
         super().__init_subclass__(**kwargs)
 
     def __init__(self) -> None:
@@ -161,16 +144,25 @@ class AudioSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
     def render(self, first_sample: int, frames: int, raw: np.ndarray) -> None:
         """Write ``frames`` frames from stream sample ``first_sample`` into ``raw``
         (the buffer's bytes); by default through :meth:`fill` or :meth:`generate`."""
-        st = self.stream
-        shape = (st.channels, frames) if st.planar else (frames, st.channels)
-        fmt = st.fmt
+        fmt = self.format
         if fmt is None:
             raise TypeError("render() before caps were set")
+        if fmt.width == 3 and type(self).fill is not AudioSource.fill:
+            raise TypeError(f"fill() cannot write {fmt.name} (3-byte samples): use generate()")
+        out = self._samples(raw, frames)
         if type(self).fill is not AudioSource.fill:
-            self.fill(raw.view(fmt.word).reshape(shape), first_sample)
-            return
-        y = np.asarray(self.generate(first_sample, frames))
-        formats.store_float(y, fmt, raw, shape, st.planar)
+            self.fill(out, first_sample)
+        else:
+            got = self.generate(first_sample, frames)
+            y = _common.checked(
+                got,
+                (frames, self.channels),
+                f"{type(self).__name__}.generate()",
+                "(frames, channels), or (frames,) for every channel alike",
+                also=(frames,),
+            )
+            pcm.from_float(y[:, None] if y.ndim == 1 else y, fmt, out)
+        del out
 
     def fill(self, out: np.ndarray, first_sample: int) -> None:
         """Fill ``out``, the mapped buffer as an array (see the module docstring)."""
@@ -194,7 +186,11 @@ class AudioSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
         s.fixate_field_nearest_int("channels", self.DEFAULT_CHANNELS)
 
     def caps_changed(self) -> None:
-        """Called after new caps are set (``self.stream`` holds them)."""
+        """Called after new caps are set (``self.rate``, ``self.channels``...)."""
+
+    def reset(self) -> None:
+        """Forget the state kept between buffers: called when streaming starts and
+        after a seek, before the next buffer (``first_sample`` says where it is)."""
 
     def stream_tags(self) -> Gst.TagList | None:
         """Tags to send before the first buffer of a stream, or None."""
@@ -204,14 +200,14 @@ class AudioSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
         """Per-sample values of a controlled double property for the buffer being
         made (``out``: float64, n); False if no controller drives it."""
         st = self.stream
-        return value_array(self, prop.encode(), st.pts, SECOND // st.rate, out)
+        return value_array(self, prop.encode(), st.pts, SECOND // self.rate, out)
 
     # -- properties -----------------------------------------------------------------------
 
     def _apply_samplesperbuffer(self, spb: int) -> None:
-        size = self.stream.bpf * spb
+        size = self.bpf * spb
         if size > MAX_BLOCKSIZE:
-            raise PropertyRefusedError(_too_big(spb, self.stream.bpf))
+            raise PropertyRefusedError(_too_big(spb, self.bpf))
         self.set_blocksize(size)
 
     # -- negotiation --------------------------------------------------------------------
@@ -250,33 +246,20 @@ class AudioSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
         return fixed.fixate()
 
     def do_set_caps(self, caps: Gst.Caps) -> bool:
-        info = audio_info(caps)
-        if info is None:
-            return refuse_caps(self, caps, "GstAudio cannot describe them")
+        if not self._take_audio_caps(caps):
+            return False
         spb = self.settings.samplesperbuffer
-        if info.bpf * spb > MAX_BLOCKSIZE:
-            return refuse_caps(self, caps, _too_big(spb, info.bpf))
-        st = self.stream
-        st.info, st.rate, st.bpf, st.channels = info, info.rate, info.bpf, info.channels
-        st.fmt = formats.FORMATS.get(info.finfo.name)
-        st.planar = info.layout == GstAudio.AudioLayout.NON_INTERLEAVED
-        self.set_blocksize(info.bpf * spb)
+        if self.bpf * spb > MAX_BLOCKSIZE:
+            return refuse_caps(self, caps, _too_big(spb, self.bpf))
+        self.set_blocksize(self.bpf * spb)
         self.caps_changed()
         return True
 
     # -- streaming --------------------------------------------------------------------
 
     def do_start(self) -> bool:
-        old = self.stream
         # A new stream in the caps already negotiated (as C keeps its info).
-        self.stream = Stream(
-            info=old.info,
-            fmt=old.fmt,
-            planar=old.planar,
-            rate=old.rate,
-            bpf=old.bpf,
-            channels=old.channels,
-        )
+        self.stream = Stream()
         return True
 
     def do_stop(self) -> bool:
@@ -287,11 +270,11 @@ class AudioSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
 
     def do_do_seek(self, segment: Gst.Segment) -> bool:
         st = self.stream
-        rate = st.rate
+        rate = self.rate
         st.reverse = segment.rate < 0.0
         # Don't seek to the sample *after* the time.
         next_sample = segment.position * rate // SECOND
-        st.next_byte = next_sample * st.bpf
+        st.next_byte = next_sample * self.bpf
         st.next_time = _scale_round(next_sample, SECOND, rate) if rate else 0
         st.next_sample = next_sample
         if segment.rate > 0 and segment.stop != NONE64:
@@ -303,21 +286,22 @@ class AudioSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
         else:
             st.check_seek_stop = False
         st.eos_reached = False
+        st.reset_pending = True
         return True
 
     def do_gst_base_src_query(self, query: Gst.Query) -> bool:
         st = self.stream
         if query.type == Gst.QueryType.LATENCY:
-            if st.rate <= 0:
+            if self.rate <= 0:
                 return False
-            latency = st.samples_in_buffer * SECOND // st.rate
+            latency = st.samples_in_buffer * SECOND // self.rate
             query.set_latency(self.settings.is_live, latency, Gst.CLOCK_TIME_NONE)
             return True
         if query.type == Gst.QueryType.CONVERT:
-            if st.info is None:
+            if self.info is None:
                 return False
             src_fmt, src_val, dest_fmt, _ = query.parse_convert()
-            ok, dest_val = st.info.convert(src_fmt, src_val, dest_fmt)
+            ok, dest_val = self.info.convert(src_fmt, src_val, dest_fmt)
             if not ok:
                 return False
             query.set_convert(src_fmt, src_val, dest_fmt, dest_val)
@@ -347,18 +331,22 @@ class AudioSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
             self._push_tags()
         if st.eos_reached:
             return FLOW_EOS
-        samples = self.settings.samplesperbuffer if length == NONE32 else length // st.bpf
+        if st.reset_pending:
+            st.reset_pending = False
+            self.reset()
+        bpf = self.bpf
+        samples = self.settings.samplesperbuffer if length == NONE32 else length // bpf
         if offset == NONE64:
             offset = st.next_byte
         if offset != st.next_byte:
             # A byte offset we did not expect (pull mode): jump there.
-            st.next_sample = offset // st.bpf
-            st.next_time = st.next_sample * SECOND // st.rate
+            st.next_sample = offset // bpf
+            st.next_time = st.next_sample * SECOND // self.rate
             st.next_byte = offset
         first, n = self._advance(samples, buf)
-        if n * st.bpf != length:
-            buf.set_size(n * st.bpf)
-        with mapped_array(buf, np.uint8, (n * st.bpf,)) as out:
+        if n * bpf != length:
+            buf.set_size(n * bpf)
+        with mapped_array(buf, np.uint8, (n * bpf,)) as out:
             self.render(first, n, out)
         self.buffer_done(buf, n)
         return FLOW_OK
@@ -366,8 +354,8 @@ class AudioSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
     def buffer_done(self, buf: Gst.Buffer, frames: int) -> None:
         """Called after each buffer is rendered (flags, metas); adds the planar
         layout's audio meta."""
-        if self.stream.planar:
-            GstAudio.buffer_add_audio_meta(buf, self.stream.info, frames)
+        if self.planar:
+            GstAudio.buffer_add_audio_meta(buf, self.info, frames)
 
     def _push_tags(self) -> None:
         self.stream.tags_pushed = True
@@ -400,7 +388,7 @@ class AudioSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
             n = samples
             next_sample = st.next_sample + (-samples if st.reverse else samples)
         st.samples_in_buffer = n
-        next_time = next_sample * SECOND // st.rate
+        next_time = next_sample * SECOND // self.rate
         ts_offset = self.settings.timestamp_offset
         if not st.reverse:
             pts, duration = ts_offset + st.next_time, next_time - st.next_time
@@ -413,7 +401,7 @@ class AudioSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
         first = st.next_sample
         st.next_time = next_time
         st.next_sample = next_sample
-        st.next_byte += -n * st.bpf if st.reverse else n * st.bpf
+        st.next_byte += -n * self.bpf if st.reverse else n * self.bpf
         return first, n
 
 

@@ -1,10 +1,13 @@
 """``ArraySink``: every buffer handed to Python as numpy arrays (analysis, tests).
 
 Subclass it and define ``render(data, pts)``, or use the ready element
-``numgst_arraysink`` and set its ``callback`` property to a callable of the same
-arguments. Audio arrives as a read-only (frames, channels) array in the buffer's own
-type (float formats) or float32 in [-1, 1) (integer formats, converted); video as a
-read-only :class:`~numgst.toolkit.video.VideoFrame`. Views are valid during the call
+``numgst_arraysink`` (:mod:`numgst.elements.arraysink`) and set its ``callback``
+property to a callable of the same arguments. Audio arrives as a read-only (frames,
+channels) float array in every format and both layouts, as
+:class:`~numgst.toolkit.AudioFilter` gets it: the buffer itself for native float
+formats (F32LE, F64LE), otherwise the samples converted as :mod:`numgst.pcm` says
+(float32, float64 for 32-bit integers, full scale [-1, 1)). Video arrives as a
+read-only :class:`~numgst.toolkit.video.VideoFrame`. Both are valid during the call
 only: copy what must be kept.
 """
 
@@ -14,17 +17,18 @@ from typing import Any
 
 import numpy as np
 
-from ..base import ElementMixin, Prop, mapped_array
-from ..base.caps import audio_info, refuse_caps
+from .. import pcm
+from ..base import ElementMixin, mapped_array
+from ..base.caps import refuse_caps
 from ..base.element import ElementMeta
 from ..base.gst import Gst, GstBase
-from ..signal import formats
-from .audiosrc import audio_caps
+from . import _common
+from ._audio import AudioCaps, FloatWork, audio_caps
 from .video import VideoFrame, VideoLayout, video_info
 from .videosrc import video_caps
 
 FLOW_OK = Gst.FlowReturn.OK
-AUDIO_FORMATS = ("F32LE", "F64LE", "S16LE", "S32LE", "U8", "S8")
+AUDIO_FORMATS = tuple(pcm.FORMATS)
 VIDEO_FORMATS = (
     "RGBA",
     "BGRA",
@@ -43,7 +47,7 @@ VIDEO_FORMATS = (
 )
 
 
-class ArraySink(ElementMixin, GstBase.BaseSink, metaclass=ElementMeta):
+class ArraySink(AudioCaps, ElementMixin, GstBase.BaseSink, metaclass=ElementMeta):
     """Base class of sinks that look at the data (see the module docstring).
 
     ``AUDIO`` and ``VIDEO`` say what it accepts (both by default).
@@ -54,25 +58,18 @@ class ArraySink(ElementMixin, GstBase.BaseSink, metaclass=ElementMeta):
     VIDEO: bool = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
-        if "__gsttemplates__" not in vars(cls):
-            caps = Gst.Caps.new_empty()
-            if cls.AUDIO:
-                caps.append(audio_caps(AUDIO_FORMATS, layouts=("interleaved",)))
-            if cls.VIDEO:
-                caps.append(video_caps(VIDEO_FORMATS))
-            cls.__gsttemplates__ = (
-                Gst.PadTemplate.new("sink", Gst.PadDirection.SINK, Gst.PadPresence.ALWAYS, caps),
-            )
-        if "__gstmetadata__" not in vars(cls):
-            doc = (cls.__doc__ or cls.__name__).strip().splitlines()[0]
-            cls.__gstmetadata__ = (cls.__name__, "Sink", doc, "numgst user")
+        caps = Gst.Caps.new_empty()
+        if cls.AUDIO:
+            caps.append(audio_caps(AUDIO_FORMATS))
+        if cls.VIDEO:
+            caps.append(video_caps(VIDEO_FORMATS))
+        _common.declare(cls, "Sink", sink=caps)
         super().__init_subclass__(**kwargs)
 
     def __init__(self) -> None:
         super().__init__()
-        self.fmt: formats.SampleFormat | None = None
         self.layout: VideoLayout | None = None
-        self.rate = self.channels = 0
+        self._work = FloatWork()
 
     def render(self, data: np.ndarray | VideoFrame, pts: int) -> None:
         """Look at one buffer (see the module docstring)."""
@@ -80,16 +77,12 @@ class ArraySink(ElementMixin, GstBase.BaseSink, metaclass=ElementMeta):
 
     def do_set_caps(self, caps: Gst.Caps) -> bool:
         if caps[0].get_name() == "audio/x-raw":
-            info = audio_info(caps)
-            if info is None:
-                return refuse_caps(self, caps, "GstAudio cannot describe them")
-            self.fmt, self.layout = formats.FORMATS.get(info.finfo.name), None
-            self.rate, self.channels = info.rate, info.channels
-            return True
+            self.layout = None
+            return self._take_audio_caps(caps)
         vinfo = video_info(caps)
         if vinfo is None:
             return refuse_caps(self, caps, "GstVideo cannot describe them")
-        self.fmt, self.layout = None, VideoLayout.from_info(vinfo)
+        self.format, self.layout = None, VideoLayout.from_info(vinfo)
         return True
 
     def do_render(self, buf: Gst.Buffer) -> Gst.FlowReturn:
@@ -102,49 +95,15 @@ class ArraySink(ElementMixin, GstBase.BaseSink, metaclass=ElementMeta):
                 finally:
                     frame.release()
             return FLOW_OK
-        fmt = self.fmt
+        fmt = self.format
         assert fmt is not None
-        n = size // (fmt.width * self.channels)
-        with mapped_array(buf, fmt.word, (n, self.channels), Gst.MapFlags.READ) as x:
-            if fmt.floating:
-                self.render(x, buf.pts)
-            else:
-                self.render(_to_float(x, fmt), buf.pts)
+        frames, offsets = self._frames(buf)
+        with mapped_array(buf, np.uint8, (size,), Gst.MapFlags.READ) as raw:
+            x = self._samples(raw, frames, offsets)
+            if not fmt.native_float:
+                x = pcm.to_float(x, fmt, self._work.get(x.shape[:2], fmt.float_dtype))
+                x.flags.writeable = False
+            self.render(x, buf.pts)
+            del x
+        self._work.release()
         return FLOW_OK
-
-
-def _to_float(x: np.ndarray, fmt: formats.SampleFormat) -> np.ndarray:
-    y = x.astype(np.float32)
-    if not fmt.signed:
-        y -= np.float32(1 << (fmt.depth - 1))
-    y *= np.float32(1.0 / (1 << (fmt.depth - 1)))
-    return y
-
-
-class CallbackSink(ArraySink):
-    """Hands every buffer's arrays to the Python callable in the callback property"""
-
-    __gtype_name__ = "NumgstCallbackSink"
-    __gstmetadata__ = (
-        "Array sink (Python callback)",
-        "Sink",
-        "Hands every buffer to a Python callable as numpy arrays",
-        "numgst developers",
-    )
-    PROPS = (
-        Prop(
-            "callback",
-            object,
-            "Callback",
-            "Python callable(data, pts): data is a (frames, channels) array for audio, "
-            "a VideoFrame for video, valid during the call only",
-        ),
-    )
-
-    def render(self, data: np.ndarray | VideoFrame, pts: int) -> None:
-        cb = self.settings.callback
-        if cb is not None:
-            cb(data, pts)
-
-
-FACTORY = ("numgst_arraysink", Gst.Rank.NONE, CallbackSink)

@@ -4,8 +4,13 @@ A subclass defines ``transform(frame)`` to change the frame in place (``IN_PLACE
 True``, the default), or ``transform(src, dst)`` to draw ``dst`` from ``src``
 (``IN_PLACE = False``). Frames are :class:`~numgst.toolkit.video.VideoFrame`: their
 planes are views of the buffers, strides and plane offsets (GstVideoMeta included)
-respected. Caps: ``FORMATS`` (any size and frame rate); controllers are synced to
-each frame's stream time before ``transform``; ``passthrough()`` True skips it.
+respected; with ``IN_PLACE = False`` write every plane of ``dst`` (the buffer may
+hold an earlier frame). Caps: ``FORMATS`` (any size and frame rate); controllers are
+synced to each frame's stream time before ``transform``; ``passthrough()`` True skips
+it; ``reset()`` is called when streaming starts and after a flush (a seek).
+
+After caps are set, ``self.layout`` (format, size, planes) and ``self.info`` say what
+they are, as in every video base class.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from ..base.caps import refuse_caps
 from ..base.control import bindings
 from ..base.element import ElementMeta
 from ..base.gst import Gst, GstBase
+from . import _common
 from .video import VideoFrame, VideoLayout, video_info
 from .videosrc import video_caps
 
@@ -43,28 +49,16 @@ class VideoFilter(ElementMixin, GstBase.BaseTransform, metaclass=ElementMeta):
     IN_PLACE = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
-        if "__gsttemplates__" not in vars(cls):
-            caps = video_caps(cls.FORMATS)
-            cls.__gsttemplates__ = (
-                Gst.PadTemplate.new("sink", Gst.PadDirection.SINK, Gst.PadPresence.ALWAYS, caps),
-                Gst.PadTemplate.new("src", Gst.PadDirection.SRC, Gst.PadPresence.ALWAYS, caps),
-            )
-        if "__gstmetadata__" not in vars(cls):
-            doc = (cls.__doc__ or cls.__name__).strip().splitlines()[0]
-            cls.__gstmetadata__ = (cls.__name__, "Filter/Effect/Video", doc, "numgst user")
-        # A Python before_transform costs a vfunc call on every buffer: only classes
-        # that need one (a controllable property to sync, a passthrough() to ask)
-        # get it.
-        controllable = any(p.flags & Gst.PARAM_CONTROLLABLE for p in getattr(cls, "PROPS", ()))
-        if (controllable or cls.passthrough is not VideoFilter.passthrough) and (
-            "do_before_transform" not in vars(cls)
-        ):
-            cls.do_before_transform = cls._before_transform
+        caps = video_caps(cls.FORMATS)
+        _common.declare(cls, "Filter/Effect/Video", sink=caps, src=caps)
+        _common.install_before_transform(cls, VideoFilter)
+        _common.install_sink_event(cls, VideoFilter)
         super().__init_subclass__(**kwargs)
 
     def __init__(self) -> None:
         super().__init__()
         self.layout: VideoLayout | None = None
+        self.info: Any = None
         self._bindings = bindings(self)
         self.set_in_place(self.IN_PLACE)
 
@@ -76,6 +70,10 @@ class VideoFilter(ElementMixin, GstBase.BaseTransform, metaclass=ElementMeta):
         """True when the output would equal the input (``transform`` is skipped)."""
         return False
 
+    def reset(self) -> None:
+        """Forget the state kept between frames: called when streaming starts and
+        after a flush (a flushing seek), before the next frame."""
+
     def _before_transform(self, buf: Gst.Buffer) -> None:
         pts = buf.pts
         if pts != Gst.CLOCK_TIME_NONE and self._bindings.value:
@@ -84,14 +82,23 @@ class VideoFilter(ElementMixin, GstBase.BaseTransform, metaclass=ElementMeta):
                 self.sync_values(t)
         self.set_passthrough(bool(self.passthrough()))
 
+    def _sink_event(self, event: Gst.Event) -> bool:
+        if event.type == Gst.EventType.FLUSH_STOP:
+            self.reset()
+        return bool(GstBase.BaseTransform.do_sink_event(self, event))
+
     def caps_changed(self) -> None:
         """Called after new caps are set (``self.layout``)."""
+
+    def do_start(self) -> bool:
+        self.reset()
+        return True
 
     def do_set_caps(self, incaps: Gst.Caps, outcaps: Gst.Caps) -> bool:
         info = video_info(incaps)
         if info is None:
             return refuse_caps(self, incaps, "GstVideo cannot describe them")
-        self.layout = VideoLayout.from_info(info)
+        self.layout, self.info = VideoLayout.from_info(info), info
         self.caps_changed()
         self.set_passthrough(bool(self.passthrough()))
         return True

@@ -6,12 +6,19 @@ frame by frame (``timestamp-offset`` added, renegotiation mid-stream continuing 
 count), seeking in TIME (reverse too), live mode with the LATENCY query, the DURATION
 query for ``num-buffers``, controllers synced before every frame. A subclass draws:
 
+``generate(frame)``
+    Return the picture: (height, width, 3) RGB or (height, width, 4) RGBA, uint8 or
+    float in [0, 1] (clipped, NaN as 0), or (height, width) gray. The base writes it
+    into the negotiated format, whatever it is (planar YUV with C ``videotestsrc``'s
+    colour matrix and chroma filters, 10-bit, packed...), and every byte of the frame
+    is written. A wrong shape or type is a bus ERROR that says what was expected.
 ``fill(frame)``
     ``frame`` is a :class:`~numgst.toolkit.video.VideoFrame` whose planes are views of
-    the buffer itself (write the pixels in place).
-``generate(frame)``
-    Return the picture as an array shaped like ``frame.array`` (packed formats); the
-    base copies it in.
+    the buffer itself: write the pixels in place, every plane (the buffer may hold an
+    earlier frame).
+
+After caps are set, ``self.layout`` (format, size, planes), ``self.fps`` and
+``self.info`` say what they are, as in every video base class.
 """
 
 from __future__ import annotations
@@ -26,6 +33,8 @@ from ..base.control import bindings
 from ..base.element import ElementMeta
 from ..base.gst import GLib, Gst, GstBase
 from ..base.properties import INT64
+from . import _common
+from ._pixels import PictureWriter
 from .video import GstVideo, VideoFrame, VideoLayout, video_info
 
 NONE64 = (1 << 64) - 1
@@ -80,21 +89,18 @@ class VideoSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
     PROPS: tuple[Prop, ...] = VIDEO_SOURCE_PROPS
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
-        if "__gsttemplates__" not in vars(cls):
-            cls.__gsttemplates__ = (
-                Gst.PadTemplate.new(
-                    "src", Gst.PadDirection.SRC, Gst.PadPresence.ALWAYS, video_caps(cls.FORMATS)
-                ),
-            )
-        if "__gstmetadata__" not in vars(cls):
-            doc = (cls.__doc__ or cls.__name__).strip().splitlines()[0]
-            cls.__gstmetadata__ = (cls.__name__, "Source/Video", doc, "numgst user")
+        if "__gsttemplates__" in vars(cls):
+            _common.declare(cls, "Source/Video")
+        else:
+            _common.declare(cls, "Source/Video", src=video_caps(cls.FORMATS))
         super().__init_subclass__(**kwargs)
 
     def __init__(self) -> None:
         super().__init__()
         self.layout: VideoLayout | None = None
+        self.info: Any = None
         self.fps = (0, 1)
+        self._writer: PictureWriter | None = None
         self._bindings = bindings(self)
         self._reset_time()
         self.set_format(Gst.Format.TIME)
@@ -106,15 +112,27 @@ class VideoSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
         self.accum_frames = 0
         self.accum_rtime = 0
         self.reverse = False
+        self._reset_pending = True  # reset() before the next frame
 
     # -- what subclasses provide ----------------------------------------------------
 
     def fill(self, frame: VideoFrame) -> None:
         """Draw into ``frame`` (see the module docstring); by default, generate()."""
-        frame.array[...] = self.generate(frame)
+        writer = self._writer
+        if writer is None or writer.layout is not frame.layout:
+            writer = self._writer = PictureWriter(frame.layout)
+        try:
+            writer.write(self.generate(frame), frame.raw)
+        except ValueError as exc:
+            raise TypeError(f"{type(self).__name__}.generate(): {exc}") from None
 
     def generate(self, frame: VideoFrame) -> np.ndarray:
+        """The picture of ``frame`` (see the module docstring)."""
         raise NotImplementedError(f"{type(self).__name__} must define fill() or generate()")
+
+    def reset(self) -> None:
+        """Forget the state kept between frames: called when streaming starts and
+        after a seek, before the next frame (``frame.number`` says where it is)."""
 
     def fixate(self, s: Gst.Structure) -> None:
         """Settle what downstream left open on the caps structure ``s`` (C
@@ -173,7 +191,7 @@ class VideoSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
         info = video_info(caps)
         if info is None:
             return refuse_caps(self, caps, "GstVideo cannot describe them")
-        self.layout = VideoLayout.from_info(info)
+        self.layout, self.info = VideoLayout.from_info(info), info
         self.fps = (info.fps_n, info.fps_d)
         self.set_blocksize(info.size)
         # A new format mid-stream continues the count, as C does.
@@ -200,6 +218,7 @@ class VideoSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
         self.n_frames = scale(position, fps_n, fps_d * SECOND) if fps_n else 0
         self.accum_frames = self.accum_rtime = 0
         self.running_time = scale(self.n_frames, fps_d * SECOND, fps_n) if fps_n else 0
+        self._reset_pending = True
         return True
 
     def do_gst_base_src_query(self, query: Gst.Query) -> bool:
@@ -242,6 +261,9 @@ class VideoSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
         fps_n, fps_d = self.fps
         if (fps_n == 0 and self.n_frames == 1) or self.n_frames == -1:
             return Gst.FlowReturn.EOS  # a still image is one frame; reverse ends at -1
+        if self._reset_pending:
+            self._reset_pending = False
+            self.reset()
         pts = self.accum_rtime + self.settings.timestamp_offset + self.running_time
         if self._bindings.value:
             self.sync_values(pts)

@@ -1,0 +1,83 @@
+"""What every toolkit base class does the same way: its pad templates and metadata
+from class attributes, the per-buffer hooks it installs only when a subclass needs
+them, and the check of what a subclass's method returned."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..base.gst import Gst
+
+_DIRECTIONS = {"sink": Gst.PadDirection.SINK, "src": Gst.PadDirection.SRC}
+
+
+def declare(cls: Any, klass: str, **templates: Gst.Caps) -> None:
+    """Give ``cls`` pad templates (one ALWAYS pad per keyword: ``sink=caps``,
+    ``src=caps``) and element metadata (its name, ``klass``, the first line of its
+    docstring), unless the class sets ``__gsttemplates__`` / ``__gstmetadata__``."""
+    if "__gsttemplates__" not in vars(cls):
+        cls.__gsttemplates__ = tuple(
+            Gst.PadTemplate.new(name, _DIRECTIONS[name], Gst.PadPresence.ALWAYS, caps)
+            for name, caps in templates.items()
+        )
+    if "__gstmetadata__" not in vars(cls):
+        doc = (cls.__doc__ or cls.__name__).strip().splitlines()[0]
+        cls.__gstmetadata__ = (cls.__name__, klass, doc, "numgst user")
+
+
+def overrides(cls: Any, base: type, *names: str) -> bool:
+    """True if ``cls`` defines any of the methods ``names`` otherwise than ``base``."""
+    return any(n in vars(base) and getattr(cls, n) is not getattr(base, n) for n in names)
+
+
+def has_controllable(cls: Any) -> bool:
+    return any(p.flags & Gst.PARAM_CONTROLLABLE for p in getattr(cls, "PROPS", ()))
+
+
+def install_before_transform(cls: Any, base: type) -> None:
+    """A Python before_transform costs a vfunc call on every buffer: only classes that
+    need one (a controllable property to sync, a passthrough() to ask) get it."""
+    if "do_before_transform" in vars(cls):
+        return
+    if has_controllable(cls) or overrides(cls, base, "passthrough"):
+        cls.do_before_transform = base._before_transform  # type: ignore[attr-defined]
+
+
+def install_sink_event(cls: Any, base: type) -> None:
+    """Filters see flushes and EOS only if they reset state or drain what they hold."""
+    if "do_sink_event" not in vars(cls) and overrides(cls, base, "reset", "drain"):
+        cls.do_sink_event = base._sink_event  # type: ignore[attr-defined]
+
+
+def checked(
+    got: Any,
+    expected: tuple[int, ...],
+    who: str,
+    meaning: str,
+    also: tuple[int, ...] | None = None,
+) -> np.ndarray:
+    """``got`` as an array of real numbers shaped ``expected`` (or ``also``), or a
+    TypeError that says what ``who`` returned and what was expected (``meaning``
+    names the axes, e.g. ``"(frames, channels)"``; -1 in a shape: any length)."""
+    arr = got if isinstance(got, np.ndarray) else None
+    if arr is None and isinstance(got, list | tuple):
+        arr = np.asarray(got)
+    shapes = [expected] if also is None else [expected, also]
+    if arr is None or arr.dtype.kind not in "biuf" or not any(_fits(arr.shape, s) for s in shapes):
+        what = (
+            f"a {arr.dtype} array of shape {arr.shape}"
+            if arr is not None
+            else f"a {type(got).__name__}"
+        )
+        want = " or ".join(str(s).replace("-1", "any") for s in shapes)
+        raise TypeError(f"{who} returned {what}; expected real numbers of shape {want} {meaning}")
+    return arr
+
+
+def _fits(shape: tuple[int, ...], expected: tuple[int, ...]) -> bool:
+    """``shape`` is ``expected``, where -1 stands for any length."""
+    return len(shape) == len(expected) and all(
+        e in (-1, n) for n, e in zip(shape, expected, strict=True)
+    )
