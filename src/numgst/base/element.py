@@ -29,8 +29,10 @@ from .properties import (
 class ElementMixin(PropertiesMixin):
     """Put first in the bases of an element class (see the module docstring).
 
-    A subclass's ``PROPS`` holds all its properties, inherited ones included
-    (``PROPS = Base.PROPS + (...)``); only the new ones are installed on it. Properties
+    A subclass's ``PROPS`` adds to its base's: ``PROPS = (Prop(...),)`` and ``PROPS =
+    Base.PROPS + (Prop(...),)`` both give the base's properties followed by the new
+    ones (a row that redefines an inherited property differently is a TypeError);
+    only the new ones are installed on it. Properties
     of type ``DOUBLE_ARRAY`` need :class:`ElementMeta` (the toolkit's base classes
     have it) or a call to ``install_array_properties(cls)`` after the class.
     """
@@ -38,6 +40,7 @@ class ElementMixin(PropertiesMixin):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "PROPS" in vars(cls):
+            cls.PROPS = merged_props(cls)
             if "Settings" not in vars(cls):
                 cls.Settings = settings_record(f"{cls.__name__}Settings", cls.PROPS)
             if "__gproperties__" not in vars(cls):
@@ -50,6 +53,24 @@ class ElementMixin(PropertiesMixin):
         refs.adopt(self)
         super().__init__(*args, **kwargs)
         self.init_properties()
+
+
+def merged_props(cls: Any) -> tuple[Prop, ...]:
+    """The nearest base's ``PROPS``, then the rows of ``cls``'s own table it lacks."""
+    inherited = next((vars(b)["PROPS"] for b in cls.__mro__[1:] if "PROPS" in vars(b)), ())
+    by_name = {p.name: p for p in inherited}
+    merged = list(inherited)
+    for p in vars(cls)["PROPS"]:
+        known = by_name.get(p.name)
+        if known is None:
+            merged.append(p)
+            by_name[p.name] = p
+        elif known != p:
+            raise TypeError(
+                f"{cls.__name__}.PROPS redefines the inherited property {p.name!r}: "
+                "a subclass adds properties to its base's, it cannot change them"
+            )
+    return tuple(merged)
 
 
 def new_props(cls: Any) -> list[Prop]:

@@ -8,10 +8,11 @@ import sys
 _told = False
 
 
-def factory(module: str):
-    """``module``'s FACTORY, or a clear message on stderr and the import error."""
+def factory(name: str):
+    """numgst's element ``name`` as a ``__gstelementfactory__`` tuple, or a clear
+    message on stderr and the import error."""
     try:
-        return importlib.import_module(module).FACTORY
+        return importlib.import_module("numgst.elements").factory(name)
     except Exception as exc:
         _tell(exc)
         raise

@@ -1,3 +1,3 @@
 from _numgst import factory
 
-__gstelementfactory__ = factory("numgst.elements.audiotestsrc")
+__gstelementfactory__ = factory("audiotestsrc_py")

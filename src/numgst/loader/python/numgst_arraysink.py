@@ -1,3 +1,3 @@
 from _numgst import factory
 
-__gstelementfactory__ = factory("numgst.toolkit.sink")
+__gstelementfactory__ = factory("numgst_arraysink")
