@@ -6,6 +6,8 @@ run so that they find them.
   numgst launch [-p DIR] ARGS      gst-launch-1.0 ARGS with numgst's elements (and
                                    DIR's python/ plugins)
   numgst inspect [-p DIR] ARGS     gst-inspect-1.0 ARGS, the same way
+  numgst doctor [-p DIR]           what is missing for gst-launch to find the
+                                   elements, and the command that fixes each
 """
 
 from __future__ import annotations
@@ -35,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"export {key}={shlex.quote(env[key])}")
         print(f'export PATH={shlex.quote(env["PATH"].split(":")[0])}:"$PATH"')
         return 0
+    if cmd == "doctor":
+        from .loader import doctor
+
+        return doctor.main(extra)
     if cmd in ("launch", "inspect"):
         return run({"launch": "gst-launch-1.0", "inspect": "gst-inspect-1.0"}[cmd], rest, extra)
     sys.stderr.write(f"numgst: unknown command {cmd!r}\n{__doc__}")
