@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -67,3 +68,15 @@ def run_script(
         pytest.fail(
             f"hung: {name} {' '.join(args)} killed after {timeout} s\n{(err or '')[-3000:]}"
         )
+
+
+def run_in(
+    args: list[str], cwd: Path, env: dict[str, str], timeout: float = 300
+) -> subprocess.CompletedProcess:
+    """``args`` in ``cwd`` with exactly ``env`` (nothing of this process's own)."""
+    try:
+        return subprocess.run(
+            args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"hung: {args}")

@@ -23,6 +23,7 @@ period of latency.
 from __future__ import annotations
 
 import dataclasses
+import sys
 import threading
 from typing import Any
 
@@ -263,7 +264,9 @@ class AudioPlot(ElementMixin, Gst.Element):
             except ImportError as exc:
                 post_error(
                     self,
-                    "audioplot needs matplotlib: install numgst[plot] (pip install matplotlib)",
+                    "audioplot needs matplotlib, which the Python at "
+                    f"{sys.executable} cannot import: {sys.executable} -m pip install "
+                    "'numgst[plot]' (or pip install matplotlib)",
                     f"{type(exc).__name__}: {exc}",
                     Gst.LibraryError.quark(),
                     Gst.LibraryError.INIT,
