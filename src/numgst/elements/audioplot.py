@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 import threading
+import weakref
 from typing import Any
 
 import numpy as np
@@ -45,6 +46,7 @@ from ..base.caps import audio_info, refuse_caps
 from ..base.gst import Gst, GstAudio
 from ..base.native import cxx_imports
 from ..plot.audio import History, pcm_to_float
+from ..plot.pool import RendererPool, renderer_bytes
 
 MODES = (
     (0, "Waveform: amplitude (full scale) against time (ms)", "waveform"),
@@ -158,25 +160,16 @@ def _load_renderer():
     return _renderer_module
 
 
-# Idle renderers by (mode, config): building one costs ~0.2 s of layout and a full
-# draw, so a restarted pipeline takes one back instead. Bounded; guarded by _MPL_LOCK.
-_POOL: dict[tuple, list] = {}
-_POOL_MAX = 8
+def _make_renderer(key: tuple[str, Any]) -> object:
+    mode, config = key
+    return _load_renderer().make_renderer(mode, config)
 
 
-def _take_renderer(mode: str, config) -> object:
-    with _MPL_LOCK:
-        idle = _POOL.get((mode, config))
-        if idle:
-            return idle.pop()
-        return _load_renderer().make_renderer(mode, config)
-
-
-def _give_back(mode: str, config, renderer: object) -> None:
-    with _MPL_LOCK:
-        if sum(len(v) for v in _POOL.values()) >= _POOL_MAX:
-            _POOL.pop(next(iter(_POOL)))  # drop the oldest kind
-        _POOL.setdefault((mode, config), []).append(renderer)
+# Idle renderers by (mode, config), bounded by bytes and dropped when the last
+# audioplot is freed; guarded by _MPL_LOCK (building one uses matplotlib).
+_POOL = RendererPool(
+    _make_renderer, lambda key: renderer_bytes(key[1].width, key[1].height), lock=_MPL_LOCK
+)
 
 
 def _time_segment() -> Gst.Segment:
@@ -236,6 +229,8 @@ class AudioPlot(ElementMixin, Gst.Element):
     def __init__(self) -> None:
         super().__init__()
         self.state = State()
+        _POOL.joined()
+        weakref.finalize(self, _POOL.left)
         # Pad functions are plain functions that find the element through the pad's
         # parent: a bound method held by the pad would keep the element alive forever
         # (a cycle through C that Python's collector cannot see).
@@ -282,7 +277,7 @@ class AudioPlot(ElementMixin, Gst.Element):
     def _release_renderer(self) -> None:
         st = self.state
         if st.renderer is not None:
-            _give_back(st.mode, st.config, st.renderer)
+            _POOL.give_back((st.mode, st.config), st.renderer)
             st.renderer = None
             st.config = None
 
@@ -367,7 +362,7 @@ class AudioPlot(ElementMixin, Gst.Element):
         mode = s.mode.value_nick
         if (mode, config) != (st.mode, st.config):
             self._release_renderer()
-            st.renderer = _take_renderer(mode, config)
+            st.renderer = _POOL.take((mode, config))
             st.mode = mode
             old = st.history
             if old is None or (old.size, old.channels) != (window, st.channels):
