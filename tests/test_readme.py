@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
 BLOCKS = re.findall(r"```(\w*)\n(.*?)```", README, flags=re.S)
 PYTHON = [body for lang, body in BLOCKS if lang == "python"]
+REFERENCE = re.findall(r"```python\n(.*?)```", (ROOT / "docs" / "toolkit.md").read_text(), re.S)
 HUM = next(b for b in PYTHON if "class Hum(AudioSource)" in b)
 
 
@@ -38,14 +39,23 @@ def _reader(wheel_venv) -> tuple[Path, dict[str, str], Path]:
     return tmp, env, tmp / "venv" / "bin"
 
 
+def _runs_alone(wheel_venv, code: str, tmp_path: Path) -> None:
+    _, env, bindir = _reader(wheel_venv)
+    block = tmp_path / "block.py"
+    block.write_text(code)
+    r = run_in([str(bindir / "python"), str(block)], tmp_path, env, timeout=120)
+    assert r.returncode == 0, f"{code}\n{r.stderr[-3000:]}"
+    assert "Traceback" not in r.stderr, r.stderr
+
+
 @pytest.mark.parametrize("index", range(len(PYTHON)))
 def test_readme_python_block_runs_alone_from_the_wheel(wheel_venv, index, tmp_path):
-    _, env, bindir = _reader(wheel_venv)
-    block = tmp_path / f"block{index}.py"
-    block.write_text(PYTHON[index])
-    r = run_in([str(bindir / "python"), str(block)], tmp_path, env, timeout=120)
-    assert r.returncode == 0, f"block {index}:\n{PYTHON[index]}\n{r.stderr[-3000:]}"
-    assert "Traceback" not in r.stderr, r.stderr
+    _runs_alone(wheel_venv, PYTHON[index], tmp_path)
+
+
+@pytest.mark.parametrize("index", range(len(REFERENCE)))
+def test_reference_python_block_runs_alone_from_the_wheel(wheel_venv, index, tmp_path):
+    _runs_alone(wheel_venv, REFERENCE[index], tmp_path)
 
 
 def test_readme_element_file_is_a_plugin_of_ones_own_folder(wheel_venv, tmp_path):

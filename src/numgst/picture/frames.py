@@ -5,10 +5,15 @@ paints into the frame's bytes (:mod:`numgst.picture.pack`), and decides how much
 that to redo per frame:
 
 * patterns C renders once (:func:`~numgst.picture.patterns.is_static`) are rendered
-  once and copied;
+  once and copied, as C does;
 * indexed pictures pack their few colours once and each frame is one gather of packed
   pixels (formats without subsampled chroma), or colours then pack (others);
-* the zone plates keep their frame-independent phase; blink keeps its two frames.
+* frames up to :data:`CACHE_BYTES` keep more than C does: the zone plates their
+  frame-independent phase, blink its two frames, smpte the rows above its snow.
+
+Frames are painted and packed in bands of rows (:data:`BAND_BYTES` of painted pixels
+at most, a multiple of 4 rows so that chroma row groups fall as in C): what is held
+besides the frame itself stays small at any size, as C's line-by-line painting does.
 """
 
 from __future__ import annotations
@@ -27,6 +32,11 @@ from .patterns import (
     chroma_palette,
     is_static,
 )
+
+#: Painted pixels (4 bytes each) of one band at most.
+BAND_BYTES = 1 << 20
+#: Frames at most this large keep caches C does not (see the module docstring).
+CACHE_BYTES = 8 << 20
 
 
 class Frames:
@@ -47,51 +57,55 @@ class Frames:
         speed: int = 0,
     ) -> None:
         self.pattern, self.scene, self.layout = pattern, scene, layout
+        self.fmt, self.cosited = fmt, (h_cosited, v_cosited)
         self.packer = Packer(fmt, layout, h_cosited, v_cosited)
         self.speed = speed
         self.static = is_static(pattern, scene.props)
+        self.small = layout.size <= CACHE_BYTES
         self.cached: np.ndarray | None = None
         self.blink: dict[int, np.ndarray] = {}
         self.zone: ZonePlate | None = None
         self.direct = _direct_planes(fmt, layout)
         self._palette_key: np.ndarray | None = None
         self._packed: list[np.ndarray] = []
-        # Rows from `top` on are repainted into a layout of those rows alone; `top` is
-        # a multiple of 4 so that chroma row groups (1, 2 or 4 rows) fall as in C.
+        rows = max(4, BAND_BYTES // (4 * max(1, layout.width)) // 4 * 4)
+        self.band = rows if _band_layout(fmt, layout, 0, min(rows, layout.height)) else 0
+        self._bands: dict[int, tuple[Layout, Packer]] = {}
+        self._pixels: np.ndarray | None = None
+        # Rows from `top` on are repainted, those above kept from the first frame;
+        # `top` is a multiple of 4 so that chroma row groups (1, 2 or 4 rows) fall as
+        # in C.
         self.top = 0
-        if pattern.still_rows is not None and not speed:
-            self.top = pattern.still_rows(layout.height) // 4 * 4
-            below = _rows_from(fmt, layout, self.top)
-            if below is None:
-                self.top = 0
-            else:
-                self.below = below
-                self.below_packer = Packer(fmt, below, h_cosited, v_cosited)
+        if pattern.still_rows is not None and not speed and self.small:
+            top = pattern.still_rows(layout.height) // 4 * 4
+            if _band_layout(fmt, layout, top, layout.height) is not None:
+                self.top = top
 
     def draw(self, frame: int, out: np.ndarray, time: int = 0) -> None:
         """Frame number ``frame`` (C's counter) into ``out``, the frame's bytes;
         ``time`` its timestamp in ns (for the custom pattern and the overlay)."""
         s = self.scene
         s.frame, s.time = frame, time
+        size = self.layout.size
         if self.static:
             if self.cached is None:
-                self.cached = np.zeros(self.layout.size, np.uint8)
+                self.cached = np.zeros(size, np.uint8)
                 self._render(self.cached)
-            np.copyto(out[: self.layout.size], self.cached)
-        elif self.pattern.cycle and not self.speed:
+            np.copyto(out[:size], self.cached)
+        elif self.pattern.cycle and not self.speed and self.small:
             key = frame % self.pattern.cycle
             done = self.blink.get(key)
             if done is None:
-                done = self.blink[key] = np.zeros(self.layout.size, np.uint8)
+                done = self.blink[key] = np.zeros(size, np.uint8)
                 self._render(done)
-            np.copyto(out[: self.layout.size], done)
+            np.copyto(out[:size], done)
         elif self.top:
             if self.cached is None:
-                self.cached = np.zeros(self.layout.size, np.uint8)
+                self.cached = np.zeros(size, np.uint8)
                 self._render(self.cached)
-                np.copyto(out[: self.layout.size], self.cached)
+                np.copyto(out[:size], self.cached)
             else:
-                np.copyto(out[: self.layout.size], self.cached)
+                np.copyto(out[:size], self.cached)
                 self._render(out, self.top)
         else:
             self._render(out)
@@ -104,40 +118,76 @@ class Frames:
         return product % self.layout.width  # C adds width to a negative remainder
 
     def _render(self, out: np.ndarray, top: int = 0) -> None:
-        """Paint and pack the frame, or only its rows from ``top`` on."""
-        layout, packer = (self.below, self.below_packer) if top else (self.layout, self.packer)
-        if self.pattern.timed:
-            if self.zone is None:
-                self.zone = ZonePlate.of(self.scene)
-            s = self.scene
-            pal = (
-                chroma_palette(s)
-                if self.pattern.nick == "chroma-zone-plate"
-                else s.blend()[SINE_TABLE]
-            )
-            painted: Painted = Indexed(self.zone.phase(s), pal)
-        else:
-            painted = self.pattern.paint(self.scene)
+        """Paint and pack the frame, or only its rows from ``top`` on, band by band."""
+        h = self.layout.height
+        step = self.band or h
+        s = self.scene
         x = self.x_offset()
-        if isinstance(painted, Indexed):
-            index = _scroll(painted.index, x)[top:]
-            rows = painted.rows
-            if self.direct is not None and not rows:
-                self._gather(index, painted.palette, out, layout)
-                return
-            picture = _lookup(painted.palette, index)
-            lines = [(y, painted.palette[line]) for y, line in rows]
-        else:
-            assert isinstance(painted, Picture)
-            picture = _scroll(painted.pixels, x)[top:]
-            lines = list(painted.rows)
+        lines: list[tuple[int, np.ndarray]] = []
+        last: tuple[int, np.ndarray] | None = None
+        try:
+            for y0 in range(top, h, step):
+                y1 = min(h, y0 + step)
+                s.top, s.bottom = y0, y1
+                layout, packer = self._band(y0, y1)
+                painted = self._paint()
+                if isinstance(painted, Indexed):
+                    index = _scroll(painted.index, x)
+                    if self.direct is not None and not painted.rows:
+                        self._gather(index, painted.palette, out, layout)
+                        continue
+                    picture = _lookup(painted.palette, index, self._picture(step))
+                    lines = [(y, painted.palette[line]) for y, line in painted.rows]
+                else:
+                    assert isinstance(painted, Picture)
+                    picture = _scroll(painted.pixels, x)
+                    lines = list(painted.rows)
+                packer.pack(picture, out)
+                last = (y0, picture)
+        finally:
+            s.top, s.bottom = 0, None
         assert not (top and lines), "a pattern with still rows converts no rows again"
-        packer.pack(picture, out)
-        if lines:
-            cache = packer.lines()
-            cache.replay_tail(picture, out)
+        if lines and last is not None:
+            cache = self.packer.lines()
+            cache.replay_tail(last[1], last[0], out)
             for y, line in lines:
                 cache.convert(_scroll(line[None], x)[0], y, out)
+
+    def _picture(self, rows: int) -> np.ndarray:
+        """The painted pixels of one band, reused from band to band."""
+        if self._pixels is None or self._pixels.shape[0] < rows:
+            self._pixels = np.empty((rows, self.layout.width, 4), np.uint8)
+        return self._pixels
+
+    def _paint(self) -> Painted:
+        s = self.scene
+        if not self.pattern.timed:
+            return self.pattern.paint(s)
+        # The zone plates: the frame-independent phase kept whole for small frames,
+        # made per band for large ones.
+        if self.small:
+            if self.zone is None:
+                band = s.top, s.bottom
+                s.top, s.bottom = 0, None
+                self.zone = ZonePlate.of(s)
+                s.top, s.bottom = band
+            top, bottom = s.band
+            zone = ZonePlate(self.zone.base[top:bottom])
+        else:
+            zone = ZonePlate.of(s)
+        chroma = self.pattern.nick == "chroma-zone-plate"
+        return Indexed(zone.phase(s), chroma_palette(s) if chroma else s.blend()[SINE_TABLE])
+
+    def _band(self, y0: int, y1: int) -> tuple[Layout, Packer]:
+        """The layout of rows [y0, y1) in the frame's bytes, and its packer."""
+        if y0 == 0 and y1 == self.layout.height:
+            return self.layout, self.packer
+        done = self._bands.get(y0)
+        if done is None or done[0].height != y1 - y0:
+            lay = _band_layout(self.fmt, self.layout, y0, y1)
+            assert lay is not None
+            done = self._bands[y0] = (lay, Packer(self.fmt, lay, *self.cosited))
+        return done
 
     def _gather(self, index: np.ndarray, palette: np.ndarray, out: np.ndarray, lay: Layout) -> None:
         """Pixels of formats without subsampling are their colour's packed bytes."""
@@ -178,27 +228,30 @@ class Frames:
         ]
 
 
-def _rows_from(fmt: PixelFormat, layout: Layout, top: int) -> Layout | None:
-    """The layout of a frame's rows from ``top`` (a multiple of 4) on, in the same
-    bytes; None if ``top`` leaves nothing or a plane mixes subsamplings."""
+def _band_layout(fmt: PixelFormat, layout: Layout, top: int, bottom: int) -> Layout | None:
+    """The layout of a frame's rows [top, bottom) (top a multiple of 4) in the same
+    bytes; None if that leaves nothing or a plane mixes subsamplings."""
     subs: dict[int, int] = {}
     for c in fmt.components:
         if subs.setdefault(c.plane, c.h_sub) != c.h_sub:
             return None
-    if not 0 < top < layout.height:
+    if not 0 <= top < bottom <= layout.height:
         return None
     offsets = tuple(
         o + (top >> subs.get(p, 0)) * st
         for p, (o, st) in enumerate(zip(layout.offsets, layout.strides, strict=True))
     )
-    return Layout(layout.width, layout.height - top, offsets, layout.strides, layout.size)
+    return Layout(layout.width, bottom - top, offsets, layout.strides, layout.size)
 
 
-def _lookup(palette: np.ndarray, index: np.ndarray) -> np.ndarray:
+def _lookup(palette: np.ndarray, index: np.ndarray, out: np.ndarray) -> np.ndarray:
     """``palette[index]`` as one 4-byte gather per pixel (fancy indexing of rows
-    costs several times more)."""
+    costs several times more), into ``out`` (at least index's rows, width, 4 bytes):
+    a band's fresh megabyte costs more in page faults than the gather itself."""
     words = np.ascontiguousarray(palette, np.uint8).view(np.uint32).reshape(-1)
-    return np.take(words, index).view(np.uint8).reshape(*index.shape, 4)
+    dst = out[: index.shape[0]]
+    np.take(words, index, out=dst.view(np.uint32).reshape(index.shape), mode="clip")
+    return dst
 
 
 def _direct_planes(fmt: PixelFormat, layout: Layout) -> list[tuple[int, int]] | None:

@@ -42,17 +42,28 @@ class Lcg:
         self._n, self._mul, self._add = n, mul, add
 
     def states(self, n: int) -> np.ndarray:
-        """The next ``n`` states (uint32), advancing the generator."""
+        """The next ``n`` states (uint32), advancing the generator (``n`` at most
+        :data:`CHUNK`: the jump tables are that long)."""
         if n <= 0:
             return np.zeros(0, np.uint32)
-        self._tables(n)
-        s = self._mul * np.uint32(self.state)
-        s += self._add
+        if n > CHUNK:
+            raise ValueError(f"at most {CHUNK} states at a time")
+        self._tables(CHUNK)
+        s = self._mul[:n] * np.uint32(self.state)
+        s += self._add[:n]
         self.state = int(s[-1])
         return s
 
     def bytes(self, n: int) -> np.ndarray:
-        """The next ``n`` draws as C's ``random_char`` gives them (uint8)."""
-        s = self.states(n)
-        s >>= np.uint32(16)
-        return s.astype(np.uint8)  # keeps bits 16-23
+        """The next ``n`` draws as C's ``random_char`` gives them (uint8), made
+        :data:`CHUNK` at a time: memory stays small for any ``n``."""
+        out = np.empty(n, np.uint8)
+        for start in range(0, n, CHUNK):
+            s = self.states(min(CHUNK, n - start))
+            s >>= np.uint32(16)
+            np.copyto(out[start : start + s.shape[0]], s, casting="unsafe")  # bits 16-23
+        return out
+
+
+#: Draws made at once (the jump tables' length): 256 KiB per table.
+CHUNK = 1 << 16

@@ -48,18 +48,22 @@ def mask(s: str) -> np.ndarray:
     return np.kron(m, np.ones((SCALE, SCALE), bool)).astype(bool)
 
 
-def burn(pixels: np.ndarray, s: str, ink: tuple[int, ...], paper: tuple[int, ...]) -> None:
-    """Draw ``s`` into painted ``pixels`` (height, width, 4), clipped to the picture."""
+def burn(
+    pixels: np.ndarray, s: str, ink: tuple[int, ...], paper: tuple[int, ...], top: int = 0
+) -> None:
+    """Draw ``s`` into painted ``pixels`` (rows, width, 4), clipped to the picture;
+    ``pixels`` are the picture's rows from ``top`` on."""
     m = mask(s)
-    h, w = pixels.shape[:2]
+    rows, w = pixels.shape[:2]
     box_h, box_w = m.shape[0] + 2 * MARGIN, m.shape[1] + 2 * MARGIN
-    bh, bw = min(box_h, h), min(box_w, w)
+    bw = min(box_w, w)
+    bh = min(box_h, top + rows) - top  # the box's rows in this band
     if bh <= 0 or bw <= 0:
         return
-    pixels[:bh, :bw] = paper
-    m = m[: max(0, bh - MARGIN), : max(0, bw - MARGIN)]
-    region = pixels[MARGIN : MARGIN + m.shape[0], MARGIN : MARGIN + m.shape[1]]
-    region[m[: region.shape[0], : region.shape[1]]] = ink
+    label = np.empty((box_h, box_w, 4), np.uint8)
+    label[...] = paper
+    label[MARGIN : MARGIN + m.shape[0], MARGIN : MARGIN + m.shape[1]][m] = ink
+    pixels[:bh, :bw] = label[top : top + bh, :bw]
 
 
 def with_overlay(pattern: Pattern, mode: int) -> Pattern:
@@ -72,7 +76,8 @@ def with_overlay(pattern: Pattern, mode: int) -> Pattern:
             rows = tuple((y, painted.palette[line]) for y, line in painted.rows)
         else:
             pixels, rows = painted.pixels.copy(), painted.rows
-        burn(pixels, text(mode, s.frame, s.time), s.fg.coded(s.rgb), s.bg.coded(s.rgb))
+        ink, paper = s.fg.coded(s.rgb), s.bg.coded(s.rgb)
+        burn(pixels, text(mode, s.frame, s.time), ink, paper, s.band[0])
         return Picture(pixels, rows)
 
     return dataclasses.replace(

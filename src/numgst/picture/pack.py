@@ -409,13 +409,14 @@ class LineCache:
         dtype = np.uint16 if packer.fmt.bits == 16 else np.uint8
         self.slots = [np.zeros((w, 4), dtype) for _ in range(self.n)]
 
-    def replay_tail(self, picture: np.ndarray, out: np.ndarray) -> None:
-        """The cache as C leaves it after converting ``picture`` row by row: the last
+    def replay_tail(self, rows: np.ndarray, first: int, out: np.ndarray) -> None:
+        """The cache as C leaves it after converting the picture row by row: the last
         group of rows fills every slot before it is packed, so replaying that group
-        alone is enough."""
-        h = picture.shape[0]
+        alone is enough. ``rows``: the picture's rows from ``first`` (at most the
+        last group's first row) to the last."""
+        h = self.packer.layout.height
         for y in range(((h - 1) // self.n) * self.n, h):
-            self.convert(picture[y], y, out)
+            self.convert(rows[y - first], y, out)
 
     def convert(self, line: np.ndarray, y: int, out: np.ndarray) -> None:
         """C's ``videotestsrc_convert_tmpline`` for an already scrolled line."""

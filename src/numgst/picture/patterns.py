@@ -1,10 +1,12 @@
 """C videotestsrc's test patterns, painted with numpy.
 
 Each pattern is a function of a :class:`Scene` (size, colours, frame number and the
-pattern properties) that returns what C's row loop paints, for the whole picture:
-either an :class:`Indexed` picture (a map of indices into a few painted colours,
-which packs straight from a packed palette for most formats) or a :class:`Picture`
-of four-byte pixels. The arithmetic is C's: integer divisions where C divides
+pattern properties) that returns what C's row loop paints, for the rows of the
+scene's band (``band``: rows [top, bottom) of the picture, the whole of it by default;
+a large frame is painted band by band, in order, so that nothing frame-sized but the
+frame itself is held): either an :class:`Indexed` picture (a map of indices into a
+few painted colours, which packs straight from a packed palette for most formats) or
+a :class:`Picture` of four-byte pixels. The arithmetic is C's: integer divisions where C divides
 integers, the same libm calls in the same order for the floating-point patterns, the
 same 32-bit wrap-around in the zone plate, the same random generator for snow.
 
@@ -85,6 +87,8 @@ class Scene:
     ``time`` the frame's real timestamp in ns.
     ``props`` has the pattern properties as attributes (k0 ... kt2, xoffset, yoffset,
     animation_mode, motion, flip). ``rng`` is the element's snow generator.
+    ``top`` and ``bottom`` bound the band of rows to paint (``bottom`` None: to the
+    last row); bands of one frame are painted in order, top to bottom.
     """
 
     width: int
@@ -99,6 +103,23 @@ class Scene:
     rng: Lcg
     wall_time_us: Callable[[], int] = lambda: 0
     time: int = 0
+    top: int = 0
+    bottom: int | None = None
+
+    @property
+    def band(self) -> tuple[int, int]:
+        """Rows [top, bottom) to paint."""
+        return self.top, self.height if self.bottom is None else self.bottom
+
+    @property
+    def band_rows(self) -> int:
+        top, bottom = self.band
+        return bottom - top
+
+    def row_numbers(self, dtype: Any = np.int64) -> np.ndarray:
+        """The band's row numbers in the picture, as a column (rows, 1)."""
+        top, bottom = self.band
+        return np.arange(top, bottom, dtype=dtype)[:, None]
 
     @property
     def colors(self) -> tuple[Color, ...]:
@@ -141,36 +162,43 @@ def _rows(line: np.ndarray, rows: int) -> np.ndarray:
 
 def smpte(s: Scene) -> Painted:
     w, h = s.width, s.height
+    top, bottom = s.band
     y1, y2 = 2 * h // 3, 3 * h // 4
     colors = s.colors
     # Indices 0-11: the colour table; 12 on: the noise blend (mix value + 12).
     palette = np.concatenate([s.palette(list(colors)), s.blend()])
-    index = np.empty((h, w), np.uint16)
+    index = np.empty((bottom - top, w), np.uint16)
     # C's line buffer: a block of rows repaints it only if it has rows, and what a row
     # does not paint stays from before.
     line = np.zeros(w, np.uint16)
+    blocks = []
     bars = _bars(w)
     if y1 > 0:
         line[:] = bars
-        index[:y1] = line
+        blocks.append((0, y1, line.copy()))
     if y2 > y1:
         line[:] = np.where(bars & 1, Index.BLACK, 6 - bars)
-        index[y1:y2] = line
+        blocks.append((y1, y2, line.copy()))
+    x1 = w * 3 // 4
     if y2 < h:
         for i, k in enumerate((Index.NEG_I, Index.WHITE, Index.POS_Q)):
             line[i * w // 6 : (i + 1) * w // 6] = k
         for i, k in enumerate((Index.SUPER_BLACK, Index.BLACK, Index.DARK_GREY)):
             line[w // 2 + i * w // 12 : w // 2 + (i + 1) * w // 12] = k
-        x1 = w * 3 // 4
-        index[y2:] = line
-        noise = s.rng.bytes((h - y2) * (w - x1)).reshape(h - y2, w - x1)
-        index[y2:, x1:] = noise.astype(np.uint16) + 12
+        blocks.append((y2, h, line))
+    for a, b, ln in blocks:
+        if max(a, top) < min(b, bottom):
+            index[max(a, top) - top : min(b, bottom) - top] = ln
+    first = max(y2, top)  # the snow's rows in this band, drawn in raster order
+    if first < bottom:
+        noise = s.rng.bytes((bottom - first) * (w - x1)).reshape(bottom - first, w - x1)
+        np.add(noise, np.uint16(12), out=index[first - top :, x1:], dtype=np.uint16)
     return Indexed(index, palette)
 
 
 def _bars_only(colors: tuple[Color, ...]) -> Callable[[Scene], Painted]:
     def paint(s: Scene) -> Painted:
-        index = _rows(_bars(s.width).astype(np.uint8), s.height)
+        index = _rows(_bars(s.width).astype(np.uint8), s.band_rows)
         return Indexed(index, s.palette(list(colors[:7])))
 
     return paint
@@ -186,12 +214,13 @@ def smpte100(s: Scene) -> Painted:
 
 def bar(s: Scene) -> Painted:
     line = (_columns(s.width) >= s.width // 7).astype(np.uint8)
-    return Indexed(_rows(line, s.height), s.palette([s.fg, s.bg]))
+    return Indexed(_rows(line, s.band_rows), s.palette([s.fg, s.bg]))
 
 
 def _flat(pick: Callable[[Scene], Color]) -> Callable[[Scene], Painted]:
     def paint(s: Scene) -> Painted:
-        return Indexed(np.zeros((s.height, s.width), np.uint8), s.palette([pick(s)]))
+        zeros = np.broadcast_to(np.zeros(1, np.uint8), (s.band_rows, s.width))
+        return Indexed(zeros, s.palette([pick(s)]))
 
     return paint
 
@@ -208,8 +237,7 @@ blink = _flat(lambda s: s.fg if s.frame & 1 else s.bg)
 def _checkers(size: int) -> Callable[[Scene], Painted]:
     def paint(s: Scene) -> Painted:
         x = _columns(s.width)[None, :]
-        y = np.arange(s.height)[:, None]
-        index = (((x ^ y) & size) == 0).astype(np.uint8)  # 0 green, 1 red
+        index = (((x ^ s.row_numbers()) & size) == 0).astype(np.uint8)  # 0 green, 1 red
         return Indexed(index, s.palette([s.colors[Index.GREEN], s.colors[Index.RED]]))
 
     return paint
@@ -235,7 +263,7 @@ def gamut(s: Scene) -> Painted:
             dataclasses.replace(blue_, U=255),
         ]
     )
-    y = np.arange(s.height)[:, None]
+    y = s.row_numbers()
     x = _columns(s.width)[None, :] & ~7
     region = (y * 4) // s.height
     secondary = ((x ^ y) & 16) == 0
@@ -246,7 +274,7 @@ def gamut(s: Scene) -> Painted:
 
 
 def snow(s: Scene) -> Painted:
-    mix = s.rng.bytes(s.width * s.height).reshape(s.height, s.width)
+    mix = s.rng.bytes(s.width * s.band_rows).reshape(s.band_rows, s.width)
     return Indexed(mix, s.blend())
 
 
@@ -255,14 +283,14 @@ def snow(s: Scene) -> Painted:
 
 @dataclasses.dataclass(frozen=True)
 class ZonePlate:
-    """The zone plate phase, split into what the frame number changes and what it
-    does not, to 8 bits (only ``phase & 0xff`` is used).
+    """The zone plate phase of a scene's band of rows, split into what the frame
+    number changes and what it does not, to 8 bits (only ``phase & 0xff`` is used).
 
     C accumulates the phase in 32-bit ints that wrap; the products that C shifts
     right (the x*y and x*x terms) are wrapped exactly, the rest only matter mod 256.
     """
 
-    base: np.ndarray  # (height, width) uint8: every term without t
+    base: np.ndarray  # (band rows, width) uint8: every term without t
 
     @classmethod
     def of(cls, s: Scene) -> ZonePlate:
@@ -278,7 +306,7 @@ class ZonePlate:
         # x terms: kx * (i + 1) + (kx2 * x * x * scale_kx2 >> 16), wrapped to int32.
         kx2 = _wrap(np.uint64(p.kx2 & 0xFFFFFFFF) * _u64(x) * _u64(x) * np.uint64(scale_kx2))
         tx = (p.kx * (i + 1) + (kx2 >> 16)) & 0xFF
-        j = np.arange(h, dtype=np.int64)
+        j = s.row_numbers()[:, 0]
         y = yreset + j
         ky2 = np.array([cdiv(i32(p.ky2 * int(yy) * int(yy)), h) for yy in y], dtype=np.int64)
         ty = (p.k0 + p.ky * (j + 1) + ky2) & 0xFF
@@ -300,10 +328,11 @@ class ZonePlate:
     def phase(self, s: Scene, out: np.ndarray | None = None) -> np.ndarray:
         """The 8-bit phase of frame ``s.frame``."""
         const, per_x, per_y = self.offsets(s)
-        h, w = self.base.shape
+        w = self.base.shape[1]
         if not (per_x or per_y):
             return np.add(self.base, np.uint8(const), out=out)
-        row = ((np.arange(1, h + 1) * per_y + const) & 0xFF).astype(np.uint8)
+        j = s.row_numbers()[:, 0]
+        row = (((j + 1) * per_y + const) & 0xFF).astype(np.uint8)
         col = ((np.arange(1, w + 1) * per_x) & 0xFF).astype(np.uint8)
         out = np.add(self.base, col[None, :], out=out)
         return np.add(out, row[:, None], out=out)
@@ -350,7 +379,7 @@ def circular(s: Scene) -> Painted:
     w, h = s.width, s.height
     freq = np.array([0.0] + [200 * math.pow(2.0, -(i - 1) / 4.0) for i in range(1, 8)])
     i = np.arange(w, dtype=np.int64)[None, :]
-    j = np.arange(h, dtype=np.int64)[:, None]
+    j = s.row_numbers()
     dist = np.sqrt(((2 * i - w) * (2 * i - w) + (2 * j - h) * (2 * j - h)).astype(np.float64))
     dist /= 2 * w
     seg = np.floor(dist * 16)
@@ -370,14 +399,14 @@ def _rays(s: Scene) -> tuple[list[float], list[float]]:
 def _centred(s: Scene) -> tuple[np.ndarray, np.ndarray]:
     """Pixel x (a row) and y (a column) from the frame's centre, as C's rays use them."""
     xi = np.arange(s.width, dtype=np.float64)[None, :] - 0.5 * s.width
-    yj = np.arange(s.height, dtype=np.float64)[:, None] - 0.5 * s.height
+    yj = s.row_numbers(np.float64) - 0.5 * s.height
     return xi, yj
 
 
 def pinwheel(s: Scene) -> Painted:
     c, sn = _rays(s)
     xi, yj = _centred(s)
-    v = np.zeros((s.height, s.width))
+    v = np.zeros((s.band_rows, s.width))
     for k in range(19):
         x = np.clip(c[k] * xi + sn[k] * yj, -1, 1)
         if k & 1:
@@ -391,7 +420,7 @@ def pinwheel(s: Scene) -> Painted:
 def spokes(s: Scene) -> Painted:
     c, sn = _rays(s)
     xi, yj = _centred(s)
-    v = np.zeros((s.height, s.width))
+    v = np.zeros((s.band_rows, s.width))
     for k in range(19):
         x = 2.0 * 0.5 - np.abs(c[k] * xi + sn[k] * yj)
         v += np.clip(x + 0.5, 0.0, 1.0)
@@ -400,16 +429,16 @@ def spokes(s: Scene) -> Painted:
 
 
 def gradient(s: Scene) -> Painted:
-    j = np.arange(s.height, dtype=np.float64)
+    j = s.row_numbers(np.float64)
     level = (j * 255.0 / s.height).astype(np.uint8)
-    return Indexed(np.broadcast_to(level[:, None], (s.height, s.width)), s.blend())
+    return Indexed(np.broadcast_to(level, (s.band_rows, s.width)), s.blend())
 
 
 def colors(s: Scene) -> Painted:
     w, h = s.width, s.height
     i = _columns(w)[None, :]
-    j = np.arange(h, dtype=np.int64)[:, None]
-    px = np.empty((h, w, 4), np.uint8)
+    j = s.row_numbers()
+    px = np.empty((s.band_rows, w, 4), np.uint8)
     px[..., 0] = 0xFF
     px[..., 1] = (i * 4096) // w % 256
     px[..., 2] = (((j * 16) // h) << 4) | ((i * 16) // w)
@@ -455,9 +484,10 @@ def ball(s: Scene) -> Painted:
         y = h // 2 - math.cos(rad) * radius
     fg, bg = (s.bg, s.fg) if (p.flip and flipit) else (s.fg, s.bg)
 
-    mix = np.zeros((h, w), np.uint8)
-    top = max(0, math.ceil(y - radius))
-    bottom = min(h - 1, math.floor(y + radius))
+    band_top, band_bottom = s.band
+    mix = np.zeros((band_bottom - band_top, w), np.uint8)
+    top = max(band_top, math.ceil(y - radius))
+    bottom = min(band_bottom - 1, math.floor(y + radius))
     if top <= bottom:
         i = np.arange(top, bottom + 1)
         di = i - y
@@ -473,7 +503,7 @@ def ball(s: Scene) -> Painted:
             rr *= 0.5
             val = np.clip(np.floor(256 * rr), 0, 255).astype(np.uint8)
             keep = (j[None, :] >= x1[:, None]) & (j[None, :] < x2[:, None])
-            mix[top : bottom + 1, left:right] = np.where(keep, val, 0)
+            mix[top - band_top : bottom + 1 - band_top, left:right] = np.where(keep, val, 0)
     rows: tuple[tuple[int, np.ndarray], ...] = ()
     if motion in (SWEEP, HSWEEP):
         mix[:, w // 2] = 255
@@ -510,7 +540,8 @@ def smpte_rp_219(s: Scene) -> Painted:
     col = RP_219
     rgb = s.rgb
     line = np.zeros((a, 4), np.uint8)
-    out = np.empty((b, a, 4), np.uint8)
+    top, bottom = s.band
+    out = np.empty((bottom - top, a, 4), np.uint8)
 
     b1 = b // 2
     b2 = b - b1
@@ -551,7 +582,9 @@ def smpte_rp_219(s: Scene) -> Painted:
 
     def emit(rows: int) -> None:
         nonlocal y
-        out[y : y + rows] = line
+        lo, hi = max(y, top), min(y + rows, bottom)
+        if lo < hi:
+            out[lo - top : hi - top] = line
         y += rows
 
     x = paint(0, d, 0)
@@ -592,7 +625,7 @@ def smpte_rp_219(s: Scene) -> Painted:
     x = paint(d, k, 14)
     paint(x, g, 9)
     emit(bs[5])
-    return Picture(out[:y] if y < b else out)
+    return Picture(out[: max(0, min(y, bottom) - top)] if y < bottom else out)
 
 
 # -- the table ------------------------------------------------------------------------
@@ -661,9 +694,17 @@ def is_static(pattern: Pattern, props: Any) -> bool:
 def custom_pattern(generator: Callable[[float, int], Any]) -> Pattern:
     """pattern=custom: ``generator(seconds, frame)`` returns the RGB(A) picture."""
 
+    frame: dict[str, Any] = {}  # the frame being painted: one call for all its bands
+
     def paint(s: Scene) -> Painted:
-        rgba = rgba_array(generator(s.time / SECOND, s.frame), s.width, s.height)
-        return Picture(coded(rgba, s.rgb, s.matrix))
+        top, bottom = s.band
+        if top == 0 or frame.get("of") != (s.frame, s.time):
+            rgba = rgba_array(generator(s.time / SECOND, s.frame), s.width, s.height)
+            frame["of"], frame["picture"] = (s.frame, s.time), coded(rgba, s.rgb, s.matrix)
+        picture = frame["picture"]
+        if bottom == s.height:
+            frame.clear()  # the last band: let the picture go
+        return Picture(picture[top:bottom])
 
     return Pattern(1000, "custom", "Python callable", paint, moving=True)
 
