@@ -7,7 +7,6 @@ C's line-by-line conversion, the frame cache against repainting.
 from __future__ import annotations
 
 import dataclasses
-import types
 
 import numpy as np
 import pytest
@@ -17,7 +16,7 @@ from numgst.picture.colors import from_argb
 from numgst.picture.frames import Frames
 from numgst.picture.noise import ADD, MUL, Lcg
 from numgst.picture.pack import Layout, Packer, meaningful
-from numgst.picture.patterns import BY_VALUE, Scene, is_static
+from numgst.picture.patterns import BY_VALUE, PatternParams, Scene, is_static
 from numgst.toolkit._pixels import pixel_format
 from numgst.toolkit.video import GstVideo
 
@@ -84,7 +83,7 @@ def _scene(w: int, h: int, **props) -> Scene:
         bg=from_argb(0xFF000000, 709),
         frame=0,
         pts=-1,
-        props=types.SimpleNamespace(**defaults),
+        props=PatternParams(**defaults),
         rng=Lcg(),
     )
 

@@ -314,7 +314,14 @@ class AudioTestSrc(AudioSource):
             marker_tick_period=s.marker_tick_period,
             marker_tick_volume=s.marker_tick_volume,
             apply_tick_ramp=s.apply_tick_ramp,
-            props=s,
+            end_freq=s.end_freq,
+            sweep_duration=s.sweep_duration,
+            log_sweep=int(s.sweep_mode) == 1,
+            duty_cycle=s.duty_cycle,
+            generator=s.generator,
+            channel_freqs=s.channel_freqs,
+            channel_phases=s.channel_phases,
+            band_limited=s.band_limited,
         )
         target = Target(fmt, self.channels, self.planar, self.rate)
         control = self.control_values if s.control_per_sample else None

@@ -27,7 +27,7 @@ from ..base.gst import GLib, Gst
 from ..picture import colors, overlay
 from ..picture.frames import Frames
 from ..picture.noise import Lcg
-from ..picture.patterns import BY_VALUE, PATTERNS, Pattern, Scene, custom_pattern
+from ..picture.patterns import BY_VALUE, PATTERNS, Pattern, PatternParams, Scene, custom_pattern
 from ..toolkit._pixels import cosited, matrix_of, picture_layout, pixel_format
 from ..toolkit.video import GstVideo, VideoFrame
 from ..toolkit.videosrc import VideoSource
@@ -328,7 +328,24 @@ class VideoTestSrc(VideoSource):
             bg=bg,
             frame=self.n_frames,
             pts=NONE64,
-            props=s,
+            props=PatternParams(
+                k0=s.k0,
+                kx=s.kx,
+                ky=s.ky,
+                kt=s.kt,
+                kxt=s.kxt,
+                kyt=s.kyt,
+                kxy=s.kxy,
+                kx2=s.kx2,
+                ky2=s.ky2,
+                kt2=s.kt2,
+                xoffset=s.xoffset,
+                yoffset=s.yoffset,
+                horizontal_speed=s.horizontal_speed,
+                animation_mode=int(s.animation_mode),
+                motion=int(s.motion),
+                flip=s.flip,
+            ),  # fmt: skip
             rng=self.rng,
             wall_time_us=lambda: time.time_ns() // 1000,
         )

@@ -77,6 +77,28 @@ class Picture:
 Painted = Indexed | Picture
 
 
+@dataclasses.dataclass(frozen=True)
+class PatternParams:
+    """The pattern properties C videotestsrc's painters read (its property names)."""
+
+    k0: int = 0
+    kx: int = 0
+    ky: int = 0
+    kt: int = 0
+    kxt: int = 0
+    kyt: int = 0
+    kxy: int = 0
+    kx2: int = 0
+    ky2: int = 0
+    kt2: int = 0
+    xoffset: int = 0
+    yoffset: int = 0
+    horizontal_speed: int = 0
+    animation_mode: int = 0  # FRAMES, WALL_TIME, RUNNING_TIME
+    motion: int = 0  # WAVY, SWEEP, HSWEEP
+    flip: bool = False
+
+
 @dataclasses.dataclass
 class Scene:
     """What a pattern is painted from.
@@ -85,8 +107,8 @@ class Scene:
     BT.709's otherwise); ``rgb`` selects the R, G, B coding (RGB formats). ``frame`` is
     C's frame counter, ``pts`` the time C passes to the painter (see :func:`ball`),
     ``time`` the frame's real timestamp in ns.
-    ``props`` has the pattern properties as attributes (k0 ... kt2, xoffset, yoffset,
-    animation_mode, motion, flip). ``rng`` is the element's snow generator.
+    ``props`` has the pattern properties (:class:`PatternParams`). ``rng`` is the
+    element's snow generator.
     ``top`` and ``bottom`` bound the band of rows to paint (``bottom`` None: to the
     last row); bands of one frame are painted in order, top to bottom.
     """
@@ -99,7 +121,7 @@ class Scene:
     bg: Color
     frame: int
     pts: int
-    props: Any
+    props: PatternParams
     rng: Lcg
     wall_time_us: Callable[[], int] = lambda: 0
     time: int = 0
@@ -682,7 +704,7 @@ PATTERNS: tuple[Pattern, ...] = (
 BY_VALUE = {p.value: p for p in PATTERNS}
 
 
-def is_static(pattern: Pattern, props: Any) -> bool:
+def is_static(pattern: Pattern, props: PatternParams) -> bool:
     """C's ``gst_video_test_src_is_static_pattern``: render once and copy."""
     if pattern.moving:
         return False

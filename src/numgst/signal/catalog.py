@@ -213,15 +213,9 @@ def make_renderer(
     under silence.
     """
     row = BY_VALUE[wave]
-    props = p.props
     cls: type[render.Renderer] = row.renderer
-    if (
-        row.tone is not None
-        and props is not None
-        and (
-            props.channel_freqs or props.channel_phases or props.band_limited or control is not None
-        )
-    ):
+    tones = p.channel_freqs or p.channel_phases or p.band_limited or control is not None
+    if row.tone is not None and tones:
         cls = render.TonesRenderer
     r = cls(row, p, target, voice, control)
     return render.Muted(r) if mute else r

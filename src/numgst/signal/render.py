@@ -374,10 +374,8 @@ class SweepRenderer(_Beyond):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        props = self.p.props
-        self.law = SweepLaw(
-            self.p.freq, props.end_freq, props.sweep_duration / 1e9, log=int(props.sweep_mode) == 1
-        )
+        p = self.p
+        self.law = SweepLaw(p.freq, p.end_freq, p.sweep_duration / 1e9, log=p.log_sweep)
 
     def values(self, first: int, n: int) -> np.ndarray:
         values = self.scratch.get("render-values", n).reshape(n, 1)
@@ -394,7 +392,7 @@ class CustomRenderer(_Beyond):
     deterministic = False  # the callable may do anything, so call it as blocks come
 
     def values(self, first: int, n: int) -> np.ndarray:
-        gen = self.p.props.generator
+        gen = self.p.generator
         if not callable(gen):
             raise TypeError(
                 f"wave=custom needs a Python callable in the generator property, not {gen!r}"
@@ -429,12 +427,12 @@ class TonesRenderer(_Beyond):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        props, t = self.p.props, self.target
-        self.per_channel = bool(props.channel_freqs or props.channel_phases)
+        p, t = self.p, self.target
+        self.per_channel = bool(p.channel_freqs or p.channel_phases)
         self.columns = t.channels if self.per_channel else 1
-        self.freqs = tones.channel_frequencies(props.channel_freqs, self.p.freq, self.columns)
-        self.offsets = tones.channel_phase_offsets(props.channel_phases, self.columns)
-        self.band_limited = bool(props.band_limited)
+        self.freqs = tones.channel_frequencies(p.channel_freqs, p.freq, self.columns)
+        self.offsets = tones.channel_phase_offsets(p.channel_phases, self.columns)
+        self.band_limited = p.band_limited
         # Per-sample control values are the controller's, not the stream's: not ahead.
         self.deterministic = self.control is None
         voice = self.voice

@@ -56,8 +56,8 @@ class WaveParams:
 
     ``ctype`` is the C sample type generated: "int16" (native S16), "int32" (S32 and
     every packed integer format), "float" (native F32) or "double" (F64 and
-    non-native F32). ``props`` is the element's whole property record, for waves
-    beyond C that have properties of their own (a pulse's duty cycle).
+    non-native F32). The fields after ``apply_tick_ramp`` are the waves beyond C's:
+    each at its default leaves the output C's.
     """
 
     freq: float  # Hz
@@ -69,7 +69,14 @@ class WaveParams:
     marker_tick_period: int = 0
     marker_tick_volume: float = 1.0
     apply_tick_ramp: bool = False
-    props: Any = None
+    end_freq: float = 20000.0  # Hz, wave=sweep
+    sweep_duration: int = 1_000_000_000  # ns, wave=sweep
+    log_sweep: bool = False  # wave=sweep: exponential instead of linear
+    duty_cycle: float = 0.5  # wave=pulse
+    generator: Callable[[np.ndarray], Any] | None = None  # wave=custom
+    channel_freqs: tuple[float, ...] = ()  # Hz per channel (periodic waves)
+    channel_phases: tuple[float, ...] = ()  # degrees per channel
+    band_limited: bool = False  # square, saw, triangle without aliasing
 
     @property
     def scale(self) -> float:
@@ -247,7 +254,7 @@ def pulse(p: WaveParams, ph: np.ndarray, out: np.ndarray, scratch: Scratch) -> f
 
 
 def pulse_threshold(p: WaveParams) -> float:
-    return TWO_PI * getattr(p.props, "duty_cycle", 0.5)
+    return TWO_PI * p.duty_cycle
 
 
 def square_threshold(p: WaveParams) -> float:
