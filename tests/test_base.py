@@ -207,7 +207,7 @@ def test_borrowed_get_times_keeps_live_sources_on_the_clock():
     import ctypes
     import time
 
-    from numgst.base._gobject_c import class_ref, field_offset
+    from numgst.base._native.gobject import class_ref, field_offset
     from numgst.elements.audiotestsrc import AudioTestSrc
 
     # Creating an element borrows C audiotestsrc's get_times for the class.

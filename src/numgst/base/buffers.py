@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from . import _gobject_c as c
+from ._native import gobject as c
 from .gst import Gst
 
 # References to the yielded array that are expected while the with block ends: our

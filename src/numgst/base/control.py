@@ -13,7 +13,7 @@ import ctypes
 
 import numpy as np
 
-from . import _gobject_c as c
+from ._native import gobject as c
 from .gst import Gst
 
 _CONTROL_BINDINGS = c.field_offset("Gst", "Object", "control_bindings")

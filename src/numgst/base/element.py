@@ -7,14 +7,14 @@
 * every ``do_*`` vfunc guarded: any exception, BaseException included, is a bus ERROR
   with the traceback, the vfunc returns its failure value, and data stops
   (:mod:`.errors`);
-* reference counts GStreamer expects whoever creates it (:mod:`.refs`).
+* reference counts GStreamer expects whoever creates it (:mod:`._native.floating_refs`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from . import refs
+from ._native import floating_refs as refs
 from .errors import guard_vfuncs
 from .gst import GObject
 from .properties import (

@@ -25,8 +25,8 @@ from typing import Any
 
 from gi._gi import VFuncInfo
 
+from ._native.thread_state import pin_thread_state
 from .gst import GLib, Gst
-from .threads import pin_thread_state
 
 _FLOW_ERROR = Gst.FlowReturn.ERROR
 _FAILED = "_numgst_failed"  # instance attribute: an ERROR was posted since start
@@ -116,7 +116,7 @@ def guard(
     ``flow``: a data-flow vfunc, skipped (returning ``failure``) once the element has
     failed. ``resets``: the vfunc starts the element (``start``): it clears the failed
     state first. The calling thread's Python state is kept alive (see
-    :mod:`.threads`), so a streaming thread stops paying for a new one per buffer.
+    :mod:`._native.thread_state`), so a streaming thread stops paying for a new one per buffer.
     """
     if getattr(fn, "__numgst_guarded__", False):
         return fn

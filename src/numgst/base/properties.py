@@ -16,9 +16,9 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
+from ._native.thread_state import pin_thread_state
 from .errors import PropertyRefusedError, post_error, report_exception
 from .gst import GObject, Gst
-from .threads import pin_thread_state
 
 RW = GObject.ParamFlags.READWRITE
 CONTROLLABLE = RW | Gst.PARAM_CONTROLLABLE
@@ -105,7 +105,7 @@ def install_array_properties(cls: Any, props: Sequence[Prop] | None = None) -> N
     class's get/set vfuncs (ours) then see it like any other property, and gst-launch
     parses ``"<1.0, 2.0>"`` into it. Call once, right after the class statement.
     """
-    from . import _gobject_c as c
+    from ._native import gobject as c
 
     klass = c.class_ref(hash(cls.__gtype__))
     for i, p in enumerate(cls.PROPS if props is None else props):

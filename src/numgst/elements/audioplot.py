@@ -41,10 +41,10 @@ from ..base import (
     register_enum,
     vfunc,
 )
+from ..base._native.unwinders import cxx_imports
 from ..base.buffers import audio_meta
 from ..base.caps import audio_info, refuse_caps
 from ..base.gst import Gst, GstAudio
-from ..base.native import cxx_imports
 from ..plot.audio import History, pcm_to_float
 from ..plot.pool import RendererPool, renderer_bytes
 
@@ -153,7 +153,7 @@ def _load_renderer():
     """Import the matplotlib side on first use, so the registry scan never needs it."""
     global _renderer_module
     if _renderer_module is None:
-        with cxx_imports():  # matplotlib's C++ modules, see numgst.base.native
+        with cxx_imports():  # matplotlib's C++ modules, see numgst.base._native.unwinders
             from ..plot import renderer
 
         _renderer_module = renderer

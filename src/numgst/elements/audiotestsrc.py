@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from ..base import CONTROLLABLE, DOUBLE_ARRAY, UINT, UINT64, Prop, register_enum
-from ..base._gobject_c import field_offset, gobject_pointer
+from ..base._native.gobject import field_offset, gobject_pointer
 from ..base.gst import GLib, Gst, GstAudio
 from ..signal import catalog, formats
 from ..signal.ahead import Ahead

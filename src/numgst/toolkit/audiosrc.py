@@ -35,9 +35,9 @@ import numpy as np
 
 from .. import pcm
 from ..base import ElementMixin, Prop, PropertyRefusedError, mapped_array, set_times
+from ..base._native.borrowed_vfuncs import borrow_vfunc
 from ..base.caps import refuse_caps
 from ..base.control import bindings, value_array
-from ..base.cvfuncs import borrow_vfunc
 from ..base.element import ElementMeta
 from ..base.gst import GLib, Gst, GstAudio, GstBase
 from ..base.properties import INT64

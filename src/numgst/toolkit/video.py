@@ -15,7 +15,7 @@ from typing import Any
 import gi
 import numpy as np
 
-from ..base import _gobject_c as c
+from ..base._native import gobject as c
 from ..base.gst import Gst
 
 gi.require_version("GstVideo", "1.0")

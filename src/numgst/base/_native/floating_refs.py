@@ -25,8 +25,8 @@ from typing import Any
 
 import gi
 
-from . import _gobject_c as c
-from .gst import Gst
+from ..gst import Gst
+from . import gobject as c
 
 _go = c._gobject
 _go.g_object_ref.argtypes = [ctypes.c_void_p]

@@ -13,8 +13,8 @@ from __future__ import annotations
 import ctypes
 from typing import Any
 
-from . import _gobject_c as c
-from .gst import Gst
+from ..gst import Gst
+from . import gobject as c
 
 
 def borrow_vfunc(cls: Any, class_struct: tuple[str, str], field: str, donor_factory: str) -> bool:

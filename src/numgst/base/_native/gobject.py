@@ -85,7 +85,7 @@ def _boxed_pointer_by_layout(boxed: object) -> int:
 
 
 def _pick_boxed_pointer() -> Callable[[object], int]:
-    from .gst import Gst
+    from ..gst import Gst
 
     probe = Gst.Buffer.new_allocate(None, 4321, None)
     for way in (_boxed_pointer_by_hash, _boxed_pointer_by_layout):
