@@ -34,18 +34,17 @@ from typing import Any
 import numpy as np
 
 from .. import pcm
-from ..base import ElementMixin, Prop, PropertyRefusedError, mapped_array, set_times
+from ..base import Prop, PropertyRefusedError, mapped_array, set_times
 from ..base._native.borrowed_vfuncs import borrow_vfunc
 from ..base.caps import refuse_caps
 from ..base.control import bindings, value_array
-from ..base.element import ElementMeta
 from ..base.gst import GLib, Gst, GstAudio, GstBase
 from ..base.properties import INT64
 from . import _common
 from ._audio import MAX_INT, AudioCaps, audio_caps
+from ._source import NONE64, Source, scale_round
 
 SECOND = Gst.SECOND  # a module constant: Gst.* lookups go through GI's proxy each time
-NONE64 = (1 << 64) - 1  # guint64 -1 as the vfuncs see it
 NONE32 = (1 << 32) - 1  # guint -1
 MAX_BLOCKSIZE = NONE32 - 1  # GstBaseSrc's blocksize is a guint; -1 means "unset"
 FLOW_OK = Gst.FlowReturn.OK
@@ -90,11 +89,10 @@ class Stream:
     eos_reached: bool = False
     reverse: bool = False
     tags_pushed: bool = False
-    reset_pending: bool = True  # reset() before the next buffer (start, seek)
     pts: int = 0  # the buffer being made, as the controllers see it
 
 
-class AudioSource(AudioCaps, ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
+class AudioSource(AudioCaps, Source):
     """Base class of audio sources (see the module docstring).
 
     Class attributes a subclass may set: ``FORMATS`` (sample formats offered, the
@@ -131,12 +129,10 @@ class AudioSource(AudioCaps, ElementMixin, GstBase.BaseSrc, metaclass=ElementMet
             # modules while it holds the lock that loading the donor plugin takes. A
             # subclass with a get_times of its own keeps it.
             AudioSource._borrowed.add(cls)
-            if cls.do_get_times is AudioSource.do_get_times:
+            if cls.do_get_times is Source.do_get_times:
                 borrow_vfunc(cls, ("GstBase", "BaseSrcClass"), "get_times", "audiotestsrc")
         self.stream = Stream()
         self._bindings = bindings(self)
-        self.set_format(Gst.Format.TIME)
-        self.set_live(self.settings.is_live)
         self.set_blocksize(NONE32)
 
     # -- what subclasses provide (one of them) ------------------------------------------
@@ -188,10 +184,6 @@ class AudioSource(AudioCaps, ElementMixin, GstBase.BaseSrc, metaclass=ElementMet
     def caps_changed(self) -> None:
         """Called after new caps are set (``self.rate``, ``self.channels``...)."""
 
-    def reset(self) -> None:
-        """Forget the state kept between buffers: called when streaming starts and
-        after a seek, before the next buffer (``first_sample`` says where it is)."""
-
     def stream_tags(self) -> Gst.TagList | None:
         """Tags to send before the first buffer of a stream, or None."""
         return None
@@ -212,38 +204,12 @@ class AudioSource(AudioCaps, ElementMixin, GstBase.BaseSrc, metaclass=ElementMet
 
     # -- negotiation --------------------------------------------------------------------
 
-    def do_negotiate(self) -> bool:
-        # GstBaseSrc's default negotiation, with our fixation. We do not override the
-        # fixate vfunc: PyGObject before 3.50 never releases the caps it hands a
-        # Python fixate (transfer full), one leaked GstCaps per negotiation (seen
-        # with the leaks tracer); negotiate has no such argument.
-        pad = self.get_static_pad("src")
-        thiscaps = pad.query_caps(None)
-        if thiscaps is None or thiscaps.is_any():
-            return True
-        if thiscaps.is_empty():
-            return False
-        caps = pad.peer_query_caps(thiscaps) or thiscaps
-        if caps.is_empty():
-            return False
-        if caps.is_any():
-            return True
-        caps = self._fixated(caps)
-        return bool(caps.is_fixed() and self.set_caps(caps))
-
-    def _fixated(self, caps: Gst.Caps) -> Gst.Caps:
-        # Work on a structure of our own, then let gst_caps_fixate settle whatever
-        # fields remain, as the parent class does. caps[0] is a plain Gst.Structure
-        # on every gst-python (1.26's get_structure() returns a context manager).
-        s = caps[0].copy()
-        self.fixate(s)
+    def _complete(self, s: Gst.Structure) -> None:
+        # Above two channels, a fallback channel-mask when downstream gave none.
         ok, channels = s.get_int("channels")
         if ok and channels > 2 and not s.has_field_typed("channel-mask", Gst.Bitmask.__gtype__):
             mask = GstAudio.audio_channel_get_fallback_mask(channels)
             s.set_value("channel-mask", Gst.Bitmask(mask))
-        fixed = Gst.Caps.new_empty()
-        fixed.append_structure(s)
-        return fixed.fixate()
 
     def do_set_caps(self, caps: Gst.Caps) -> bool:
         if not self._take_audio_caps(caps):
@@ -260,12 +226,10 @@ class AudioSource(AudioCaps, ElementMixin, GstBase.BaseSrc, metaclass=ElementMet
     def do_start(self) -> bool:
         # A new stream in the caps already negotiated (as C keeps its info).
         self.stream = Stream()
+        self._reset_pending = True
         return True
 
     def do_stop(self) -> bool:
-        return True
-
-    def do_is_seekable(self) -> bool:
         return True
 
     def do_do_seek(self, segment: Gst.Segment) -> bool:
@@ -275,55 +239,33 @@ class AudioSource(AudioCaps, ElementMixin, GstBase.BaseSrc, metaclass=ElementMet
         # Don't seek to the sample *after* the time.
         next_sample = segment.position * rate // SECOND
         st.next_byte = next_sample * self.bpf
-        st.next_time = _scale_round(next_sample, SECOND, rate) if rate else 0
+        st.next_time = scale_round(next_sample, SECOND, rate) if rate else 0
         st.next_sample = next_sample
         if segment.rate > 0 and segment.stop != NONE64:
-            st.sample_stop = _scale_round(segment.stop, rate, SECOND)
+            st.sample_stop = scale_round(segment.stop, rate, SECOND)
             st.check_seek_stop = True
         elif segment.rate < 0:
-            st.sample_stop = _scale_round(segment.start, rate, SECOND)
+            st.sample_stop = scale_round(segment.start, rate, SECOND)
             st.check_seek_stop = True
         else:
             st.check_seek_stop = False
         st.eos_reached = False
-        st.reset_pending = True
+        self._reset_pending = True
         return True
 
-    def do_gst_base_src_query(self, query: Gst.Query) -> bool:
-        st = self.stream
-        if query.type == Gst.QueryType.LATENCY:
-            if self.rate <= 0:
-                return False
-            latency = st.samples_in_buffer * SECOND // self.rate
-            query.set_latency(self.settings.is_live, latency, Gst.CLOCK_TIME_NONE)
-            return True
-        if query.type == Gst.QueryType.CONVERT:
-            if self.info is None:
-                return False
-            src_fmt, src_val, dest_fmt, _ = query.parse_convert()
-            ok, dest_val = self.info.convert(src_fmt, src_val, dest_fmt)
-            if not ok:
-                return False
-            query.set_convert(src_fmt, src_val, dest_fmt, dest_val)
-            return True
-        if query.type == Gst.QueryType.SCHEDULING:
-            query.set_scheduling(Gst.SchedulingFlags.SEEKABLE, 1, -1, 0)
-            query.add_scheduling_mode(Gst.PadMode.PUSH)
-            if getattr(self.settings, "can_activate_pull", False):
-                query.add_scheduling_mode(Gst.PadMode.PULL)
-            return True
-        return bool(GstBase.BaseSrc.do_query(self, query))
+    def latency(self) -> int | None:
+        if self.rate <= 0:
+            return None
+        return int(self.stream.samples_in_buffer * SECOND // self.rate)
 
-    def do_get_times(self, buf: Gst.Buffer) -> tuple[int, int]:
-        # Live sources sync on the buffer's timestamp; others run free. This is the C
-        # element's get_times, which replaces this method when it is installed (see
-        # __init__): it runs for every buffer.
-        if self.settings.is_live:
-            pts, duration = buf.pts, buf.duration
-            if pts != Gst.CLOCK_TIME_NONE:
-                end = pts + duration if duration != Gst.CLOCK_TIME_NONE else Gst.CLOCK_TIME_NONE
-                return pts, end
-        return Gst.CLOCK_TIME_NONE, Gst.CLOCK_TIME_NONE
+    def query_more(self, query: Gst.Query) -> bool | None:
+        if query.type != Gst.QueryType.SCHEDULING:
+            return None
+        query.set_scheduling(Gst.SchedulingFlags.SEEKABLE, 1, -1, 0)
+        query.add_scheduling_mode(Gst.PadMode.PUSH)
+        if getattr(self.settings, "can_activate_pull", False):
+            query.add_scheduling_mode(Gst.PadMode.PULL)
+        return True
 
     def do_fill(self, offset: int, length: int, buf: Gst.Buffer) -> Gst.FlowReturn:
         st = self.stream
@@ -331,9 +273,7 @@ class AudioSource(AudioCaps, ElementMixin, GstBase.BaseSrc, metaclass=ElementMet
             self._push_tags()
         if st.eos_reached:
             return FLOW_EOS
-        if st.reset_pending:
-            st.reset_pending = False
-            self.reset()
+        self._reset_if_pending()
         bpf = self.bpf
         samples = self.settings.samplesperbuffer if length == NONE32 else length // bpf
         if offset == NONE64:
@@ -410,8 +350,3 @@ def _too_big(spb: int, bpf: int) -> str:
         f"samplesperbuffer={spb} at {bpf} bytes per frame makes buffers of "
         f"{spb * bpf} bytes; GstBaseSrc's blocksize holds at most {MAX_BLOCKSIZE}"
     )
-
-
-def _scale_round(val: int, num: int, denom: int) -> int:
-    """gst_util_uint64_scale_round: val * num / denom rounded to nearest."""
-    return (val * num + denom // 2) // denom

@@ -27,17 +27,16 @@ from typing import Any
 
 import numpy as np
 
-from ..base import ElementMixin, Prop, mapped_array
+from ..base import Prop, mapped_array
 from ..base.caps import refuse_caps
 from ..base.control import bindings
-from ..base.element import ElementMeta
-from ..base.gst import GLib, Gst, GstBase
+from ..base.gst import GLib, Gst
 from ..base.properties import INT64
 from . import _common
 from ._pixels import PictureWriter
+from ._source import NONE64, Source, scale
 from .video import GstVideo, VideoFrame, VideoLayout, video_info
 
-NONE64 = (1 << 64) - 1
 SECOND = Gst.SECOND
 FLOW_OK = Gst.FlowReturn.OK
 
@@ -70,12 +69,7 @@ def video_caps(
     )
 
 
-def scale(val: int, num: int, denom: int) -> int:
-    """gst_util_uint64_scale: val * num / denom, rounded down."""
-    return val * num // denom
-
-
-class VideoSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
+class VideoSource(Source):
     """Base class of video sources (see the module docstring).
 
     Class attributes: ``FORMATS`` (the first preferred), ``DEFAULT_SIZE`` (320, 240),
@@ -103,8 +97,6 @@ class VideoSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
         self._writer: PictureWriter | None = None
         self._bindings = bindings(self)
         self._reset_time()
-        self.set_format(Gst.Format.TIME)
-        self.set_live(self.settings.is_live)
 
     def _reset_time(self) -> None:
         self.n_frames = 0
@@ -112,7 +104,7 @@ class VideoSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
         self.accum_frames = 0
         self.accum_rtime = 0
         self.reverse = False
-        self._reset_pending = True  # reset() before the next frame
+        self._reset_pending = True
 
     # -- what subclasses provide ----------------------------------------------------
 
@@ -129,10 +121,6 @@ class VideoSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
     def generate(self, frame: VideoFrame) -> np.ndarray:
         """The picture of ``frame`` (see the module docstring)."""
         raise NotImplementedError(f"{type(self).__name__} must define fill() or generate()")
-
-    def reset(self) -> None:
-        """Forget the state kept between frames: called when streaming starts and
-        after a seek, before the next frame (``frame.number`` says where it is)."""
 
     def fixate(self, s: Gst.Structure) -> None:
         """Settle what downstream left open on the caps structure ``s`` (C
@@ -158,34 +146,10 @@ class VideoSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
                 s.set_value(field, value)
         s.fixate_field_string("format", self.FORMATS[0])
 
-    def restrict(self, caps: Gst.Caps) -> Gst.Caps:
-        """Narrow what downstream accepts before fixation (by default: unchanged)."""
-        return caps
-
     def caps_changed(self) -> None:
         """Called after new caps are set (``self.layout``, ``self.fps``)."""
 
     # -- negotiation ------------------------------------------------------------------
-
-    def do_negotiate(self) -> bool:
-        # As GstBaseSrc's, with our fixation (a Python fixate vfunc leaks its caps on
-        # PyGObject < 3.50).
-        pad = self.get_static_pad("src")
-        thiscaps = pad.query_caps(None)
-        if thiscaps is None or thiscaps.is_any():
-            return True
-        if thiscaps.is_empty():
-            return False
-        caps = pad.peer_query_caps(thiscaps) or thiscaps
-        if caps.is_empty():
-            return False
-        caps = self.restrict(caps)
-        s = caps[0].copy()
-        self.fixate(s)
-        fixed = Gst.Caps.new_empty()
-        fixed.append_structure(s)
-        fixed = fixed.fixate()
-        return bool(fixed.is_fixed() and self.set_caps(fixed))
 
     def do_set_caps(self, caps: Gst.Caps) -> bool:
         info = video_info(caps)
@@ -207,9 +171,6 @@ class VideoSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
         self._reset_time()
         return True
 
-    def do_is_seekable(self) -> bool:
-        return True
-
     def do_do_seek(self, segment: Gst.Segment) -> bool:
         fps_n, fps_d = self.fps
         segment.time = segment.start
@@ -221,38 +182,25 @@ class VideoSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
         self._reset_pending = True
         return True
 
-    def do_gst_base_src_query(self, query: Gst.Query) -> bool:
+    def latency(self) -> int | None:
         fps_n, fps_d = self.fps
-        if query.type == Gst.QueryType.LATENCY:
-            if fps_n <= 0:
-                return False
-            latency = scale(SECOND, fps_d, fps_n)
-            query.set_latency(self.settings.is_live, latency, Gst.CLOCK_TIME_NONE)
-            return True
-        if query.type == Gst.QueryType.CONVERT and self.layout is not None:
-            src_fmt, src_val, dest_fmt, _ = query.parse_convert()
-            ok, dest = self.layout.info.convert(src_fmt, src_val, dest_fmt)
-            if ok:
-                query.set_convert(src_fmt, src_val, dest_fmt, dest)
-            return bool(ok)
-        if query.type == Gst.QueryType.DURATION and self.layout is not None:
-            buffers = self.get_property("num-buffers")
-            fmt = query.parse_duration()[0]
-            if buffers != -1 and fmt == Gst.Format.TIME and fps_n:
-                dur = (buffers * SECOND * fps_d + fps_n // 2) // fps_n  # scale_int_round
-                query.set_duration(Gst.Format.TIME, dur)
-                return True
-            if buffers != -1 and fmt == Gst.Format.BYTES:
-                query.set_duration(Gst.Format.BYTES, buffers * self.layout.size)
-                return True
-        return bool(GstBase.BaseSrc.do_query(self, query))
+        return scale(SECOND, fps_d, fps_n) if fps_n > 0 else None
 
-    def do_get_times(self, buf: Gst.Buffer) -> tuple[int, int]:
-        if self.settings.is_live:
-            pts, duration = buf.pts, buf.duration
-            if pts != NONE64:
-                return pts, (pts + duration if duration != NONE64 else NONE64)
-        return NONE64, NONE64
+    def query_more(self, query: Gst.Query) -> bool | None:
+        # The DURATION num-buffers makes, as C answers it.
+        if query.type != Gst.QueryType.DURATION or self.layout is None:
+            return None
+        buffers = self.get_property("num-buffers")
+        fmt = query.parse_duration()[0]
+        fps_n, fps_d = self.fps
+        if buffers != -1 and fmt == Gst.Format.TIME and fps_n:
+            dur = (buffers * SECOND * fps_d + fps_n // 2) // fps_n  # scale_int_round
+            query.set_duration(Gst.Format.TIME, dur)
+            return True
+        if buffers != -1 and fmt == Gst.Format.BYTES:
+            query.set_duration(Gst.Format.BYTES, buffers * self.layout.size)
+            return True
+        return None
 
     def do_fill(self, offset: int, length: int, buf: Gst.Buffer) -> Gst.FlowReturn:
         layout = self.layout
@@ -261,9 +209,7 @@ class VideoSource(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
         fps_n, fps_d = self.fps
         if (fps_n == 0 and self.n_frames == 1) or self.n_frames == -1:
             return Gst.FlowReturn.EOS  # a still image is one frame; reverse ends at -1
-        if self._reset_pending:
-            self._reset_pending = False
-            self.reset()
+        self._reset_if_pending()
         pts = self.accum_rtime + self.settings.timestamp_offset + self.running_time
         if self._bindings.value:
             self.sync_values(pts)
