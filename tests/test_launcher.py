@@ -116,6 +116,12 @@ def test_doctor_finds_the_libpython_the_loader_opens(tmp_path):
 SLOW = "import time\ntime.sleep(float(__import__('os').environ.get('SLOW_IMPORT', '0')))\n"
 
 
+def _sigint_default() -> None:
+    """SIGINT as a terminal's program gets it: a test run in the background (a
+    non-interactive shell's `&`) inherits it ignored, and then so does gst-launch."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _interrupted(tmp_path: Path, delay: float, env: dict[str, str]) -> tuple[int | None, str]:
     wav = tmp_path / "x.wav"
     wav.unlink(missing_ok=True)
@@ -123,6 +129,7 @@ def _interrupted(tmp_path: Path, delay: float, env: dict[str, str]) -> tuple[int
         ["gst-launch-1.0", "-e", "audiotestsrc_py", "is-live=true", "!", "audioconvert", "!",
          "wavenc", "!", "filesink", f"location={wav}"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        preexec_fn=_sigint_default,
     )  # fmt: skip
     time.sleep(delay)
     p.send_signal(signal.SIGINT)
@@ -166,7 +173,7 @@ def test_sigint_in_other_programs_that_embed_the_loader_ends_them(tmp_path):
     env["SLOW_IMPORT"] = "3"
     p = subprocess.Popen(
         ["gst-inspect-1.0", "audiotestsrc_py"], env=env, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True,
+        stderr=subprocess.STDOUT, text=True, preexec_fn=_sigint_default,
     )  # fmt: skip
     time.sleep(1.5)
     p.send_signal(signal.SIGINT)

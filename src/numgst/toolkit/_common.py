@@ -29,26 +29,11 @@ def declare(cls: Any, klass: str, **templates: Gst.Caps) -> None:
 
 def overrides(cls: Any, base: type, *names: str) -> bool:
     """True if ``cls`` defines any of the methods ``names`` otherwise than ``base``."""
-    return any(n in vars(base) and getattr(cls, n) is not getattr(base, n) for n in names)
+    return any(getattr(cls, n, None) is not getattr(base, n, None) for n in names)
 
 
 def has_controllable(cls: Any) -> bool:
     return any(p.flags & Gst.PARAM_CONTROLLABLE for p in getattr(cls, "PROPS", ()))
-
-
-def install_before_transform(cls: Any, base: type) -> None:
-    """A Python before_transform costs a vfunc call on every buffer: only classes that
-    need one (a controllable property to sync, a passthrough() to ask) get it."""
-    if "do_before_transform" in vars(cls):
-        return
-    if has_controllable(cls) or overrides(cls, base, "passthrough"):
-        cls.do_before_transform = base._before_transform  # type: ignore[attr-defined]
-
-
-def install_sink_event(cls: Any, base: type) -> None:
-    """Filters see flushes and EOS only if they reset state or drain what they hold."""
-    if "do_sink_event" not in vars(cls) and overrides(cls, base, "reset", "drain"):
-        cls.do_sink_event = base._sink_event  # type: ignore[attr-defined]
 
 
 def checked(

@@ -31,21 +31,19 @@ from typing import Any
 import numpy as np
 
 from .. import pcm
-from ..base import ElementMixin, mapped_array
-from ..base.control import bindings, value_array
-from ..base.element import ElementMeta
-from ..base.gst import Gst, GstBase
+from ..base import mapped_array
+from ..base.control import value_array
+from ..base.gst import Gst
 from . import _common
 from ._audio import LAYOUTS, MAX_INT, AudioCaps, FloatWork, audio_caps
+from ._filter import Filter
 
 FLOW_OK = Gst.FlowReturn.OK
-_FLUSH_STOP = Gst.EventType.FLUSH_STOP
-_EOS = Gst.EventType.EOS
 _NONE = Gst.CLOCK_TIME_NONE
 _FRAMES = "(frames, channels)"
 
 
-class AudioFilter(AudioCaps, ElementMixin, GstBase.BaseTransform, metaclass=ElementMeta):
+class AudioFilter(AudioCaps, Filter):
     """Base class of audio filters (see the module docstring).
 
     Class attributes: ``FORMATS`` (any of :data:`numgst.pcm.FORMATS`), ``CHANNELS``
@@ -57,39 +55,22 @@ class AudioFilter(AudioCaps, ElementMixin, GstBase.BaseTransform, metaclass=Elem
     CHANNELS: tuple[int, int] = (1, 64)
     RATES: tuple[int, int] = (1, MAX_INT)
     LAYOUTS: tuple[str, ...] = LAYOUTS
-    IN_PLACE = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         caps = audio_caps(cls.FORMATS, cls.CHANNELS, cls.RATES, cls.LAYOUTS)
         _common.declare(cls, "Filter/Effect/Audio", sink=caps, src=caps)
-        _common.install_before_transform(cls, AudioFilter)
-        _common.install_sink_event(cls, AudioFilter)
         super().__init_subclass__(**kwargs)
 
     def __init__(self) -> None:
         super().__init__()
-        self._bindings = bindings(self)
         self._work = FloatWork()
-        self._pts = 0
         self._end = _NONE  # where the last output buffer ended, for drain()
-        self.set_in_place(self.IN_PLACE)
 
     # -- what subclasses provide ----------------------------------------------------
 
     def transform(self, x: np.ndarray) -> np.ndarray | None:
         """Process one buffer (see the module docstring)."""
         raise NotImplementedError(f"{type(self).__name__} must define transform()")
-
-    def passthrough(self) -> bool:
-        """True when the output would equal the input (``transform`` is skipped)."""
-        return False
-
-    def caps_changed(self) -> None:
-        """Called after new caps are set (``self.rate``, ``self.channels``...)."""
-
-    def reset(self) -> None:
-        """Forget the state kept between buffers: called when streaming starts and
-        after a flush (a flushing seek), before the next buffer."""
 
     def drain(self) -> np.ndarray | None:
         """At EOS: the samples still held back, (frames, channels) floats, or None.
@@ -101,39 +82,17 @@ class AudioFilter(AudioCaps, ElementMixin, GstBase.BaseTransform, metaclass=Elem
         processed (``out``: float64, n); False if no controller drives it."""
         return value_array(self, prop.encode(), self._pts, Gst.SECOND // self.rate, out)
 
-    # -- installed by __init_subclass__ where needed ---------------------------------
-
-    def _before_transform(self, buf: Gst.Buffer) -> None:
-        pts = buf.pts
-        if pts != _NONE:
-            self._pts = pts
-            if self._bindings.value:  # controllers bound: values for this buffer
-                t = self.segment.to_stream_time(Gst.Format.TIME, pts)
-                if t != _NONE:
-                    self.sync_values(t)
-        self.set_passthrough(bool(self.passthrough()))
-
-    def _sink_event(self, event: Gst.Event) -> bool:
-        if event.type == _FLUSH_STOP:
-            self.reset()
-            self._end = _NONE
-        elif event.type == _EOS:
-            self._push_drained()
-        return bool(GstBase.BaseTransform.do_sink_event(self, event))
+    def _at_eos(self) -> None:
+        self._push_drained()
 
     # -- GstBaseTransform ------------------------------------------------------------
 
     def do_start(self) -> bool:
         self._end = _NONE
-        self.reset()
-        return True
+        return bool(super().do_start())
 
     def do_set_caps(self, incaps: Gst.Caps, outcaps: Gst.Caps) -> bool:
-        if not self._take_audio_caps(incaps):
-            return False
-        self.caps_changed()
-        self.set_passthrough(bool(self.passthrough()))
-        return True
+        return self._take_audio_caps(incaps) and self._caps_set()
 
     def do_transform_ip(self, buf: Gst.Buffer) -> Gst.FlowReturn:
         fmt = self.format

@@ -19,19 +19,18 @@ from typing import Any
 
 import numpy as np
 
-from ..base import ElementMixin, mapped_array
+from ..base import mapped_array
 from ..base.caps import refuse_caps
-from ..base.control import bindings
-from ..base.element import ElementMeta
-from ..base.gst import Gst, GstBase
+from ..base.gst import Gst
 from . import _common
+from ._filter import Filter
 from .video import VideoFrame, VideoLayout, video_info
 from .videosrc import video_caps
 
 FLOW_OK = Gst.FlowReturn.OK
 
 
-class VideoFilter(ElementMixin, GstBase.BaseTransform, metaclass=ElementMeta):
+class VideoFilter(Filter):
     """Base class of video filters (see the module docstring)."""
 
     __gtype_name__ = "NumgstVideoFilter"
@@ -46,62 +45,27 @@ class VideoFilter(ElementMixin, GstBase.BaseTransform, metaclass=ElementMeta):
         "I420",
         "NV12",
     )
-    IN_PLACE = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         caps = video_caps(cls.FORMATS)
         _common.declare(cls, "Filter/Effect/Video", sink=caps, src=caps)
-        _common.install_before_transform(cls, VideoFilter)
-        _common.install_sink_event(cls, VideoFilter)
         super().__init_subclass__(**kwargs)
 
     def __init__(self) -> None:
         super().__init__()
         self.layout: VideoLayout | None = None
         self.info: Any = None
-        self._bindings = bindings(self)
-        self.set_in_place(self.IN_PLACE)
 
     def transform(self, *frames: VideoFrame) -> None:
         """Process a frame (see the module docstring)."""
         raise NotImplementedError(f"{type(self).__name__} must define transform()")
-
-    def passthrough(self) -> bool:
-        """True when the output would equal the input (``transform`` is skipped)."""
-        return False
-
-    def reset(self) -> None:
-        """Forget the state kept between frames: called when streaming starts and
-        after a flush (a flushing seek), before the next frame."""
-
-    def _before_transform(self, buf: Gst.Buffer) -> None:
-        pts = buf.pts
-        if pts != Gst.CLOCK_TIME_NONE and self._bindings.value:
-            t = self.segment.to_stream_time(Gst.Format.TIME, pts)
-            if t != Gst.CLOCK_TIME_NONE:
-                self.sync_values(t)
-        self.set_passthrough(bool(self.passthrough()))
-
-    def _sink_event(self, event: Gst.Event) -> bool:
-        if event.type == Gst.EventType.FLUSH_STOP:
-            self.reset()
-        return bool(GstBase.BaseTransform.do_sink_event(self, event))
-
-    def caps_changed(self) -> None:
-        """Called after new caps are set (``self.layout``)."""
-
-    def do_start(self) -> bool:
-        self.reset()
-        return True
 
     def do_set_caps(self, incaps: Gst.Caps, outcaps: Gst.Caps) -> bool:
         info = video_info(incaps)
         if info is None:
             return refuse_caps(self, incaps, "GstVideo cannot describe them")
         self.layout, self.info = VideoLayout.from_info(info), info
-        self.caps_changed()
-        self.set_passthrough(bool(self.passthrough()))
-        return True
+        return self._caps_set()
 
     def do_transform_ip(self, buf: Gst.Buffer) -> Gst.FlowReturn:
         layout = self.layout
