@@ -447,7 +447,7 @@ def test_frames_equal_with_c_and_python_audiotestsrc():
 
 
 def test_render_png(tmp_path):
-    from numgst.elements.audioplot import render_png
+    from numgst.tools.demo import render_png
 
     path = tmp_path / "plot.png"
     render_png(str(path), mode="waveform", width=800, height=500, freqs=(440.0, 660.0))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from numgst import bench
+from numgst.tools import bench
 
 
 def test_bench_quick_audio_row(tmp_path, capsys):

@@ -9,7 +9,9 @@ from _isolated import run_command
 
 
 def test_demo_writes_its_files_and_reports_parity(tmp_path):
-    r = run_command([sys.executable, "-m", "numgst.demo", "--out", str(tmp_path)], timeout=120)
+    r = run_command(
+        [sys.executable, "-m", "numgst.tools.demo", "--out", str(tmp_path)], timeout=120
+    )
     assert r.returncode == 0, r.stderr[-3000:]
     with wave.open(str(tmp_path / "demo-tones.wav")) as w:
         assert (w.getframerate(), w.getnchannels(), w.getnframes()) == (48000, 2, 3 * 48000)

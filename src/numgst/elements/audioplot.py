@@ -47,6 +47,7 @@ from ..base.caps import audio_info, refuse_caps
 from ..base.gst import Gst, GstAudio
 from ..plot.audio import History, pcm_to_float
 from ..plot.pool import RendererPool, renderer_bytes
+from ..plot.timeline import FrameGrid
 
 MODES = (
     (0, "Waveform: amplitude (full scale) against time (ms)", "waveform"),
@@ -328,7 +329,7 @@ class AudioPlot(ElementMixin, Gst.Element):
         if changed and st.origin is not None:
             # A new frame rate mid-stream: the frame being filled still starts where
             # the last one ended, and ends at the next boundary of the new grid.
-            st.frame = self._frame_at(st.frame_start)
+            st.frame = self._grid().frame_at(st.frame_start)
         st.bgra = s.get_string("format") == "BGRA"
         return self.srcpad.push_event(Gst.Event.new_caps(fixed))
 
@@ -374,36 +375,17 @@ class AudioPlot(ElementMixin, Gst.Element):
 
     # -- time ---------------------------------------------------------------------------
 
-    def _frame_rt(self, k: int) -> int:
+    def _grid(self) -> FrameGrid:
+        """Frames over the audio since the last sync (see numgst.plot.timeline)."""
         st = self.state
-        return Gst.util_uint64_scale(k, Gst.SECOND * st.fps_d, st.fps_n)
-
-    def _frame_at(self, rt: int) -> int:
-        """Index of the frame whose period holds running time ``rt``."""
-        st = self.state
-        k = rt * st.fps_n // (Gst.SECOND * st.fps_d)
-        while self._frame_rt(k + 1) <= rt:  # _frame_rt rounds down
-            k += 1
-        return k
-
-    def _sample_at(self, rt: int) -> int:
-        """Index (since origin) of the first sample at or after running time ``rt``."""
-        st = self.state
-        assert st.origin is not None
-        return -(-((rt - st.origin) * st.rate) // Gst.SECOND)
-
-    def _boundary_sample(self, k: int) -> int:
-        """Index (since origin) of the first sample at or after frame k's start."""
-        return self._sample_at(self._frame_rt(k))
+        return FrameGrid(st.fps_n, st.fps_d, st.rate, st.origin or 0)
 
     def _sync(self, rt: int) -> None:
         st = self.state
         st.origin, st.nsamp = rt, 0
-        k = self._frame_at(rt)
-        while self._boundary_sample(k + 1) <= 0:
-            k += 1
-        st.frame = k
-        st.frame_start = self._frame_rt(k)
+        grid = self._grid()
+        st.frame = grid.first_frame()
+        st.frame_start = grid.start(st.frame)
         st.discont = True
         if st.history is not None:
             st.history.clear()
@@ -449,8 +431,9 @@ class AudioPlot(ElementMixin, Gst.Element):
         is pushed before anything is taken."""
         st = self.state
         i = 0
+        grid = self._grid()
         while True:
-            need = self._boundary_sample(st.frame + 1) - st.nsamp
+            need = grid.boundary(st.frame + 1) - st.nsamp
             if need > 0:
                 if n == 0:
                     return Gst.FlowReturn.OK
@@ -469,15 +452,18 @@ class AudioPlot(ElementMixin, Gst.Element):
     def _drain(self) -> Gst.FlowReturn:
         """Pad the frame being filled with silence and push it, if it has any audio."""
         st = self.state
-        if st.origin is None or st.nsamp <= self._sample_at(st.frame_start):
+        if st.origin is None:
             return Gst.FlowReturn.OK
-        return self._advance(None, self._boundary_sample(st.frame + 1) - st.nsamp)
+        grid = self._grid()
+        if st.nsamp <= grid.sample_at(st.frame_start):
+            return Gst.FlowReturn.OK
+        return self._advance(None, grid.boundary(st.frame + 1) - st.nsamp)
 
     def _emit(self) -> Gst.FlowReturn:
         st = self.state
         k = st.frame
         st.frame += 1
-        start, end = st.frame_start, self._frame_rt(k + 1)
+        start, end = st.frame_start, self._grid().start(k + 1)
         st.frame_start = end
         pts = st.segment.position_from_running_time(Gst.Format.TIME, start)
         if pts == NONE64:
@@ -574,7 +560,7 @@ class AudioPlot(ElementMixin, Gst.Element):
             live, lo, hi = query.parse_latency()
             st = self.state
             # A frame leaves once its whole period of audio has arrived.
-            ours = self._frame_rt(1) if st.fps_n else 0
+            ours = self._grid().start(1) if st.fps_n else 0
             query.set_latency(live, lo + ours, hi + ours if hi != NONE64 else NONE64)
             return True
         return pad.query_default(parent, query)
@@ -593,102 +579,3 @@ def _src_query_fn(pad: Gst.Pad, parent: AudioPlot | None, query: Gst.Query) -> b
 
 
 FACTORY = ("audioplot", Gst.Rank.NONE, AudioPlot)
-
-
-# -- application helpers (demo, bench) -------------------------------------------------
-
-
-def render_png(
-    path: str,
-    mode: str = "waveform",
-    width: int = 640,
-    height: int = 480,
-    freqs: tuple[float, ...] = (440.0,),
-    rate: int = 48000,
-    extra: str = "",
-) -> None:
-    """Render one frame of ``audiotestsrc_py`` tones through audioplot into a PNG.
-
-    One sine per entry of ``freqs`` (one channel each, volume 0.8 / index), so the
-    picture shows as many traces as tones. ``extra`` adds audioplot properties, e.g.
-    ``"layout=overlaid"``. Needs the elements registered (:func:`numgst.register`).
-    """
-    period = rate // 25
-
-    def tone(i: int, f: float) -> str:
-        return (
-            f"audiotestsrc_py freq={f} volume={0.8 / (i + 1):.3f} "
-            f"samplesperbuffer={period} num-buffers=1 ! audio/x-raw,rate={rate},channels=1"
-        )
-
-    if len(freqs) == 1:
-        src = tone(0, freqs[0])
-    else:
-        # interleave (gst-plugins-good) makes one channel per tone.
-        src = " ".join(f"{tone(i, f)} ! i.sink_{i}" for i, f in enumerate(freqs))
-        src += " interleave name=i"
-    desc = (
-        f"{src} ! audioplot mode={mode} {extra} ! video/x-raw,width={width},"
-        f"height={height} ! pngenc snapshot=true ! filesink location={path}"
-    )
-    from ..testing import run_to_eos
-
-    run_to_eos(Gst.parse_launch(desc))
-
-
-def bench_fps(
-    mode: str = "waveform",
-    width: int = 640,
-    height: int = 480,
-    seconds: float = 2.0,
-    channels: int = 2,
-    rate: int = 48000,
-) -> float:
-    """Frames per second of ``audiotestsrc ! audioplot ! fakesink`` running free.
-
-    Feeds ``seconds`` of wall time worth of audio-at-25-fps as fast as the pipeline
-    takes it (sync=false) and returns output frames divided by wall time. For
-    ``./run bench``; the renderer alone is :func:`numgst.plot.renderer.bench_render_fps`.
-    """
-    import time
-
-    # Enough audio that the run lasts about ``seconds`` at a generous 1000 fps.
-    frames = max(25, int(seconds * 1000))
-    spb = rate // 25
-    desc = (
-        f"audiotestsrc num-buffers={frames} samplesperbuffer={spb} "
-        f"! audio/x-raw,format=F32LE,rate={rate},channels={channels} "
-        f"! audioplot mode={mode} ! video/x-raw,width={width},height={height},"
-        f"framerate=25/1 ! fakesink name=sink sync=false signal-handoffs=true"
-    )
-    pipeline = Gst.parse_launch(desc)
-    count = [0]
-    start = [0.0]
-
-    def on_handoff(*_args) -> None:
-        if count[0] == 0:
-            start[0] = time.perf_counter()
-        count[0] += 1
-
-    pipeline.get_by_name("sink").connect("handoff", on_handoff)
-    pipeline.set_state(Gst.State.PLAYING)
-    bus = pipeline.get_bus()
-    deadline = time.perf_counter() + seconds + 30
-    try:
-        while True:
-            msg = bus.timed_pop_filtered(
-                50 * Gst.MSECOND, Gst.MessageType.EOS | Gst.MessageType.ERROR
-            )
-            if msg is not None:
-                if msg.type == Gst.MessageType.ERROR:
-                    raise RuntimeError(msg.parse_error()[0].message)
-                break
-            if count[0] and time.perf_counter() - start[0] >= seconds:
-                break
-            if time.perf_counter() > deadline:
-                break
-    finally:
-        elapsed = time.perf_counter() - start[0]
-        n = count[0]
-        pipeline.set_state(Gst.State.NULL)
-    return (n - 1) / elapsed if n > 1 and elapsed > 0 else 0.0

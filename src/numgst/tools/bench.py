@@ -201,9 +201,9 @@ IN_PROCESS = """
 import sys, time
 import numgst
 from numgst.base.gst import Gst
-from numgst import benchelements
+from numgst.tools import bench_elements
 numgst.register()
-benchelements.register()
+bench_elements.register()
 p = Gst.parse_launch(sys.argv[1])
 n = int(sys.argv[2])
 p.set_state(Gst.State.PAUSED)
@@ -494,7 +494,7 @@ def machine() -> dict[str, Any]:
         pass
     import numpy as np
 
-    from .base.gst import Gst
+    from ..base.gst import Gst
 
     debian = Path("/etc/debian_version")
     return {

@@ -8,10 +8,10 @@ from typing import Any
 
 import numpy as np
 
-from .base.gst import Gst, GstBase
-from .toolkit import ArraySink, AudioFilter, AudioSource, VideoFilter, VideoSource
-from .toolkit._audio import audio_caps
-from .toolkit.videosrc import video_caps
+from ..base.gst import Gst, GstBase
+from ..toolkit import ArraySink, AudioFilter, AudioSource, VideoFilter, VideoSource
+from ..toolkit._audio import audio_caps
+from ..toolkit.videosrc import video_caps
 
 AUDIO = audio_caps(("F32LE",), layouts=("interleaved",))
 VIDEO = video_caps(("RGBA",))

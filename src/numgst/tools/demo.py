@@ -165,7 +165,6 @@ def main(argv: list[str] | None = None) -> int:
     wav = args.out.resolve() / "demo-tones.wav"
     render_wav(wav)
     print(describe_wav(wav))
-    from numgst.elements.audioplot import render_png
 
     for mode, extra in (("waveform", ""), ("spectrum", "layout=overlaid")):
         png = args.out.resolve() / f"demo-{mode}.png"
@@ -176,6 +175,42 @@ def main(argv: list[str] | None = None) -> int:
         )
     print(video_sheet(args.out.resolve() / "demo-videotestsrc.png"))
     return 0
+
+
+def render_png(
+    path: str,
+    mode: str = "waveform",
+    width: int = 640,
+    height: int = 480,
+    freqs: tuple[float, ...] = (440.0,),
+    rate: int = 48000,
+    extra: str = "",
+) -> None:
+    """Render one frame of ``audiotestsrc_py`` tones through audioplot into a PNG.
+
+    One sine per entry of ``freqs`` (one channel each, volume 0.8 / index), so the
+    picture shows as many traces as tones. ``extra`` adds audioplot properties, e.g.
+    ``"layout=overlaid"``. Needs the elements registered (:func:`numgst.register`).
+    """
+    period = rate // 25
+
+    def tone(i: int, f: float) -> str:
+        return (
+            f"audiotestsrc_py freq={f} volume={0.8 / (i + 1):.3f} "
+            f"samplesperbuffer={period} num-buffers=1 ! audio/x-raw,rate={rate},channels=1"
+        )
+
+    if len(freqs) == 1:
+        src = tone(0, freqs[0])
+    else:
+        # interleave (gst-plugins-good) makes one channel per tone.
+        src = " ".join(f"{tone(i, f)} ! i.sink_{i}" for i, f in enumerate(freqs))
+        src += " interleave name=i"
+    desc = (
+        f"{src} ! audioplot mode={mode} {extra} ! video/x-raw,width={width},"
+        f"height={height} ! pngenc snapshot=true ! filesink location={path}"
+    )
+    run_to_eos(Gst.parse_launch(desc))
 
 
 if __name__ == "__main__":
