@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import shlex
 import sys
+from collections.abc import Callable
 
 from .loader import environment, plugin_path, run
 
@@ -28,23 +29,39 @@ def main(argv: list[str] | None = None) -> int:
     while len(rest) >= 2 and rest[0] in ("-p", "--plugins"):
         extra.append(rest[1])
         rest = rest[2:]
-    if cmd == "path":
-        print(plugin_path())
-        return 0
-    if cmd == "env":
-        env = environment(extra, base={})
-        for key in ("GST_PLUGIN_PATH", "GST_REGISTRY"):
-            print(f"export {key}={shlex.quote(env[key])}")
-        print(f'export PATH={shlex.quote(env["PATH"].split(":")[0])}:"$PATH"')
-        return 0
-    if cmd == "doctor":
-        from .loader import doctor
+    command = COMMANDS.get(cmd)
+    if command is None:
+        sys.stderr.write(f"numgst: unknown command {cmd!r}\n{__doc__}")
+        return 2
+    return command(rest, extra)
 
-        return doctor.main(extra)
-    if cmd in ("launch", "inspect"):
-        return run({"launch": "gst-launch-1.0", "inspect": "gst-inspect-1.0"}[cmd], rest, extra)
-    sys.stderr.write(f"numgst: unknown command {cmd!r}\n{__doc__}")
-    return 2
+
+def _path(_args: list[str], _extra: list[str]) -> int:
+    print(plugin_path())
+    return 0
+
+
+def _env(_args: list[str], extra: list[str]) -> int:
+    env = environment(extra, base={})
+    for key in ("GST_PLUGIN_PATH", "GST_REGISTRY"):
+        print(f"export {key}={shlex.quote(env[key])}")
+    print(f'export PATH={shlex.quote(env["PATH"].split(":")[0])}:"$PATH"')
+    return 0
+
+
+def _doctor(_args: list[str], extra: list[str]) -> int:
+    from .loader import doctor
+
+    return doctor.main(extra)
+
+
+COMMANDS: dict[str, Callable[[list[str], list[str]], int]] = {
+    "path": _path,
+    "env": _env,
+    "doctor": _doctor,
+    "launch": lambda args, extra: run("gst-launch-1.0", args, extra),
+    "inspect": lambda args, extra: run("gst-inspect-1.0", args, extra),
+}
 
 
 if __name__ == "__main__":

@@ -171,18 +171,10 @@ def samples(
     width = fmt.width
     if not planar:
         view = raw[: frames * channels * width]
-        return (
-            view.reshape(frames, channels, 3)
-            if width == 3
-            else view.view(fmt.word).reshape(frames, channels)
-        )
-    if offsets is None:
-        first, step = 0, frames * width
-    else:
-        first = offsets[0] if offsets else 0
-        step = offsets[1] - offsets[0] if len(offsets) > 1 else frames * width
-        if any(b - a != step for a, b in zip(offsets, offsets[1:], strict=False)):
-            raise ValueError(f"planes at uneven offsets {offsets}: not supported")
+        if width == 3:
+            return view.reshape(frames, channels, 3)
+        return view.view(fmt.word).reshape(frames, channels)
+    first, step = _plane_spacing(offsets, frames * width)
     if raw.shape[0] < first + (channels - 1) * step + frames * width or first < 0:
         raise ValueError(
             f"a buffer of {raw.shape[0]} bytes cannot hold {channels} planes of {frames} "
@@ -193,6 +185,17 @@ def samples(
             (frames, channels, 3), np.uint8, buffer=raw, offset=first, strides=(3, step, 1)
         )
     return np.ndarray((frames, channels), fmt.word, buffer=raw, offset=first, strides=(width, step))
+
+
+def _plane_spacing(offsets: tuple[int, ...] | None, plane: int) -> tuple[int, int]:
+    """(first plane's offset, bytes from one plane to the next) of planes at
+    ``offsets`` (None: back to back, ``plane`` bytes each), which must be even."""
+    if not offsets:
+        return 0, plane
+    step = offsets[1] - offsets[0] if len(offsets) > 1 else plane
+    if any(b - a != step for a, b in zip(offsets, offsets[1:], strict=False)):
+        raise ValueError(f"planes at uneven offsets {offsets}: not supported")
+    return offsets[0], step
 
 
 def to_float(words: np.ndarray, fmt: Format, out: np.ndarray | None = None) -> np.ndarray:

@@ -77,42 +77,55 @@ def capture(
         configure(pipeline)
     sink = pipeline.get_by_name("sink")
     sink.set_property("sync", False)
-    bus = pipeline.get_bus()
     result = Capture(caps=None, buffers=[])
-    poll = 20 * Gst.MSECOND
-    deadline = time.monotonic() + timeout
     try:
         if setup is not None:
             pipeline.set_state(Gst.State.PAUSED)
             pipeline.get_state(int(timeout * Gst.SECOND))
             setup(pipeline)
         pipeline.set_state(Gst.State.PLAYING)
-        while max_buffers is None or len(result.buffers) < max_buffers:
-            sample = sink.try_pull_sample(poll)
-            if sample is not None:
-                if result.caps is None:
-                    result.caps = sample.get_caps()
-                result.buffers.append(_out(sample))
-                continue
-            # The bus, not appsink's "eos" property: that one is also true before the
-            # sink has started, which a slow start would take for the end.
-            msg = bus.pop_filtered(Gst.MessageType.ERROR | Gst.MessageType.EOS)
-            if msg is not None and msg.type == Gst.MessageType.ERROR:
-                err, debug = msg.parse_error()
-                result.error, result.error_debug = err.message, debug
-                break
-            if msg is not None:  # EOS: what the sink still holds, then the end
-                while (sample := sink.try_pull_sample(0)) is not None:
-                    if result.caps is None:
-                        result.caps = sample.get_caps()
-                    result.buffers.append(_out(sample))
-                break
-            if time.monotonic() > deadline:
-                result.error = f"timeout after {timeout} s"
-                break
+        _collect(pipeline, sink, result, time.monotonic() + timeout, max_buffers)
+        if result.error == "timeout":
+            result.error = f"timeout after {timeout} s"
     finally:
         pipeline.set_state(Gst.State.NULL)
     return result
+
+
+def _collect(
+    pipeline: Gst.Pipeline, sink: Gst.Element, result: Capture, deadline: float, most: int | None
+) -> None:
+    """Pull buffers into ``result`` until EOS, an ERROR (said in ``result.error``),
+    ``most`` buffers, or the deadline (``result.error`` "timeout")."""
+    bus = pipeline.get_bus()
+    while most is None or len(result.buffers) < most:
+        if _pull(sink, result, 20 * Gst.MSECOND):
+            continue
+        # The bus, not appsink's "eos" property: that one is also true before the sink
+        # has started, which a slow start would take for the end.
+        msg = bus.pop_filtered(Gst.MessageType.ERROR | Gst.MessageType.EOS)
+        if msg is not None and msg.type == Gst.MessageType.ERROR:
+            err, debug = msg.parse_error()
+            result.error, result.error_debug = err.message, debug
+            return
+        if msg is not None:  # EOS: what the sink still holds, then the end
+            while _pull(sink, result, 0):
+                pass
+            return
+        if time.monotonic() > deadline:
+            result.error = "timeout"
+            return
+
+
+def _pull(sink: Gst.Element, result: Capture, wait: int) -> bool:
+    """One buffer from the appsink into ``result``, waiting up to ``wait`` ns."""
+    sample = sink.try_pull_sample(wait)
+    if sample is None:
+        return False
+    if result.caps is None:
+        result.caps = sample.get_caps()
+    result.buffers.append(_out(sample))
+    return True
 
 
 class PipelineError(RuntimeError):

@@ -26,6 +26,7 @@ import dataclasses
 import sys
 import threading
 import weakref
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -150,7 +151,7 @@ _MPL_LOCK = threading.Lock()
 _renderer_module = None
 
 
-def _load_renderer():
+def _load_renderer() -> Any:
     """Import the matplotlib side on first use, so the registry scan never needs it."""
     global _renderer_module
     if _renderer_module is None:
@@ -206,7 +207,7 @@ class State:
     discont: bool = True
     # drawing
     config: object = None
-    config_from: tuple | None = None
+    config_from: tuple[Any, ...] | None = None
     mode: str = ""
     renderer: Any = None
     history: History | None = None
@@ -331,7 +332,7 @@ class AudioPlot(ElementMixin, Gst.Element):
             # the last one ended, and ends at the next boundary of the new grid.
             st.frame = self._grid().frame_at(st.frame_start)
         st.bgra = s.get_string("format") == "BGRA"
-        return self.srcpad.push_event(Gst.Event.new_caps(fixed))
+        return bool(self.srcpad.push_event(Gst.Event.new_caps(fixed)))
 
     def _ensure_config(self) -> None:
         """(Re)build the renderer and history when settings or caps changed."""
@@ -493,64 +494,87 @@ class AudioPlot(ElementMixin, Gst.Element):
         if st.fmt is None or st.fps_n == 0:
             return Gst.FlowReturn.NOT_NEGOTIATED
         self._ensure_config()
-        size = buf.get_size()
-        # Planar buffers say where their planes are and how long they are (a trimmed
-        # buffer keeps its planes in place); interleaved ones are just shorter.
-        meta = None if st.interleaved else audio_meta(buf)
-        n, offsets = meta if meta is not None else (size // st.bpf, None)
-        if n == 0:
-            return Gst.FlowReturn.OK
+        n, offsets = self._frames_of(buf)
         rt = self._running_time(buf.pts)
-        if buf.pts != NONE64 and rt is None and st.segment.format == Gst.Format.TIME:
-            return Gst.FlowReturn.OK  # outside the segment
+        if n == 0 or self._outside(buf.pts, rt):
+            return Gst.FlowReturn.OK
         if buf.has_flags(Gst.BufferFlags.DISCONT) and st.origin is not None and rt is not None:
             st.discont = True
-        if buf.has_flags(Gst.BufferFlags.GAP):
-            return self._feed(rt, None, n)
+        x = None if buf.has_flags(Gst.BufferFlags.GAP) else self._floats(buf, n, offsets)
+        return self._feed(rt, x, n)
+
+    def _outside(self, pts: int, rt: int | None) -> bool:
+        """A timestamp outside the segment (it has no running time)."""
+        return pts != NONE64 and rt is None and self.state.segment.format == Gst.Format.TIME
+
+    def _frames_of(self, buf: Gst.Buffer) -> tuple[int, tuple[int, ...] | None]:
+        """Frames in ``buf`` and where its planes start. Planar buffers say where
+        their planes are and how long they are (a trimmed buffer keeps its planes in
+        place); interleaved ones are just shorter."""
+        st = self.state
+        meta = None if st.interleaved else audio_meta(buf)
+        return meta if meta is not None else (buf.get_size() // st.bpf, None)
+
+    def _floats(self, buf: Gst.Buffer, n: int, offsets: tuple[int, ...] | None) -> np.ndarray:
+        """The buffer's ``n`` frames as (channels, n) floats, in a reused array."""
+        st = self.state
+        assert st.fmt is not None
         if st.conv.shape[0] != st.channels or st.conv.shape[1] < n:
             st.conv = np.empty((st.channels, n), np.float32)
         x = st.conv[:, :n]
+        size = buf.get_size()
         with mapped_array(buf, np.uint8, (size,), Gst.MapFlags.READ) as raw:
-            pcm_to_float(
-                raw[: n * st.bpf] if offsets is None else raw,
-                st.fmt,
-                st.channels,
-                st.interleaved,
-                x,
-                offsets,
-            )
-        return self._feed(rt, x, n)
+            data = raw[: n * st.bpf] if offsets is None else raw
+            pcm_to_float(data, st.fmt, st.channels, st.interleaved, x, offsets)
+            del data
+        return x
 
     @vfunc(False)
     def _sink_event(self, pad: Gst.Pad, parent: Gst.Object, event: Gst.Event) -> bool:
+        handler = self._EVENTS.get(event.type)
+        if handler is None:
+            return bool(pad.event_default(parent, event))
+        return bool(handler(self, event))
+
+    def _on_caps(self, event: Gst.Event) -> bool:
+        return self._set_audio_caps(event.parse_caps())
+
+    def _on_segment(self, event: Gst.Event) -> bool:
+        seg = event.parse_segment()
+        if seg.format != Gst.Format.TIME:
+            # Bytes or samples: we count time from the samples ourselves.
+            seg = _time_segment()
+            event = Gst.Event.new_segment(seg)
+        self.state.segment = seg
+        return bool(self.srcpad.push_event(event))
+
+    def _on_flush_stop(self, event: Gst.Event) -> bool:
+        self.state.origin = None
+        return bool(self.srcpad.push_event(event))
+
+    def _on_eos(self, event: Gst.Event) -> bool:
         st = self.state
-        t = event.type
-        if t == Gst.EventType.CAPS:
-            return self._set_audio_caps(event.parse_caps())
-        if t == Gst.EventType.SEGMENT:
-            seg = event.parse_segment()
-            if seg.format != Gst.Format.TIME:
-                # Bytes or samples: we count time from the samples ourselves.
-                seg = _time_segment()
-                event = Gst.Event.new_segment(seg)
-            st.segment = seg
-            return self.srcpad.push_event(event)
-        if t == Gst.EventType.FLUSH_STOP:
-            st.origin = None
-            return self.srcpad.push_event(event)
-        if t == Gst.EventType.EOS:
-            if st.fmt is not None and st.fps_n:
-                self._ensure_config()
-                self._drain()
-            return self.srcpad.push_event(event)
-        if t == Gst.EventType.GAP:
-            ts, duration = event.parse_gap()
-            if st.fmt is not None and st.fps_n and duration != NONE64:
-                self._ensure_config()
-                n = Gst.util_uint64_scale_round(duration, st.rate, Gst.SECOND)
-                self._feed(self._running_time(ts), None, n)
-            return True
-        return pad.event_default(parent, event)
+        if st.fmt is not None and st.fps_n:
+            self._ensure_config()
+            self._drain()
+        return bool(self.srcpad.push_event(event))
+
+    def _on_gap(self, event: Gst.Event) -> bool:
+        st = self.state
+        ts, duration = event.parse_gap()
+        if st.fmt is not None and st.fps_n and duration != NONE64:
+            self._ensure_config()
+            n = Gst.util_uint64_scale_round(duration, st.rate, Gst.SECOND)
+            self._feed(self._running_time(ts), None, n)
+        return True
+
+    _EVENTS: dict[Any, Callable[[AudioPlot, Gst.Event], bool]] = {
+        Gst.EventType.CAPS: _on_caps,
+        Gst.EventType.SEGMENT: _on_segment,
+        Gst.EventType.FLUSH_STOP: _on_flush_stop,
+        Gst.EventType.EOS: _on_eos,
+        Gst.EventType.GAP: _on_gap,
+    }
 
     @vfunc(False)
     def _src_query(self, pad: Gst.Pad, parent: Gst.Object, query: Gst.Query) -> bool:
@@ -563,7 +587,7 @@ class AudioPlot(ElementMixin, Gst.Element):
             ours = self._grid().start(1) if st.fps_n else 0
             query.set_latency(live, lo + ours, hi + ours if hi != NONE64 else NONE64)
             return True
-        return pad.query_default(parent, query)
+        return bool(pad.query_default(parent, query))
 
 
 def _chain_fn(pad: Gst.Pad, parent: AudioPlot | None, buf: Gst.Buffer) -> Gst.FlowReturn:

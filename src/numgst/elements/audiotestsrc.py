@@ -231,7 +231,7 @@ class AudioTestSrc(AudioSource):
         self.voice = Voice(self.settings.seed or None)
         self.ahead = Ahead()
         self.renderer: Renderer | None = None
-        self._chosen_for: tuple = (None, None)  # (settings, caps info): identities
+        self._chosen_for: tuple[Any, Any] = (None, None)  # (settings, caps info): identities
         self._wave_set = True  # C's change_wave runs at start
 
     # -- property side effects ------------------------------------------------------

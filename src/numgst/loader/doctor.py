@@ -84,7 +84,8 @@ def wanted_libpython(loader: Path) -> str | None:
     found = re.findall(rb"(?<![/\w])libpython3\.\d+[a-z]*\.so(?:\.[\d.]+)?", loader.read_bytes())
     names = sorted({n.decode() for n in found}, key=len)
     linked = [n for n in names if not n.endswith(".so")]
-    return (linked or names or [None])[0]
+    chosen = linked or names
+    return chosen[0] if chosen else None
 
 
 def check_loader() -> list[Finding]:

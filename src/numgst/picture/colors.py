@@ -167,7 +167,8 @@ def blend_table(fg: Color, bg: Color, rgb: bool) -> np.ndarray:
     a = np.array(fg.coded(rgb), dtype=np.int32)[None, :]
     b = np.array(bg.coded(rgb), dtype=np.int32)[None, :]
     t = a * x + b * (255 - x)
-    return ((t + ((t + 128) >> 8) + 128) >> 8).astype(np.uint8)
+    table: np.ndarray = ((t + ((t + 128) >> 8) + 128) >> 8).astype(np.uint8)
+    return table
 
 
 def palette(colors: list[Color] | tuple[Color, ...], rgb: bool) -> np.ndarray:

@@ -127,23 +127,10 @@ class Frames:
         last: tuple[int, np.ndarray] | None = None
         try:
             for y0 in range(top, h, step):
-                y1 = min(h, y0 + step)
-                s.top, s.bottom = y0, y1
-                layout, packer = self._band(y0, y1)
-                painted = self._paint()
-                if isinstance(painted, Indexed):
-                    index = _scroll(painted.index, x)
-                    if self.direct is not None and not painted.rows:
-                        self._gather(index, painted.palette, out, layout)
-                        continue
-                    picture = _lookup(painted.palette, index, self._picture(step))
-                    lines = [(y, painted.palette[line]) for y, line in painted.rows]
-                else:
-                    assert isinstance(painted, Picture)
-                    picture = _scroll(painted.pixels, x)
-                    lines = list(painted.rows)
-                packer.pack(picture, out)
-                last = (y0, picture)
+                s.top, s.bottom = y0, min(h, y0 + step)
+                picture, lines = self._band_picture(out, x, step)
+                if picture is not None:
+                    last = (y0, picture)
         finally:
             s.top, s.bottom = 0, None
         assert not (top and lines), "a pattern with still rows converts no rows again"
@@ -152,6 +139,26 @@ class Frames:
             cache.replay_tail(last[1], last[0], out)
             for y, line in lines:
                 cache.convert(_scroll(line[None], x)[0], y, out)
+
+    def _band_picture(
+        self, out: np.ndarray, x: int, step: int
+    ) -> tuple[np.ndarray | None, list[tuple[int, np.ndarray]]]:
+        """Paint the scene's band and pack it into ``out``: the painted picture (None
+        when it went straight in as packed colours) and the rows C converts again."""
+        layout, packer = self._band(*self.scene.band)
+        painted = self._paint()
+        if isinstance(painted, Picture):
+            picture = _scroll(painted.pixels, x)
+            lines = list(painted.rows)
+        else:
+            index = _scroll(painted.index, x)
+            if self.direct is not None and not painted.rows:
+                self._gather(index, painted.palette, out, layout)
+                return None, []
+            picture = _lookup(painted.palette, index, self._picture(step))
+            lines = [(y, painted.palette[line]) for y, line in painted.rows]
+        packer.pack(picture, out)
+        return picture, lines
 
     def _picture(self, rows: int) -> np.ndarray:
         """The painted pixels of one band, reused from band to band."""

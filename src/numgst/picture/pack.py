@@ -131,62 +131,18 @@ class ChromaFilter:
         enough for the sums)."""
         if self.n_lines == 1:
             return rows[0]
+        out: np.ndarray
         if self.n_lines == 2:
-            return (rows[0] + rows[1] + 1) >> 1
-        return (rows[0] + rows[3] + 3 * (rows[1] + rows[2]) + 4) >> 3
+            out = (rows[0] + rows[1] + 1) >> 1
+        else:
+            out = (rows[0] + rows[3] + 3 * (rows[1] + rows[2]) + 4) >> 3
+        return out
 
     def horizontal(self, u: np.ndarray) -> None:
         """Filter ``u`` (integers, last axis the columns) in place at the kept columns."""
-        w = u.shape[-1]
-        if self.w_sub == 1 and not self.h_cosited:
-            n = w // 2
-            u[..., 0 : 2 * n : 2] = (u[..., 0 : 2 * n : 2] + u[..., 1 : 2 * n : 2] + 1) >> 1
-        elif self.w_sub == 1:
-            if w < 2:
-                return
-            first = (3 * u[..., 0] + u[..., 1] + 2) >> 2
-            last = w - 2 if w % 2 == 0 else w - 1
-            last = max(last, 2)
-            mid = slice(2, last, 2)
-            u_mid = (u[..., 1 : last - 1 : 2] + 2 * u[..., mid] + u[..., 3 : last + 1 : 2] + 2) >> 2
-            if last < w:
-                u[..., last] = (u[..., last - 1] + 3 * u[..., last] + 2) >> 2
-            u[..., mid] = u_mid
-            u[..., 0] = first
-        elif self.w_sub == 2 and not self.h_cosited:
-            n = max(0, (w - 4 + 3) // 4)  # i = 0, 4, ... while i < w - 4
-            if n:
-                e = 4 * n
-                u[..., 0:e:4] = (
-                    u[..., 0:e:4] + 3 * (u[..., 1:e:4] + u[..., 2:e:4]) + u[..., 3 : e + 3 : 4] + 4
-                ) >> 3
-        elif self.w_sub == 2:
-            if w < 4:
-                return
-            first = (10 * u[..., 0] + 3 * u[..., 1] + 2 * u[..., 2] + u[..., 3] + 8) >> 4
-            n = max(0, (w - 4 - 4 + 3) // 4)  # i = 4, 8, ... while i < w - 4
-            last = 4 + 4 * n
-            if n:
-                e = last
-                mid = (
-                    u[..., 1 : e - 3 : 4]
-                    + 2 * (u[..., 2 : e - 2 : 4] + u[..., 6 : e + 2 : 4])
-                    + 3 * (u[..., 3 : e - 1 : 4] + u[..., 5 : e + 1 : 4])
-                    + 4 * u[..., 4:e:4]
-                    + u[..., 7 : e + 3 : 4]
-                    + 8
-                ) >> 4
-            if last < w:
-                u[..., last] = (
-                    u[..., last - 3]
-                    + 2 * u[..., last - 2]
-                    + 3 * u[..., last - 1]
-                    + 10 * u[..., last]
-                    + 8
-                ) >> 4
-            if n:
-                u[..., 4:e:4] = mid
-            u[..., 0] = first
+        kernel = _H_KERNELS.get((self.w_sub, self.h_cosited))
+        if kernel is not None:
+            kernel(u)
 
     def kept(self, u: np.ndarray) -> np.ndarray:
         """:meth:`horizontal`'s result at the kept columns only (0, 2^w_sub, ...), as a
@@ -215,6 +171,64 @@ class ChromaFilter:
             out[..., k - 1] = (odd[..., k - 2] + 3 * even[..., k - 1] + 2) >> 2
         out[..., 0] = (3 * even[..., 0] + odd[..., 0] + 2) >> 2
         return out
+
+
+# gst_video_chroma_resample's horizontal kernels, by (w_sub, cosited): each filters
+# the last axis in place at the columns that are kept.
+
+
+def _h2(u: np.ndarray) -> None:
+    n = u.shape[-1] // 2
+    u[..., 0 : 2 * n : 2] = (u[..., 0 : 2 * n : 2] + u[..., 1 : 2 * n : 2] + 1) >> 1
+
+
+def _h2_cosited(u: np.ndarray) -> None:
+    w = u.shape[-1]
+    if w < 2:
+        return
+    first = (3 * u[..., 0] + u[..., 1] + 2) >> 2
+    last = max(w - 2 if w % 2 == 0 else w - 1, 2)
+    mid = slice(2, last, 2)
+    u_mid = (u[..., 1 : last - 1 : 2] + 2 * u[..., mid] + u[..., 3 : last + 1 : 2] + 2) >> 2
+    if last < w:
+        u[..., last] = (u[..., last - 1] + 3 * u[..., last] + 2) >> 2
+    u[..., mid] = u_mid
+    u[..., 0] = first
+
+
+def _h4(u: np.ndarray) -> None:
+    n = max(0, (u.shape[-1] - 4 + 3) // 4)  # i = 0, 4, ... while i < w - 4
+    if n:
+        e = 4 * n
+        u[..., 0:e:4] = (
+            u[..., 0:e:4] + 3 * (u[..., 1:e:4] + u[..., 2:e:4]) + u[..., 3 : e + 3 : 4] + 4
+        ) >> 3
+
+
+def _h4_cosited(u: np.ndarray) -> None:
+    w = u.shape[-1]
+    if w < 4:
+        return
+    first = (10 * u[..., 0] + 3 * u[..., 1] + 2 * u[..., 2] + u[..., 3] + 8) >> 4
+    n = max(0, (w - 4 - 4 + 3) // 4)  # i = 4, 8, ... while i < w - 4
+    e = 4 + 4 * n
+    if n:
+        u[..., 4:e:4] = (
+            u[..., 1 : e - 3 : 4]
+            + 2 * (u[..., 2 : e - 2 : 4] + u[..., 6 : e + 2 : 4])
+            + 3 * (u[..., 3 : e - 1 : 4] + u[..., 5 : e + 1 : 4])
+            + 4 * u[..., 4:e:4]
+            + u[..., 7 : e + 3 : 4]
+            + 8
+        ) >> 4
+    if e < w:
+        u[..., e] = (
+            u[..., e - 3] + 2 * u[..., e - 2] + 3 * u[..., e - 1] + 10 * u[..., e] + 8
+        ) >> 4
+    u[..., 0] = first
+
+
+_H_KERNELS = {(1, False): _h2, (1, True): _h2_cosited, (2, False): _h4, (2, True): _h4_cosited}
 
 
 class Packer:
@@ -249,26 +263,30 @@ class Packer:
         wide = _widen(picture) if fmt.bits == 16 else picture
         chroma = self._chroma(wide) if self.chroma else None
         for group in self.words:
-            value: np.ndarray | None = None
-            for c in group:
-                if c.source in (CB, CR) and chroma is not None:
-                    src = chroma[c.source - CB]
-                else:
-                    src = wide[:: 1 << c.h_sub, :: 1 << c.w_sub, c.source]
-                v = self._bits(src, c)
-                value = v if value is None else value | v
-            assert value is not None
+            value = self._word(wide, chroma, group[0])
+            for c in group[1:]:  # components sharing a word (RGB16, r210...)
+                value = value | self._word(wide, chroma, c)
             self._store(out, group[0], value)
-        if fmt.fill:
-            for off in fmt.fill:
-                self._store_fill(out, off, wide[..., ALPHA])
+        for off in fmt.fill:
+            self._store_fill(out, off, wide[..., ALPHA])
         if self.tail is not None:
-            last = self.layout.width - 1
-            cols = wide[:, last]
-            if chroma is not None:
-                cols = cols.copy()
-                cols[:: 1 << self.chroma_rows_sub, CB : CR + 1] = chroma[:, :, last >> 1].T
-            self._store_tail(out, cols, 0)
+            self._pack_tail(wide, chroma, out)
+
+    def _word(self, wide: np.ndarray, chroma: np.ndarray | None, c: Component) -> np.ndarray:
+        """Component ``c`` of every pixel it has, in its bits of the word."""
+        if c.source in (CB, CR) and chroma is not None:
+            src = chroma[c.source - CB]
+        else:
+            src = wide[:: 1 << c.h_sub, :: 1 << c.w_sub, c.source]
+        return self._bits(src, c)
+
+    def _pack_tail(self, wide: np.ndarray, chroma: np.ndarray | None, out: np.ndarray) -> None:
+        last = self.layout.width - 1
+        cols = wide[:, last]
+        if chroma is not None:
+            cols = cols.copy()
+            cols[:: 1 << self.chroma_rows_sub, CB : CR + 1] = chroma[:, :, last >> 1].T
+        self._store_tail(out, cols, 0)
 
     def _store_tail(self, out: np.ndarray, cols: np.ndarray, first_row: int) -> None:
         """The last pair of each row as C's pack leaves it (see :data:`ODD_TAILS`);

@@ -351,13 +351,16 @@ class ZonePlate:
         """The 8-bit phase of frame ``s.frame``."""
         const, per_x, per_y = self.offsets(s)
         w = self.base.shape[1]
+        phase: np.ndarray
         if not (per_x or per_y):
-            return np.add(self.base, np.uint8(const), out=out)
+            phase = np.add(self.base, np.uint8(const), out=out)
+            return phase
         j = s.row_numbers()[:, 0]
         row = (((j + 1) * per_y + const) & 0xFF).astype(np.uint8)
         col = ((np.arange(1, w + 1) * per_x) & 0xFF).astype(np.uint8)
-        out = np.add(self.base, col[None, :], out=out)
-        return np.add(out, row[:, None], out=out)
+        phase = np.add(self.base, col[None, :], out=out)
+        np.add(phase, row[:, None], out=phase)
+        return phase
 
 
 def _u64(a: np.ndarray | int) -> np.ndarray:

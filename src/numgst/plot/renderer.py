@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from typing import Any
 
 import numpy as np
 from matplotlib import colors as mcolors
@@ -103,36 +104,8 @@ class _AggPlot:
         if tuple(self.canvas.get_width_height()) != (w, h):
             raise RuntimeError(f"Agg canvas is {self.canvas.get_width_height()}, wanted {(w, h)}")
         self.labelled = w >= MIN_LABELLED[0] and h >= MIN_LABELLED[1]
-        naxes = cfg.channels if cfg.stacked else 1
-        if self.labelled:
-            left, right, top, bottom = MARGINS
-            grid = dict(
-                left=left / w, right=1 - right / w, top=1 - top / h, bottom=bottom / h, hspace=0.12
-            )
-        else:
-            grid = dict(left=0, right=1, top=1, bottom=0, hspace=0)
-        self.axes = list(
-            self.fig.subplots(naxes, 1, sharex=True, squeeze=False, gridspec_kw=grid)[:, 0]
-        )
-        colors = cfg.colors or tuple(rcParams["axes.prop_cycle"].by_key()["color"])
-        x, y = self._initial_xy()
-        self.lines = []
-        for ch in range(cfg.channels):
-            ax = self.axes[ch if cfg.stacked else 0]
-            (line,) = ax.plot(
-                x,
-                y,
-                color=colors[ch % len(colors)],
-                lw=cfg.line_width,
-                animated=True,
-                label=f"ch {ch + 1}",
-            )
-            self.lines.append(line)
-        for ax in self.axes:
-            ax.tick_params(labelsize=FONT_SIZE)
-            if not self.labelled:
-                ax.set_xticks([])
-                ax.set_yticks([])
+        self.axes = self._make_axes()
+        self.lines = self._make_lines()
         self._setup_axes()
         for ax in self.axes:
             # ax.grid(False, alpha=...) turns the grid on: matplotlib takes line
@@ -142,15 +115,50 @@ class _AggPlot:
             else:
                 ax.grid(False)
         if self.labelled:
-            self.fig.text(
-                0.005, 0.995, self._title(), fontsize=FONT_SIZE, va="top", ha="left", color="0.3"
+            self._label()
+        self.canvas.draw()  # type: ignore[no-untyped-call]
+        self.background = self.canvas.copy_from_bbox(self.fig.bbox)  # type: ignore[no-untyped-call]
+
+    def _make_axes(self) -> list[Any]:
+        cfg, (w, h) = self.cfg, (self.cfg.width, self.cfg.height)
+        if self.labelled:
+            left, right, top, bottom = MARGINS
+            grid = dict(
+                left=left / w, right=1 - right / w, top=1 - top / h, bottom=bottom / h, hspace=0.12
             )
-            if not cfg.stacked and cfg.channels > 1:
-                self.axes[0].legend(
-                    loc="upper right", fontsize=FONT_SIZE, ncols=min(cfg.channels, 4)
-                )
-        self.canvas.draw()
-        self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+        else:
+            grid = dict(left=0, right=1, top=1, bottom=0, hspace=0)
+        naxes = cfg.channels if cfg.stacked else 1
+        axes = list(self.fig.subplots(naxes, 1, sharex=True, squeeze=False, gridspec_kw=grid)[:, 0])
+        for ax in axes:
+            ax.tick_params(labelsize=FONT_SIZE)
+            if not self.labelled:
+                ax.set_xticks([])
+                ax.set_yticks([])
+        return axes
+
+    def _make_lines(self) -> list[Any]:
+        """One animated line per channel, in its axes."""
+        cfg = self.cfg
+        colors = cfg.colors or tuple(rcParams["axes.prop_cycle"].by_key()["color"])
+        x, y = self._initial_xy()
+        lines = []
+        for ch in range(cfg.channels):
+            ax = self.axes[ch if cfg.stacked else 0]
+            (line,) = ax.plot(
+                x, y, color=colors[ch % len(colors)], lw=cfg.line_width, animated=True,
+                label=f"ch {ch + 1}",
+            )  # fmt: skip
+            lines.append(line)
+        return lines
+
+    def _label(self) -> None:
+        cfg = self.cfg
+        self.fig.text(
+            0.005, 0.995, self._title(), fontsize=FONT_SIZE, va="top", ha="left", color="0.3"
+        )
+        if not cfg.stacked and cfg.channels > 1:
+            self.axes[0].legend(loc="upper right", fontsize=FONT_SIZE, ncols=min(cfg.channels, 4))
 
     # -- subclass hooks -------------------------------------------------------------
 
@@ -177,10 +185,10 @@ class _AggPlot:
         """
         with np.errstate(all="ignore"):  # silence and extreme input are drawn, not warned
             self._update(samples)
-        self.canvas.restore_region(self.background)
+        self.canvas.restore_region(self.background)  # type: ignore[no-untyped-call]
         for line in self.lines:
             line.axes.draw_artist(line)
-        rgba = np.asarray(self.canvas.buffer_rgba())
+        rgba = np.asarray(self.canvas.buffer_rgba())  # type: ignore[no-untyped-call]
         if bgra:
             out[..., 0] = rgba[..., 2]
             out[..., 1] = rgba[..., 1]

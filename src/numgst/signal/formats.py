@@ -114,7 +114,7 @@ def store(
     Parameters
     ----------
     values : ndarray of float64
-        Samples in units of ``fmt.scale`` (before C's cast), broadcastable to
+        Samples in units of ``fmt.ctype_scale`` (before C's cast), broadcastable to
         ``shape``; a column ``(n, 1)`` or row ``(1, n)`` is packed once and then
         replicated, which is how identical channels stay cheap.
     fmt : SampleFormat
@@ -141,24 +141,33 @@ def store(
     """
     dst = buffer_view(fmt, out, shape)
     if fmt.floating:
-        # float64 -> float32 rounds to nearest (C's cast and ORC's convdf alike); the
-        # byte order of dst's dtype does any swapping.
-        _put(dst, values)
-        if flush_subnormal and fmt.packed and fmt.width == 4:
-            tiny = np.abs(dst) < np.finfo(np.float32).tiny
-            dst[tiny] = np.copysign(0.0, dst[tiny])
-        return
-    if not fmt.packed:
+        _store_float(values, fmt, dst, flush_subnormal)
+    elif not fmt.packed:
         # Native S16/S32: C's cast truncates toward zero, as numpy's unsafe cast does.
         _put(dst, values)
-        return
-    if fmt.depth == 32:
+    elif fmt.depth == 32:
         # S32BE / U32*: the pack is at most a sign flip; no narrowing, no scratch. Cast
         # through int32 (C's cast), then flip the sign bit in place.
         _put(dst.view(dst.dtype.str[0] + "i4"), values)
         if not fmt.signed:
             dst ^= _SIGN
-        return
+    else:
+        _store_packed(values, fmt, dst, scratch)
+
+
+def _store_float(values: np.ndarray, fmt: SampleFormat, dst: np.ndarray, ftz: bool) -> None:
+    # float64 -> float32 rounds to nearest (C's cast and ORC's convdf alike); the byte
+    # order of dst's dtype does any swapping.
+    _put(dst, values)
+    if ftz and fmt.packed and fmt.width == 4:
+        tiny = np.abs(dst) < np.finfo(np.float32).tiny
+        dst[tiny] = np.copysign(0.0, dst[tiny])
+
+
+def _store_packed(
+    values: np.ndarray, fmt: SampleFormat, dst: np.ndarray, scratch: np.ndarray | None
+) -> None:
+    """C's cast to int32, then the format's pack function (the module docstring)."""
     n = values.size
     if scratch is None or scratch.size < n:
         scratch = np.empty(n, np.int32)

@@ -46,19 +46,17 @@ def checked(
     """``got`` as an array of real numbers shaped ``expected`` (or ``also``), or a
     TypeError that says what ``who`` returned and what was expected (``meaning``
     names the axes, e.g. ``"(frames, channels)"``; -1 in a shape: any length)."""
-    arr = got if isinstance(got, np.ndarray) else None
-    if arr is None and isinstance(got, list | tuple):
-        arr = np.asarray(got)
+    arr = np.asarray(got) if isinstance(got, np.ndarray | list | tuple) else None
     shapes = [expected] if also is None else [expected, also]
-    if arr is None or arr.dtype.kind not in "biuf" or not any(_fits(arr.shape, s) for s in shapes):
-        what = (
-            f"a {arr.dtype} array of shape {arr.shape}"
-            if arr is not None
-            else f"a {type(got).__name__}"
-        )
-        want = " or ".join(str(s).replace("-1", "any") for s in shapes)
-        raise TypeError(f"{who} returned {what}; expected real numbers of shape {want} {meaning}")
-    return arr
+    if arr is not None and arr.dtype.kind in "biuf" and any(_fits(arr.shape, s) for s in shapes):
+        return arr
+    what = (
+        f"a {arr.dtype} array of shape {arr.shape}"
+        if arr is not None
+        else f"a {type(got).__name__}"
+    )
+    want = " or ".join(str(s).replace("-1", "any") for s in shapes)
+    raise TypeError(f"{who} returned {what}; expected real numbers of shape {want} {meaning}")
 
 
 def _fits(shape: tuple[int, ...], expected: tuple[int, ...]) -> bool:

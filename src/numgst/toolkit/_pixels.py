@@ -40,13 +40,7 @@ def pixel_format(fmt: Any) -> PixelFormat | None:
     comps = _corrected(name, comps)
     top = max(c.depth + c.shift for c in comps)
     word = 1 if top <= 8 else 2 if top <= 16 else 4
-    fill: tuple[int, ...] = ()
-    fill_step = 0
-    planes = {p.plane for p in comps}
-    if word == 1 and len(comps) == 3 and planes == {0} and comps[0].step == 4:
-        # xRGB, RGBx...: C packs them from ARGB lines, alpha into the x byte.
-        fill = tuple(sorted({0, 1, 2, 3} - {p.offset for p in comps}))
-        fill_step = 4
+    fill, fill_step = _fill(word, comps)
     return PixelFormat(
         name=name,
         rgb=bool(fi.flags & flags.RGB),
@@ -57,6 +51,14 @@ def pixel_format(fmt: Any) -> PixelFormat | None:
         fill=fill,
         fill_step=fill_step,
     )
+
+
+def _fill(word: int, comps: list[Component]) -> tuple[tuple[int, ...], int]:
+    """xRGB, RGBx...: C packs them from ARGB lines, alpha into the x byte: that byte's
+    offsets in a pixel, and the pixel's size (none for other formats)."""
+    if word == 1 and len(comps) == 3 and {c.plane for c in comps} == {0} and comps[0].step == 4:
+        return tuple(sorted({0, 1, 2, 3} - {c.offset for c in comps})), 4
+    return (), 0
 
 
 def _from_info(fi: Any) -> list[Component] | None:

@@ -91,6 +91,21 @@ class Stream:
     tags_pushed: bool = False
     pts: int = 0  # the buffer being made, as the controllers see it
 
+    def cut(self, samples: int) -> tuple[int, int]:
+        """The next buffer's frames and the sample after it: ``samples``, or fewer
+        where the segment stop cuts the last buffer short (EOS comes next call)."""
+        if self.check_seek_stop:
+            if self.reverse and self.sample_stop >= self.next_sample - samples:
+                self.eos_reached = True
+                return self.next_sample - self.sample_stop, self.sample_stop
+            if (
+                not self.reverse
+                and self.next_sample < self.sample_stop < self.next_sample + samples
+            ):
+                self.eos_reached = True
+                return self.sample_stop - self.next_sample, self.sample_stop
+        return samples, self.next_sample + (-samples if self.reverse else samples)
+
 
 class AudioSource(AudioCaps, Source):
     """Base class of audio sources (see the module docstring).
@@ -311,22 +326,7 @@ class AudioSource(AudioCaps, Source):
         segment stop); sets them on ``buf``, syncs the controllers. Returns the
         buffer's first stream sample and its frames."""
         st = self.stream
-        # The segment stop cuts the last buffer short; EOS comes with the next call.
-        if (
-            st.check_seek_stop
-            and not st.reverse
-            and st.next_sample < st.sample_stop < st.next_sample + samples
-        ):
-            n = st.sample_stop - st.next_sample
-            next_sample = st.sample_stop
-            st.eos_reached = True
-        elif st.check_seek_stop and st.reverse and st.sample_stop >= st.next_sample - samples:
-            n = st.next_sample - st.sample_stop
-            next_sample = st.sample_stop
-            st.eos_reached = True
-        else:
-            n = samples
-            next_sample = st.next_sample + (-samples if st.reverse else samples)
+        n, next_sample = st.cut(samples)
         st.samples_in_buffer = n
         next_time = next_sample * SECOND // self.rate
         ts_offset = self.settings.timestamp_offset

@@ -76,23 +76,12 @@ class VideoLayout:
         offsets = list(info.offset[:n]) if offsets is None else offsets
         strides = list(info.stride[:n]) if strides is None else strides
         word = np.dtype(np.uint16) if fi.bits > 8 else np.dtype(np.uint8)
-        planes = []
-        for p in range(n):
-            comps = [c for c in range(fi.n_components) if fi.plane[c] == p]
-            c0 = comps[0]
-            rows = -(-info.height >> fi.h_sub[c0])  # GST_VIDEO_SUB_SCALE, rounded up
-            cols = -(-info.width >> fi.w_sub[c0])
-            steps = {fi.pixel_stride[c] for c in comps}
-            pstride = fi.pixel_stride[c0]
-            if len(steps) == 1 and pstride % word.itemsize == 0 and pstride > 0:
-                per = pstride // word.itemsize
-                shape: tuple[int, ...] = (rows, cols) if per == 1 else (rows, cols, per)
-            else:  # macropixels (YUY2...): the row's words as they are
-                row_bytes = max(fi.pixel_stride[c] * (-(-info.width >> fi.w_sub[c])) for c in comps)
-                shape = (rows, row_bytes // word.itemsize)
-            planes.append(Plane(int(offsets[p]), int(strides[p]), shape, word))
+        planes = tuple(
+            Plane(int(offsets[p]), int(strides[p]), _plane_shape(info, p, word), word)
+            for p in range(n)
+        )
         fmt = GstVideo.VideoFormat.to_string(fi.format)
-        return cls(fmt, info.width, info.height, info.size, tuple(planes), info)
+        return cls(fmt, info.width, info.height, info.size, planes, info)
 
     def for_buffer(self, buf: Gst.Buffer) -> VideoLayout:
         """This layout, or the buffer's own if its GstVideoMeta says otherwise."""
@@ -108,6 +97,26 @@ class VideoLayout:
         ]:
             return self
         return VideoLayout.from_info(self.info, offsets, strides)
+
+
+def _plane_shape(info: Any, p: int, word: np.dtype) -> tuple[int, ...]:
+    """Plane ``p``'s array shape in ``word`` units: (rows, columns[, components]),
+    or (rows, words) for macropixels (YUY2...), the row's words as they are."""
+    fi = info.finfo
+    comps = [c for c in range(fi.n_components) if fi.plane[c] == p]
+    c0 = comps[0]
+    rows = -(-info.height >> fi.h_sub[c0])  # GST_VIDEO_SUB_SCALE, rounded up
+    cols = -(-info.width >> fi.w_sub[c0])
+    pstride = fi.pixel_stride[c0]
+    if (
+        len({fi.pixel_stride[c] for c in comps}) == 1
+        and pstride % word.itemsize == 0
+        and pstride > 0
+    ):
+        per = pstride // word.itemsize
+        return (rows, cols) if per == 1 else (rows, cols, per)
+    row_bytes = max(fi.pixel_stride[c] * (-(-info.width >> fi.w_sub[c])) for c in comps)
+    return (rows, row_bytes // word.itemsize)
 
 
 def video_info(caps: Gst.Caps) -> Any:

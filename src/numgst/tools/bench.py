@@ -523,38 +523,43 @@ def markdown(result: dict[str, Any]) -> str:
         "",
     ]
     if result.get("audio"):
-        lines += [
-            "## audiotestsrc_py / audiotestsrc",
-            "",
-            "| wave | format | samplesperbuffer | py/C | per repetition | "
-            "py us/buffer | C us/buffer |",
-            "|---|---|---|---|---|---|---|",
-        ]
-        for r in result["audio"]:
-            if r["status"] == "ok":
-                lines.append(
-                    f"| {r['wave']} | {r['format']} | {r['spb']} | {r['ratio']:.2f} "
-                    f"| {r['ratio_min']:.2f}-{r['ratio_max']:.2f} | "
-                    f"{r['py_us']:.1f} | {r['c_us']:.1f} |"
-                )
-            else:
-                lines.append(f"| {r['wave']} | {r['format']} | {r['spb']} | n/a | | | |")
-        lines.append("")
+        lines += _audio_table(result["audio"])
     for key, title in (
         ("toolkit", "Toolkit base classes: fixed cost per buffer"),
         ("video", "videotestsrc_py / videotestsrc"),
     ):
         if result.get(key):
-            rows = result[key]
-            cols = [k for k in rows[0] if k not in ("status", "error", "buffers")]
-            lines += [f"## {title}", "", "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-            for r in rows:
-                lines.append("| " + " | ".join(_cell(r.get(k)) for k in cols) + " |")
-            lines.append("")
+            lines += _table(title, result[key])
     for key in ("memory", "live", "video-live", "mixer", "plot"):
         if result.get(key):
             lines += [f"## {key}", "", "```", json.dumps(result[key], indent=1), "```", ""]
     return "\n".join(lines)
+
+
+def _audio_table(rows: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "## audiotestsrc_py / audiotestsrc",
+        "",
+        "| wave | format | samplesperbuffer | py/C | per repetition | py us/buffer | C us/buffer |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        if r["status"] == "ok":
+            lines.append(
+                f"| {r['wave']} | {r['format']} | {r['spb']} | {r['ratio']:.2f} "
+                f"| {r['ratio_min']:.2f}-{r['ratio_max']:.2f} | "
+                f"{r['py_us']:.1f} | {r['c_us']:.1f} |"
+            )
+        else:
+            lines.append(f"| {r['wave']} | {r['format']} | {r['spb']} | n/a | | | |")
+    return [*lines, ""]
+
+
+def _table(title: str, rows: list[dict[str, Any]]) -> list[str]:
+    cols = [k for k in rows[0] if k not in ("status", "error", "buffers")]
+    lines = [f"## {title}", "", "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    lines += ["| " + " | ".join(_cell(r.get(k)) for k in cols) + " |" for r in rows]
+    return [*lines, ""]
 
 
 def _cell(v: Any) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 import wave
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +41,7 @@ def render_wav(path: Path) -> None:
     # reads its properties; the oscillator keeps its phase across the change.
     count = {"n": 0}
 
-    def on_buffer(_pad, _info):
+    def on_buffer(_pad: Gst.Pad, _info: Gst.PadProbeInfo) -> Gst.PadProbeReturn:
         second = min(count["n"] // 10, len(TONES) - 1)
         src.set_property("freq", TONES[second])
         count["n"] += 1
@@ -93,7 +94,9 @@ SHEET = (
 )
 
 
-def _frame(element: str, props: str, configure=None) -> np.ndarray:
+def _frame(
+    element: str, props: str, configure: Callable[[Gst.Pipeline], None] | None = None
+) -> np.ndarray:
     from numgst.testing import capture
 
     r = capture(

@@ -22,11 +22,12 @@ _told = False
 _handed_on = False
 
 
-def factory(name: str):
+def factory(name: str) -> "tuple[str, int, type]":
     """numgst's element ``name`` as a ``__gstelementfactory__`` tuple, or a clear
     message on stderr and the import error."""
     try:
-        return importlib.import_module("numgst.elements").factory(name)
+        entry: tuple[str, int, type] = importlib.import_module("numgst.elements").factory(name)
+        return entry
     except Exception as exc:
         _tell(exc)
         raise
@@ -77,7 +78,7 @@ def _keep_interrupts() -> None:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def _hand_on(_signum, _frame) -> None:
+def _hand_on(_signum: int, _frame: object) -> None:
     """Deliver this SIGINT again once gst-launch's main loop runs (its own handler is
     installed by then: after PAUSED, before the loop), a quarter of a second later:
     the pipeline has then made some data, so a muxer such as wavenc finishes a file
