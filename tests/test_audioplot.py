@@ -14,7 +14,7 @@ import pytest
 from numgst.base.gst import Gst
 from numgst.testing import capture
 
-renderer = pytest.importorskip("numgst.plot.renderer")
+figures = pytest.importorskip("numgst.plot.figures")
 
 W, H = 640, 480
 MS = Gst.MSECOND
@@ -241,7 +241,7 @@ def test_gap_buffers_draw_silence():
     )
     frames = _frames(c)
     assert len(frames) == 5
-    r = renderer.make_renderer("waveform", renderer.PlotConfig(rate=48000, window=1920))
+    r = figures.make_figure("waveform", figures.PlotConfig(rate=48000, window=1920))
     _, zero_row = r.data_to_pixel(0, 10.0, 0.0)
     for img in frames:
         rows = np.nonzero(_mask(img, RED).any(axis=1))[0]
@@ -266,13 +266,13 @@ def test_live_latency_includes_one_frame():
 # -- pixels ---------------------------------------------------------------------------
 
 
-def _waveform_renderer(rate: int, channels: int = 1, window: int | None = None, **kw):
-    cfg = renderer.PlotConfig(rate=rate, channels=channels, window=window or rate // 25, **kw)
-    return renderer.make_renderer("waveform", cfg)
+def _waveform_figure(rate: int, channels: int = 1, window: int | None = None, **kw):
+    cfg = figures.PlotConfig(rate=rate, channels=channels, window=window or rate // 25, **kw)
+    return figures.make_figure("waveform", cfg)
 
 
 def test_trace_extent_follows_volume():
-    r = _waveform_renderer(44100)
+    r = _waveform_figure(44100)
     extents = []
     for vol in (0.1, 0.4, 0.8):
         c = capture(
@@ -303,7 +303,7 @@ def test_two_channels_stacked_give_two_bands():
     red, blue = (np.nonzero(_mask(img, col).any(axis=1))[0] for col in (RED, BLUE))
     assert red.size and blue.size
     assert red.max() < blue.min()  # two separate bands, channel 1 on top
-    r = _waveform_renderer(48000, channels=2)
+    r = _waveform_figure(48000, channels=2)
     assert r.pixel_to_data(0, 300, red.min())[1] == pytest.approx(0.9, abs=0.03)
     assert r.pixel_to_data(1, 300, blue.min())[1] == pytest.approx(0.5, abs=0.03)
     # And they are different tones: 2000 Hz crosses zero ~6.7x as often as 300 Hz.
@@ -325,8 +325,8 @@ def test_spectrum_peak_sits_at_the_tone(scale, freq):
         "colors=red ! appsink name=sink"
     )
     img = _frames(c)[4]
-    cfg = renderer.PlotConfig(rate=rate, window=rate // 25, log_freq=scale == "log")
-    r = renderer.make_renderer("spectrum", cfg)
+    cfg = figures.PlotConfig(rate=rate, window=rate // 25, log_freq=scale == "log")
+    r = figures.make_figure("spectrum", cfg)
     mask = _mask(img, RED)
     top_row = np.nonzero(mask.any(axis=1))[0].min()
     cols = np.nonzero(mask[top_row])[0]
@@ -344,8 +344,8 @@ def test_two_channels_overlaid_spectrum_peaks():
         TWO_TONES + "! audioplot mode=spectrum layout=overlaid colors=red,blue ! appsink name=sink"
     )
     img = _frames(c)[3]
-    r = renderer.make_renderer(
-        "spectrum", renderer.PlotConfig(rate=48000, channels=2, window=1920, stacked=False)
+    r = figures.make_figure(
+        "spectrum", figures.PlotConfig(rate=48000, channels=2, window=1920, stacked=False)
     )
     for col, freq in ((RED, 300.0), (BLUE, 2000.0)):
         mask = _mask(img, col)
@@ -497,14 +497,14 @@ def test_each_frame_shows_exactly_its_window(mode):
     audio = (0.5 * rng.standard_normal(10 * per_frame + 100)).astype(np.float32)
     frames = _run_appsrc(audio, rate, f"mode={mode} window-duration={100 * MS}", chunk=123)
     assert [p for p, _ in frames] == [k * 40 * MS for k in range(11)]
-    r = renderer.make_renderer(mode, renderer.PlotConfig(rate=rate, window=window))
+    r = figures.make_figure(mode, figures.PlotConfig(rate=rate, window=window))
     padded = np.concatenate(
         [np.zeros(window, np.float32), audio, np.zeros(per_frame, np.float32)]
     )  # silence before/after
     want = np.empty((H, W, 4), np.uint8)
     for k, (_, img) in enumerate(frames):
         end = window + (k + 1) * per_frame
-        r.render(padded[None, end - window : end], want)
+        r.draw(padded[None, end - window : end], want)
         np.testing.assert_array_equal(img, want, err_msg=f"frame {k}")
 
 
@@ -518,13 +518,13 @@ def test_mode_switch_mid_stream():
 
     frames = _run_appsrc(audio, rate, "colors=red", chunk=320, on_frame=switch)
     assert len(frames) == 25
-    cfg = renderer.PlotConfig(rate=rate, window=320, colors=("red",))
-    drawn = {m: renderer.make_renderer(m, cfg) for m in ("waveform", "spectrum")}
+    cfg = figures.PlotConfig(rate=rate, window=320, colors=("red",))
+    drawn = {m: figures.make_figure(m, cfg) for m in ("waveform", "spectrum")}
     want = np.empty((H, W, 4), np.uint8)
     kinds = []
     for k, (_, img) in enumerate(frames):
         for m, r in drawn.items():
-            r.render(audio[None, k * 320 : (k + 1) * 320], want)
+            r.draw(audio[None, k * 320 : (k + 1) * 320], want)
             if np.array_equal(img, want):
                 kinds.append(m)
                 break

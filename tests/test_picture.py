@@ -15,7 +15,7 @@ from numgst.base.gst import Gst
 from numgst.picture.colors import from_argb
 from numgst.picture.frames import Frames
 from numgst.picture.noise import ADD, MUL, Lcg
-from numgst.picture.pack import Layout, Packer, meaningful
+from numgst.picture.pack import FrameGeometry, Packer, meaningful
 from numgst.picture.patterns import BY_VALUE, PatternParams, Scene, is_static
 from numgst.toolkit._pixels import pixel_format
 from numgst.toolkit.video import GstVideo
@@ -40,12 +40,12 @@ def test_lcg_is_cs_loop_across_calls_of_any_length(seed):
         assert lcg.state == state
 
 
-def _layout(fmt: str, w: int, h: int) -> tuple[Layout, object]:
+def _layout(fmt: str, w: int, h: int) -> tuple[FrameGeometry, object]:
     info = GstVideo.VideoInfo.new_from_caps(
         Gst.Caps.from_string(f"video/x-raw,format={fmt},width={w},height={h}")
     )
     n = info.finfo.n_planes
-    lay = Layout(w, h, tuple(info.offset[:n]), tuple(info.stride[:n]), info.size)
+    lay = FrameGeometry(w, h, tuple(info.offset[:n]), tuple(info.stride[:n]), info.size)
     return lay, pixel_format(info.finfo.format)
 
 

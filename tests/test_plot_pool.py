@@ -1,28 +1,26 @@
-"""audioplot's idle renderers: bounded by bytes, freed when no audioplot is left."""
+"""audioplot's idle figures: bounded by bytes, freed when no audioplot is left."""
 
 from __future__ import annotations
 
 from _isolated import run_python
 
 from numgst.elements import audioplot
-from numgst.plot.pool import RendererPool, renderer_bytes
+from numgst.plot.pool import FigurePool, figure_bytes
 
 MB = 1 << 20
 
 
-def _pool(budget: int) -> RendererPool:
-    return RendererPool(
-        make=lambda key: ["renderer", key], size=lambda key: key * MB, budget=budget
-    )
+def _pool(budget: int) -> FigurePool:
+    return FigurePool(make=lambda key: ["figure", key], size=lambda key: key * MB, budget=budget)
 
 
-def test_idle_renderers_stay_under_the_budget_oldest_first_out():
+def test_idle_figures_stay_under_the_budget_oldest_first_out():
     pool = _pool(10 * MB)
     pool.joined()
     for key in (4, 3, 2, 4):
         pool.give_back(key, pool.take(key))
     assert pool.held <= 10 * MB and len(pool) == 3  # (4, 3, 2, 4) -> the first 4 went
-    assert pool.take(2) == ["renderer", 2] and len(pool) == 2
+    assert pool.take(2) == ["figure", 2] and len(pool) == 2
     pool.give_back(11, ["too big"])  # larger than the budget: never kept
     assert all(v != ["too big"] for v in pool._idle.values())
 
@@ -40,11 +38,11 @@ def test_everything_goes_when_the_last_user_leaves():
     assert len(pool) == 0
 
 
-def test_an_8k_renderer_is_never_kept():
-    assert renderer_bytes(7680, 4320) > audioplot._POOL.budget
+def test_an_8k_figure_is_never_kept():
+    assert figure_bytes(7680, 4320) > audioplot._POOL.budget
 
 
-def test_audioplots_that_are_gone_leave_no_renderer():
+def test_audioplots_that_are_gone_leave_no_figure():
     # A fresh interpreter: no other test's audioplot alive.
     r = run_python(
         """

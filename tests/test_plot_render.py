@@ -1,5 +1,5 @@
 """numgst.plot without GStreamer: PCM unpacking, the history window, the spectrum and
-the Agg renderers, checked against exact math and the axes' own transforms."""
+the Agg figures, checked against exact math and the axes' own transforms."""
 
 from __future__ import annotations
 
@@ -114,9 +114,9 @@ def test_spectrum_full_scale_bin_centred_sine_reads_0_dbfs():
     assert out[0, 5 * k] < -60
 
 
-# -- renderers ------------------------------------------------------------------------
+# -- figures -------------------------------------------------------------------------
 
-renderer = pytest.importorskip("numgst.plot.renderer")
+figures = pytest.importorskip("numgst.plot.figures")
 
 
 def _trace_mask(img: np.ndarray) -> np.ndarray:
@@ -126,23 +126,23 @@ def _trace_mask(img: np.ndarray) -> np.ndarray:
 
 @pytest.mark.parametrize("size", [(640, 480), (641, 479), (1280, 720), (100, 60)])
 @pytest.mark.parametrize("mode", ["waveform", "spectrum"])
-def test_renderer_fills_exact_frame(mode, size):
+def test_figure_fills_exact_frame(mode, size):
     w, h = size
-    cfg = renderer.PlotConfig(width=w, height=h, rate=8000, channels=2, window=320)
-    r = renderer.make_renderer(mode, cfg)
+    cfg = figures.PlotConfig(width=w, height=h, rate=8000, channels=2, window=320)
+    r = figures.make_figure(mode, cfg)
     out = np.zeros((h, w, 4), np.uint8)
     x = np.zeros((2, 320), np.float32)
-    r.render(x, out)
+    r.draw(x, out)
     assert (out[..., 3] == 255).all()  # opaque: the whole frame was written
 
 
 def test_waveform_extent_follows_amplitude_through_axes_transform():
-    cfg = renderer.PlotConfig(rate=48000, channels=1, window=1920, colors=(RED,))
-    r = renderer.make_renderer("waveform", cfg)
+    cfg = figures.PlotConfig(rate=48000, channels=1, window=1920, colors=(RED,))
+    r = figures.make_figure("waveform", cfg)
     t = np.arange(1920) / 48000
     out = np.empty((480, 640, 4), np.uint8)
     for vol in (0.2, 0.5, 0.9):
-        r.render((vol * np.sin(2 * np.pi * 500 * t))[None].astype(np.float32), out)
+        r.draw((vol * np.sin(2 * np.pi * 500 * t))[None].astype(np.float32), out)
         rows = np.nonzero(_trace_mask(out).any(axis=1))[0]
         _, top = r.pixel_to_data(0, 300, rows.min())
         _, bottom = r.pixel_to_data(0, 300, rows.max())
@@ -152,18 +152,18 @@ def test_waveform_extent_follows_amplitude_through_axes_transform():
 
 def test_waveform_long_window_envelope_keeps_peaks():
     # 1 s at 48 kHz is far more samples than columns: drawn as a min/max envelope.
-    cfg = renderer.PlotConfig(rate=48000, channels=1, window=48000, colors=(RED,))
-    r = renderer.make_renderer("waveform", cfg)
+    cfg = figures.PlotConfig(rate=48000, channels=1, window=48000, colors=(RED,))
+    r = figures.make_figure("waveform", cfg)
     assert r.block > 1
     x = np.zeros((1, 48000), np.float32)
     x[0, 30000] = 0.7  # a single-sample click must still show
     out = np.empty((480, 640, 4), np.uint8)
-    r.render(x, out)
+    r.draw(x, out)
     rows = np.nonzero(_trace_mask(out).any(axis=1))[0]
     assert r.pixel_to_data(0, 0, rows.min())[1] == pytest.approx(0.7, abs=0.02)
 
 
 def test_bad_colour_is_refused():
     with pytest.raises(ValueError, match="not a colour"):
-        renderer.parse_colors("red, notacolour")
-    assert renderer.parse_colors(" red,#00ff00 ,") == ("red", "#00ff00")
+        figures.parse_colors("red, notacolour")
+    assert figures.parse_colors(" red,#00ff00 ,") == ("red", "#00ff00")

@@ -17,7 +17,7 @@ from _gicompat import describe, pspecs
 
 from numgst.base.gst import Gst
 from numgst.elements.videotestsrc import FORMATS
-from numgst.picture.pack import Layout, meaningful
+from numgst.picture.pack import FrameGeometry, meaningful
 from numgst.picture.patterns import PATTERNS
 from numgst.testing import capture
 from numgst.toolkit._pixels import pixel_format
@@ -34,7 +34,9 @@ REQUIRED = (
 def _mask(caps: str, frames: int) -> np.ndarray:
     info = GstVideo.VideoInfo.new_from_caps(Gst.Caps.from_string(caps))
     n = info.finfo.n_planes
-    lay = Layout(info.width, info.height, tuple(info.offset[:n]), tuple(info.stride[:n]), info.size)
+    lay = FrameGeometry(
+        info.width, info.height, tuple(info.offset[:n]), tuple(info.stride[:n]), info.size
+    )
     return np.tile(meaningful(pixel_format(info.finfo.format), lay), frames)
 
 

@@ -47,7 +47,7 @@ from ..base.buffers import audio_meta
 from ..base.caps import audio_info, refuse_caps
 from ..base.gst import Gst, GstAudio
 from ..plot.audio import History, pcm_to_float
-from ..plot.pool import RendererPool, renderer_bytes
+from ..plot.pool import FigurePool, figure_bytes
 from ..plot.timeline import FrameGrid
 
 MODES = (
@@ -55,7 +55,7 @@ MODES = (
     (1, "Spectrum: magnitude (dBFS) against frequency (Hz)", "spectrum"),
 )
 Mode = register_enum("NumgstAudioPlotMode", MODES)
-Layout = register_enum(
+PlotLayout = register_enum(
     "NumgstAudioPlotLayout",
     (
         (0, "One axes per channel, stacked", "stacked"),
@@ -83,7 +83,7 @@ PROPS = (
         0,
         MAX_WINDOW,
     ),
-    Prop("layout", Layout, "Layout", "How channels share the plot", Layout(0)),
+    Prop("layout", PlotLayout, "Layout", "How channels share the plot", PlotLayout(0)),
     Prop("freq-scale", FreqScale, "Frequency scale", "Spectrum frequency axis", FreqScale(0)),
     Prop(
         "amplitude",
@@ -148,29 +148,29 @@ NONE64 = Gst.CLOCK_TIME_NONE
 # matplotlib keeps process-wide caches (fonts, text layout) that are not thread-safe;
 # several audioplot instances run on several streaming threads.
 _MPL_LOCK = threading.Lock()
-_renderer_module = None
+_figures_module = None
 
 
-def _load_renderer() -> Any:
+def _load_figures() -> Any:
     """Import the matplotlib side on first use, so the registry scan never needs it."""
-    global _renderer_module
-    if _renderer_module is None:
+    global _figures_module
+    if _figures_module is None:
         with cxx_imports():  # matplotlib's C++ modules, see numgst.base._native.unwinders
-            from ..plot import renderer
+            from ..plot import figures
 
-        _renderer_module = renderer
-    return _renderer_module
+        _figures_module = figures
+    return _figures_module
 
 
-def _make_renderer(key: tuple[str, Any]) -> object:
+def _make_figure(key: tuple[str, Any]) -> object:
     mode, config = key
-    return _load_renderer().make_renderer(mode, config)
+    return _load_figures().make_figure(mode, config)
 
 
-# Idle renderers by (mode, config), bounded by bytes and dropped when the last
+# Idle figures by (mode, config), bounded by bytes and dropped when the last
 # audioplot is freed; guarded by _MPL_LOCK (building one uses matplotlib).
-_POOL = RendererPool(
-    _make_renderer, lambda key: renderer_bytes(key[1].width, key[1].height), lock=_MPL_LOCK
+_POOL = FigurePool(
+    _make_figure, lambda key: figure_bytes(key[1].width, key[1].height), lock=_MPL_LOCK
 )
 
 
@@ -209,7 +209,7 @@ class State:
     config: object = None
     config_from: tuple[Any, ...] | None = None
     mode: str = ""
-    renderer: Any = None
+    figure: Any = None
     history: History | None = None
     conv: np.ndarray = dataclasses.field(default_factory=lambda: np.empty((0, 0), np.float32))
 
@@ -246,7 +246,7 @@ class AudioPlot(ElementMixin, Gst.Element):
 
     def _check_colors(self, text: str) -> None:
         try:
-            _load_renderer().parse_colors(text or "")
+            _load_figures().parse_colors(text or "")
         except ImportError:
             return  # no matplotlib: the element says so when it starts
         except ValueError as exc:
@@ -257,7 +257,7 @@ class AudioPlot(ElementMixin, Gst.Element):
     def do_change_state(self, transition: Gst.StateChange) -> Gst.StateChangeReturn:
         if transition == Gst.StateChange.NULL_TO_READY:
             try:
-                _load_renderer()
+                _load_figures()
             except ImportError as exc:
                 post_error(
                     self,
@@ -273,14 +273,14 @@ class AudioPlot(ElementMixin, Gst.Element):
             self.state = State()
         ret = Gst.Element.do_change_state(self, transition)
         if transition == Gst.StateChange.PAUSED_TO_READY:
-            self._release_renderer()
+            self._release_figure()
         return ret
 
-    def _release_renderer(self) -> None:
+    def _release_figure(self) -> None:
         st = self.state
-        if st.renderer is not None:
-            _POOL.give_back((st.mode, st.config), st.renderer)
-            st.renderer = None
+        if st.figure is not None:
+            _POOL.give_back((st.mode, st.config), st.figure)
+            st.figure = None
             st.config = None
 
     # -- negotiation --------------------------------------------------------------------
@@ -335,7 +335,7 @@ class AudioPlot(ElementMixin, Gst.Element):
         return bool(self.srcpad.push_event(Gst.Event.new_caps(fixed)))
 
     def _ensure_config(self) -> None:
-        """(Re)build the renderer and history when settings or caps changed."""
+        """(Re)build the figure and history when settings or caps changed."""
         st, s = self.state, self.settings
         key = (s, st.width, st.height, st.rate, st.channels, st.fps_n, st.fps_d)
         if key == st.config_from:
@@ -345,15 +345,15 @@ class AudioPlot(ElementMixin, Gst.Element):
         window = max(
             2, min(MAX_WINDOW_SAMPLES, Gst.util_uint64_scale_round(duration, st.rate, Gst.SECOND))
         )
-        renderer = _load_renderer()
-        config = renderer.PlotConfig(
+        figures = _load_figures()
+        config = figures.PlotConfig(
             width=st.width,
             height=st.height,
             rate=st.rate,
             channels=st.channels,
             window=window,
             stacked=s.layout.value_nick == "stacked",
-            colors=renderer.parse_colors(s.colors),
+            colors=figures.parse_colors(s.colors),
             line_width=s.line_width,
             grid=s.grid,
             amplitude=s.amplitude,
@@ -363,8 +363,8 @@ class AudioPlot(ElementMixin, Gst.Element):
         )
         mode = s.mode.value_nick
         if (mode, config) != (st.mode, st.config):
-            self._release_renderer()
-            st.renderer = _POOL.take((mode, config))
+            self._release_figure()
+            st.figure = _POOL.take((mode, config))
             st.mode = mode
             old = st.history
             if old is None or (old.size, old.channels) != (window, st.channels):
@@ -476,7 +476,7 @@ class AudioPlot(ElementMixin, Gst.Element):
         buf = Gst.Buffer.new_allocate(None, st.width * st.height * 4, None)
         assert st.history is not None
         with mapped_array(buf, np.uint8, (st.height, st.width, 4)) as out, _MPL_LOCK:
-            st.renderer.render(st.history.window(), out, st.bgra)
+            st.figure.draw(st.history.window(), out, st.bgra)
         buf.pts = pts
         buf.duration = end - start
         buf.offset = k

@@ -278,7 +278,7 @@ class AudioTestSrc(AudioSource):
         self._new_voice()
         return True
 
-    def render(self, first_sample: int, frames: int, raw: np.ndarray) -> None:
+    def write(self, first_sample: int, frames: int, raw: np.ndarray) -> None:
         s = self.settings  # after the controllers' sync: current values
         # Settings records are replaced, never changed: the same record and caps mean
         # the same renderer.

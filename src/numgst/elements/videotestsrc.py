@@ -33,7 +33,7 @@ from ..toolkit.video import GstVideo, VideoFrame
 from ..toolkit.videosrc import VideoSource
 
 CUSTOM = 1000  # pattern=custom: beyond C's values
-Pattern_ = register_enum(
+PatternEnum = register_enum(
     "NumgstVideoTestSrcPattern",
     [(p.value, p.name, p.nick) for p in PATTERNS]
     + [(CUSTOM, "Python callable (the generator property)", "custom")],
@@ -74,10 +74,10 @@ def _zone(name: str, nick: str, blurb: str) -> Prop:
 PROPS = VideoSource.PROPS + (
     Prop(
         "pattern",
-        Pattern_,
+        PatternEnum,
         "Pattern",
         "Type of test pattern to generate",
-        Pattern_(0),
+        PatternEnum(0),
         apply="_look_changed",
     ),
     Prop(

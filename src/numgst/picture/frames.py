@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .pack import Layout, Packer, PixelFormat
+from .pack import FrameGeometry, Packer, PixelFormat
 from .patterns import (
     SINE_TABLE,
     Indexed,
@@ -51,7 +51,7 @@ class Frames:
         pattern: Pattern,
         scene: Scene,
         fmt: PixelFormat,
-        layout: Layout,
+        layout: FrameGeometry,
         h_cosited: bool = False,
         v_cosited: bool = False,
         speed: int = 0,
@@ -70,7 +70,7 @@ class Frames:
         self._packed: list[np.ndarray] = []
         rows = max(4, BAND_BYTES // (4 * max(1, layout.width)) // 4 * 4)
         self.band = rows if _band_layout(fmt, layout, 0, min(rows, layout.height)) else 0
-        self._bands: dict[int, tuple[Layout, Packer]] = {}
+        self._bands: dict[int, tuple[FrameGeometry, Packer]] = {}
         self._pixels: np.ndarray | None = None
         # Rows from `top` on are repainted, those above kept from the first frame;
         # `top` is a multiple of 4 so that chroma row groups (1, 2 or 4 rows) fall as
@@ -90,25 +90,25 @@ class Frames:
         if self.static:
             if self.cached is None:
                 self.cached = np.zeros(size, np.uint8)
-                self._render(self.cached)
+                self._draw(self.cached)
             np.copyto(out[:size], self.cached)
         elif self.pattern.cycle and not self.speed and self.small:
             key = frame % self.pattern.cycle
             done = self.blink.get(key)
             if done is None:
                 done = self.blink[key] = np.zeros(size, np.uint8)
-                self._render(done)
+                self._draw(done)
             np.copyto(out[:size], done)
         elif self.top:
             if self.cached is None:
                 self.cached = np.zeros(size, np.uint8)
-                self._render(self.cached)
+                self._draw(self.cached)
                 np.copyto(out[:size], self.cached)
             else:
                 np.copyto(out[:size], self.cached)
-                self._render(out, self.top)
+                self._draw(out, self.top)
         else:
-            self._render(out)
+            self._draw(out)
 
     def x_offset(self) -> int:
         """C's scroll for this frame: ``(horizontal_speed * n_frames) % width``."""
@@ -117,7 +117,7 @@ class Frames:
         product = _i64(self.speed * self.scene.frame)
         return product % self.layout.width  # C adds width to a negative remainder
 
-    def _render(self, out: np.ndarray, top: int = 0) -> None:
+    def _draw(self, out: np.ndarray, top: int = 0) -> None:
         """Paint and pack the frame, or only its rows from ``top`` on, band by band."""
         h = self.layout.height
         step = self.band or h
@@ -185,7 +185,7 @@ class Frames:
         chroma = self.pattern.nick == "chroma-zone-plate"
         return Indexed(zone.phase(s), chroma_palette(s) if chroma else s.blend()[SINE_TABLE])
 
-    def _band(self, y0: int, y1: int) -> tuple[Layout, Packer]:
+    def _band(self, y0: int, y1: int) -> tuple[FrameGeometry, Packer]:
         """The layout of rows [y0, y1) in the frame's bytes, and its packer."""
         if y0 == 0 and y1 == self.layout.height:
             return self.layout, self.packer
@@ -196,7 +196,9 @@ class Frames:
             done = self._bands[y0] = (lay, Packer(self.fmt, lay, *self.cosited))
         return done
 
-    def _gather(self, index: np.ndarray, palette: np.ndarray, out: np.ndarray, lay: Layout) -> None:
+    def _gather(
+        self, index: np.ndarray, palette: np.ndarray, out: np.ndarray, lay: FrameGeometry
+    ) -> None:
         """Pixels of formats without subsampling are their colour's packed bytes."""
         assert self.direct is not None
         if self._palette_key is None or not np.array_equal(self._palette_key, palette):
@@ -225,7 +227,7 @@ class Frames:
             offsets.append(total)
             strides.append(n * bpp)
             total += n * bpp
-        layout = Layout(n, 1, tuple(offsets), tuple(strides), total)
+        layout = FrameGeometry(n, 1, tuple(offsets), tuple(strides), total)
         scratch = np.zeros(total, np.uint8)
         fmt = self.packer.fmt
         Packer(fmt, layout).pack(palette[None], scratch)
@@ -235,7 +237,9 @@ class Frames:
         ]
 
 
-def _band_layout(fmt: PixelFormat, layout: Layout, top: int, bottom: int) -> Layout | None:
+def _band_layout(
+    fmt: PixelFormat, layout: FrameGeometry, top: int, bottom: int
+) -> FrameGeometry | None:
     """The layout of a frame's rows [top, bottom) (top a multiple of 4) in the same
     bytes; None if that leaves nothing or a plane mixes subsamplings."""
     subs: dict[int, int] = {}
@@ -248,7 +252,7 @@ def _band_layout(fmt: PixelFormat, layout: Layout, top: int, bottom: int) -> Lay
         o + (top >> subs.get(p, 0)) * st
         for p, (o, st) in enumerate(zip(layout.offsets, layout.strides, strict=True))
     )
-    return Layout(layout.width, bottom - top, offsets, layout.strides, layout.size)
+    return FrameGeometry(layout.width, bottom - top, offsets, layout.strides, layout.size)
 
 
 def _lookup(palette: np.ndarray, index: np.ndarray, out: np.ndarray) -> np.ndarray:
@@ -261,7 +265,7 @@ def _lookup(palette: np.ndarray, index: np.ndarray, out: np.ndarray) -> np.ndarr
     return dst
 
 
-def _direct_planes(fmt: PixelFormat, layout: Layout) -> list[tuple[int, int]] | None:
+def _direct_planes(fmt: PixelFormat, layout: FrameGeometry) -> list[tuple[int, int]] | None:
     """[(plane, bytes per pixel)] when every pixel's bytes depend on that pixel alone
     (no subsampling, each plane a run of whole pixels), else None."""
     planes: dict[int, int] = {}

@@ -97,7 +97,7 @@ ODD_TAILS = {
 
 
 @dataclasses.dataclass(frozen=True)
-class Layout:
+class FrameGeometry:
     """A frame's geometry: size, and each plane's byte offset and row stride."""
 
     width: int
@@ -239,7 +239,11 @@ class Packer:
     """
 
     def __init__(
-        self, fmt: PixelFormat, layout: Layout, h_cosited: bool = False, v_cosited: bool = False
+        self,
+        fmt: PixelFormat,
+        layout: FrameGeometry,
+        h_cosited: bool = False,
+        v_cosited: bool = False,
     ) -> None:
         self.fmt, self.layout = fmt, layout
         w_sub, h_sub = fmt.chroma_sub
@@ -466,7 +470,7 @@ class LineCache:
             p.pack_row(self.slots[idx[i]], row, out)
 
 
-def meaningful(fmt: PixelFormat, layout: Layout) -> np.ndarray:
+def meaningful(fmt: PixelFormat, layout: FrameGeometry) -> np.ndarray:
     """Bool mask of the frame bytes that hold pixels (not row padding, nor bytes a
     format leaves unused: C leaves those as it found them)."""
     m = np.zeros(layout.size, bool)

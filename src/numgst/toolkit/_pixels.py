@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..picture import pack
-from ..picture.pack import Component, Layout, Packer, PixelFormat
+from ..picture.pack import Component, FrameGeometry, Packer, PixelFormat
 from ..picture.patterns import coded, rgba_array
 from .video import GstVideo, VideoLayout
 
@@ -150,10 +150,10 @@ def _corrected(name: str, comps: list[Component]) -> list[Component]:
     return comps
 
 
-def picture_layout(layout: VideoLayout) -> Layout:
+def picture_layout(layout: VideoLayout) -> FrameGeometry:
     """The picture package's view of a negotiated layout (sizes, planes, strides)."""
     planes = layout.planes
-    return Layout(
+    return FrameGeometry(
         layout.width,
         layout.height,
         tuple(p.offset for p in planes),

@@ -18,7 +18,7 @@ ways (the first it defines is used):
     ``out`` is the mapped buffer itself as a writable (frames, channels) array of
     the negotiated format's dtype (a strided view for the non-interleaved layout):
     nothing is copied. Formats of 3-byte samples have no dtype: use ``generate``.
-``render(first_sample, frames, raw)``
+``write(first_sample, frames, raw)``
     ``raw`` is the buffer's bytes (uint8), for exact control of every format.
 
 After caps are set, ``self.format`` (a :class:`numgst.pcm.Format`), ``self.rate``,
@@ -152,12 +152,12 @@ class AudioSource(AudioCaps, Source):
 
     # -- what subclasses provide (one of them) ------------------------------------------
 
-    def render(self, first_sample: int, frames: int, raw: np.ndarray) -> None:
+    def write(self, first_sample: int, frames: int, raw: np.ndarray) -> None:
         """Write ``frames`` frames from stream sample ``first_sample`` into ``raw``
         (the buffer's bytes); by default through :meth:`fill` or :meth:`generate`."""
         fmt = self.format
         if fmt is None:
-            raise TypeError("render() before caps were set")
+            raise TypeError("write() before caps were set")
         if fmt.width == 3 and type(self).fill is not AudioSource.fill:
             raise TypeError(f"fill() cannot write {fmt.name} (3-byte samples): use generate()")
         out = self._samples(raw, frames)
@@ -182,7 +182,7 @@ class AudioSource(AudioCaps, Source):
     def generate(self, first_sample: int, frames: int) -> np.ndarray:
         """Float samples in [-1, 1] for ``frames`` frames (see the module docstring)."""
         raise NotImplementedError(
-            f"{type(self).__name__} must define generate(), fill() or render()"
+            f"{type(self).__name__} must define generate(), fill() or write()"
         )
 
     def fixate(self, s: Gst.Structure) -> None:
@@ -302,7 +302,7 @@ class AudioSource(AudioCaps, Source):
         if n * bpf != length:
             buf.set_size(n * bpf)
         with mapped_array(buf, np.uint8, (n * bpf,)) as out:
-            self.render(first, n, out)
+            self.write(first, n, out)
         self.buffer_done(buf, n)
         return FLOW_OK
 

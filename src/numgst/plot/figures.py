@@ -35,7 +35,7 @@ FONT_SIZE = 8
 
 @dataclasses.dataclass(frozen=True)
 class PlotConfig:
-    """Everything a renderer is built from; a different config means a new renderer.
+    """Everything a figure is built from; a different config means a new figure.
 
     Attributes
     ----------
@@ -177,7 +177,7 @@ class _AggPlot:
 
     # -- public -----------------------------------------------------------------------
 
-    def render(self, samples: np.ndarray, out: np.ndarray, bgra: bool = False) -> None:
+    def draw(self, samples: np.ndarray, out: np.ndarray, bgra: bool = False) -> None:
         """Draw ``samples`` (channels, window) float into ``out`` (height, width, 4) uint8.
 
         ``bgra`` swaps red and blue for BGRA output; the default writes RGBA, Agg's own
@@ -210,7 +210,7 @@ class _AggPlot:
         return float(dx - 0.5), float(self.cfg.height - dy - 0.5)
 
 
-class WaveformRenderer(_AggPlot):
+class WaveformFigure(_AggPlot):
     """Amplitude (full scale) against time (ms), one trace per channel.
 
     A window longer than about two samples per pixel column is drawn as its min/max
@@ -268,7 +268,7 @@ def _hz_label(v: float, _pos: object = None) -> str:
     return f"{v / 1000:g}k" if v >= 1000 else f"{v:g}"
 
 
-class SpectrumRenderer(_AggPlot):
+class SpectrumFigure(_AggPlot):
     """Magnitude (dBFS) against frequency (Hz, log or linear), one trace per channel.
 
     The window is Hann-weighted and zero-padded to the next power of two (the FFT
@@ -312,15 +312,15 @@ class SpectrumRenderer(_AggPlot):
             line.set_ydata(self._db[ch, self.first_bin :])
 
 
-RENDERERS = {"waveform": WaveformRenderer, "spectrum": SpectrumRenderer}
+RENDERERS = {"waveform": WaveformFigure, "spectrum": SpectrumFigure}
 
 
-def make_renderer(mode: str, cfg: PlotConfig) -> _AggPlot:
-    """The renderer for ``mode`` ("waveform" or "spectrum")."""
+def make_figure(mode: str, cfg: PlotConfig) -> _AggPlot:
+    """The figure for ``mode`` ("waveform" or "spectrum")."""
     return RENDERERS[mode](cfg)
 
 
-def bench_render_fps(
+def bench_draw_fps(
     mode: str = "waveform",
     width: int = 640,
     height: int = 480,
@@ -329,13 +329,13 @@ def bench_render_fps(
     rate: int = 48000,
     fps: int = 25,
 ) -> float:
-    """Frames per second the renderer alone sustains (no GStreamer), for ``./run bench``.
+    """Frames per second the figure alone sustains (no GStreamer), for ``./run bench``.
 
     Draws a moving stereo sine for about ``seconds`` of wall time and returns frames
     rendered divided by elapsed seconds.
     """
     window = rate // fps
-    r = make_renderer(
+    r = make_figure(
         mode, PlotConfig(width=width, height=height, rate=rate, channels=channels, window=window)
     )
     out = np.empty((height, width, 4), np.uint8)
@@ -347,7 +347,7 @@ def bench_render_fps(
         sig = np.stack(
             [0.8 * np.sin(2 * np.pi * (440 + 110 * c) * (t + phase)) for c in range(channels)]
         ).astype(np.float32)
-        r.render(sig, out)
+        r.draw(sig, out)
         frames += 1
         elapsed = time.perf_counter() - start
         if elapsed >= seconds:
