@@ -28,11 +28,30 @@ from numgst.testing import capture
 Colour = register_enum("NumgstTestColour", [(0, "Red", "red"), (1, "Green", "green")])
 
 PROPS = (
-    Prop("level", float, "Level", "Output level", 0.5, 0.0, 1.0, flags=CONTROLLABLE),
-    Prop("count", UINT64, "Count", "A big counter", 7, 0, 1 << 40),
-    Prop("colour", Colour, "Colour", "A colour", Colour(1)),
-    Prop("fail-in", str, "Fail in", "vfunc that raises (test only)", ""),
-    Prop("gains", DOUBLE_ARRAY, "Gains", "Per-channel gains", (), 0.0, 4.0),
+    Prop(
+        "level",
+        float,
+        nick="Level",
+        blurb="Output level",
+        default=0.5,
+        minimum=0.0,
+        maximum=1.0,
+        flags=CONTROLLABLE,
+    ),
+    Prop(
+        "count", UINT64, nick="Count", blurb="A big counter", default=7, minimum=0, maximum=1 << 40
+    ),
+    Prop("colour", Colour, nick="Colour", blurb="A colour", default=Colour(1)),
+    Prop("fail-in", str, nick="Fail in", blurb="vfunc that raises (test only)", default=""),
+    Prop(
+        "gains",
+        DOUBLE_ARRAY,
+        nick="Gains",
+        blurb="Per-channel gains",
+        default=(),
+        minimum=0.0,
+        maximum=4.0,
+    ),
 )
 
 

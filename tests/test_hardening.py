@@ -118,7 +118,18 @@ def test_an_exception_in_a_property_hook_is_a_bus_error_and_the_value_stays():
 
     class Touchy(ElementMixin, GstBase.BaseSrc):
         __gtype_name__ = "NumgstTestTouchy"
-        PROPS = (Prop("level", float, "Level", "Level", 0.5, 0.0, 1.0, apply="_check"),)
+        PROPS = (
+            Prop(
+                "level",
+                float,
+                nick="Level",
+                blurb="Level",
+                default=0.5,
+                minimum=0.0,
+                maximum=1.0,
+                apply="_check",
+            ),
+        )
 
         def _check(self, value):
             if value > 0.9:

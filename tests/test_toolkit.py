@@ -212,7 +212,9 @@ class Shade(VideoSource):
 
     __gtype_name__ = "NumgstTestShade"
     FORMATS = ("RGBA", "I420", "GRAY16_LE")
-    PROPS = VideoSource.PROPS + (Prop("base", int, "Base", "Base value", 0, 0, 200),)
+    PROPS = VideoSource.PROPS + (
+        Prop("base", int, nick="Base", blurb="Base value", default=0, minimum=0, maximum=200),
+    )
 
     def fill(self, frame):
         for plane in frame.planes:

@@ -37,7 +37,11 @@ class _Hum(AudioSource):
     """A hum whose PROPS leave out the base's"""
 
     __gtype_name__ = "NumgstTestHumProps"
-    PROPS = (Prop("level", float, "Level", "Amplitude", 0.3, 0.0, 1.0),)
+    PROPS = (
+        Prop(
+            "level", float, nick="Level", blurb="Amplitude", default=0.3, minimum=0.0, maximum=1.0
+        ),
+    )
 
     def generate(self, first_sample, frames):
         return np.full(frames, self.settings.level)
@@ -60,7 +64,7 @@ def test_redefining_an_inherited_property_is_a_type_error():
 
         class _Bad(AudioSource):
             __gtype_name__ = "NumgstTestBadProps"
-            PROPS = (Prop("is-live", bool, "Live", "Other blurb", True),)
+            PROPS = (Prop("is-live", bool, nick="Live", blurb="Other blurb", default=True),)
 
 
 # -- one vocabulary ----------------------------------------------------------------------

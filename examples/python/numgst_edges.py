@@ -11,7 +11,17 @@ class Edges(VideoFilter):
     __gtype_name__ = "ExampleEdges"
     FORMATS = ("GRAY8", "I420", "NV12")
     IN_PLACE = False
-    PROPS = (Prop("gain", float, "Gain", "Edge magnitude scale", 1.0, 0.0, 100.0),)
+    PROPS = (
+        Prop(
+            "gain",
+            float,
+            nick="Gain",
+            blurb="Edge magnitude scale",
+            default=1.0,
+            minimum=0.0,
+            maximum=100.0,
+        ),
+    )
 
     def transform(self, src, dst):
         y = src.planes[0].astype(np.float32)

@@ -7,7 +7,18 @@ class Gain(AudioFilter):
     """Multiplies the audio by a (controllable) gain"""
 
     __gtype_name__ = "ExampleGain"
-    PROPS = (Prop("gain", float, "Gain", "Linear gain", 1.0, 0.0, 10.0, flags=CONTROLLABLE),)
+    PROPS = (
+        Prop(
+            "gain",
+            float,
+            nick="Gain",
+            blurb="Linear gain",
+            default=1.0,
+            minimum=0.0,
+            maximum=10.0,
+            flags=CONTROLLABLE,
+        ),
+    )
 
     def passthrough(self):
         return self.settings.gain == 1.0

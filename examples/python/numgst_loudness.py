@@ -14,11 +14,11 @@ class Loudness(ArraySink):
         Prop(
             "interval",
             UINT64,
-            "Interval",
-            "Time between messages (ns)",
-            100_000_000,
-            1_000_000,
-            10 * Gst.SECOND,
+            nick="Interval",
+            blurb="Time between messages (ns)",
+            default=100_000_000,
+            minimum=1_000_000,
+            maximum=10 * Gst.SECOND,
         ),
     )
 

@@ -11,10 +11,27 @@ class NoiseSource(AudioSource):
     __gtype_name__ = "ExampleNoiseSource"
     PROPS = AudioSource.PROPS + (
         Prop(
-            "level", float, "Level", "Constant part, full scale", 0.0, -1.0, 1.0, flags=CONTROLLABLE
+            "level",
+            float,
+            nick="Level",
+            blurb="Constant part, full scale",
+            default=0.0,
+            minimum=-1.0,
+            maximum=1.0,
+            flags=CONTROLLABLE,
         ),
-        Prop("noise", float, "Noise", "Noise amplitude, full scale", 0.1, 0.0, 1.0),
-        Prop("seed", int, "Seed", "Random seed", 1, 0, 2**31 - 1),
+        Prop(
+            "noise",
+            float,
+            nick="Noise",
+            blurb="Noise amplitude, full scale",
+            default=0.1,
+            minimum=0.0,
+            maximum=1.0,
+        ),
+        Prop(
+            "seed", int, nick="Seed", blurb="Random seed", default=1, minimum=0, maximum=2**31 - 1
+        ),
     )
 
     def do_start(self):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ._native.thread_state import pin_thread_state
@@ -35,23 +35,42 @@ UINT64 = GObject.TYPE_UINT64
 
 @dataclasses.dataclass(frozen=True)
 class Prop:
-    """One GObject property.
+    """One GObject property: ``Prop(name, type, nick=..., blurb=..., default=...,
+    minimum=..., maximum=..., flags=..., apply=...)``, all but name and type by keyword.
 
-    ``apply`` names an element method called as ``method(value)`` after the value is
-    stored, for properties that also drive a base-class setting (is-live, blocksize).
-    ``ptype`` is a Python type (bool, int = gint, float = gdouble, str, object), a
-    numeric GType from this module (UINT, INT64, UINT64) or an enum class/GType.
+    ``type`` is a Python type (bool, int = gint, float = gdouble, str, object), a
+    numeric GType from this module (UINT, INT64, UINT64, DOUBLE_ARRAY) or an enum
+    class/GType (:func:`numgst.base.register_enum`). ``nick`` defaults to the name in
+    words, ``blurb`` (what gst-inspect shows) to the nick. ``minimum`` and ``maximum``
+    are the range of numeric types. ``apply`` is called as ``apply(element, value)``
+    (a function, such as a method of the class defined above its ``PROPS``) or
+    ``element.apply(value)`` (a method's name) before the value is stored; it may
+    refuse the value with :class:`~numgst.base.errors.PropertyRefusedError`.
     """
 
     name: str
     ptype: Any
-    nick: str
-    blurb: str
+    _: dataclasses.KW_ONLY
+    nick: str = ""
+    blurb: str = ""
     default: Any = None
     minimum: Any = None
     maximum: Any = None
     flags: GObject.ParamFlags = RW
-    apply: str | None = None
+    apply: str | Callable[[Any, Any], None] | None = None
+
+    def __post_init__(self) -> None:
+        if not self.nick:
+            object.__setattr__(self, "nick", self.name.replace("-", " ").capitalize())
+        if not self.blurb:
+            object.__setattr__(self, "blurb", self.nick)
+
+    def run_apply(self, element: Any, value: Any) -> None:
+        """Call the ``apply`` hook, if any, for ``value``."""
+        if callable(self.apply):
+            self.apply(element, value)
+        elif self.apply:
+            getattr(element, self.apply)(value)
 
     @property
     def field(self) -> str:
@@ -174,8 +193,7 @@ class PropertiesMixin:
                 # a controller computing NaN must not reach the element.
                 raise PropertyRefusedError("NaN is not a value")
             with self._settings_lock:
-                if prop.apply:
-                    getattr(self, prop.apply)(value)
+                prop.run_apply(self, value)
                 self.settings = dataclasses.replace(self.settings, **{prop.field: value})
         except PropertyRefusedError as exc:
             kept = getattr(self.settings, pspec.name.replace("-", "_"), None)

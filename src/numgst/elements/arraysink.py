@@ -25,8 +25,8 @@ class CallbackSink(ArraySink):
         Prop(
             "callback",
             object,
-            "Callback",
-            "Python callable(data, pts): data is a (frames, channels) array for audio, "
+            nick="Callback",
+            blurb="Python callable(data, pts): data is a (frames, channels) array for audio, "
             "a VideoFrame for video, valid during the call only",
         ),
     )

@@ -68,40 +68,49 @@ NONE64 = (1 << 64) - 1
 
 
 def _zone(name: str, nick: str, blurb: str) -> Prop:
-    return Prop(name, int, nick, blurb, 0, INT_MIN, INT_MAX, apply="_look_changed")
+    return Prop(
+        name,
+        int,
+        nick=nick,
+        blurb=blurb,
+        default=0,
+        minimum=INT_MIN,
+        maximum=INT_MAX,
+        apply="_look_changed",
+    )
 
 
 PROPS = VideoSource.PROPS + (
     Prop(
         "pattern",
         PatternEnum,
-        "Pattern",
-        "Type of test pattern to generate",
-        PatternEnum(0),
+        nick="Pattern",
+        blurb="Type of test pattern to generate",
+        default=PatternEnum(0),
         apply="_look_changed",
     ),
     Prop(
         "animation-mode",
         AnimationMode,
-        "Animation mode",
-        "For pattern=ball, which counter defines the position of the ball.",
-        AnimationMode(0),
+        nick="Animation mode",
+        blurb="For pattern=ball, which counter defines the position of the ball.",
+        default=AnimationMode(0),
         apply="_look_changed",
     ),
     Prop(
         "motion",
         MotionType,
-        "Motion",
-        "For pattern=ball, what motion the ball does",
-        MotionType(0),
+        nick="Motion",
+        blurb="For pattern=ball, what motion the ball does",
+        default=MotionType(0),
         apply="_look_changed",
     ),
     Prop(
         "flip",
         bool,
-        "Flip",
-        "For pattern=ball, invert colors every second.",
-        False,
+        nick="Flip",
+        blurb="For pattern=ball, invert colors every second.",
+        default=False,
         apply="_look_changed",
     ),
     _zone(
@@ -162,53 +171,53 @@ PROPS = VideoSource.PROPS + (
     Prop(
         "foreground-color",
         UINT,
-        "Foreground Color",
-        "Foreground color to use (big-endian ARGB)",
-        0xFFFFFFFF,
-        0,
-        GLib.MAXUINT32,
+        nick="Foreground Color",
+        blurb="Foreground color to use (big-endian ARGB)",
+        default=0xFFFFFFFF,
+        minimum=0,
+        maximum=GLib.MAXUINT32,
         flags=CONTROLLABLE,
         apply="_look_changed",
     ),
     Prop(
         "background-color",
         UINT,
-        "Background Color",
-        "Background color to use (big-endian ARGB)",
-        0xFF000000,
-        0,
-        GLib.MAXUINT32,
+        nick="Background Color",
+        blurb="Background color to use (big-endian ARGB)",
+        default=0xFF000000,
+        minimum=0,
+        maximum=GLib.MAXUINT32,
         flags=CONTROLLABLE,
         apply="_look_changed",
     ),
     Prop(
         "horizontal-speed",
         int,
-        "Horizontal Speed",
-        "Scroll image number of pixels per frame (positive is scroll to the left)",
-        0,
-        INT_MIN,
-        INT_MAX,
+        nick="Horizontal Speed",
+        blurb="Scroll image number of pixels per frame (positive is scroll to the left)",
+        default=0,
+        minimum=INT_MIN,
+        maximum=INT_MAX,
         apply="_look_changed",
     ),
     # Beyond the C element: each leaves the output identical to C's at its default.
     Prop(
         "seed",
         UINT,
-        "Seed",
-        "State of the snow generator (C's 32-bit LCG) from the next frame on: C starts "
+        nick="Seed",
+        blurb="State of the snow generator (C's 32-bit LCG) from the next frame on: C starts "
         "every element at 0 (the default), so snow is the same in every run; another "
         "value gives another reproducible sequence",
-        0,
-        0,
-        GLib.MAXUINT32,
+        default=0,
+        minimum=0,
+        maximum=GLib.MAXUINT32,
         apply="_apply_seed",
     ),
     Prop(
         "generator",
         object,
-        "Generator",
-        "Python callable for pattern=custom: called with the frame's time in seconds "
+        nick="Generator",
+        blurb="Python callable for pattern=custom: called with the frame's time in seconds "
         "(float) and its number (int), returns the picture as an array of height x "
         "width x 3 (RGB) or 4 (RGBA), uint8 or float in [0, 1]; an exception becomes "
         "an element error",
@@ -217,10 +226,10 @@ PROPS = VideoSource.PROPS + (
     Prop(
         "overlay",
         Overlay,
-        "Overlay",
-        "Burn the frame number or the timestamp into the top-left corner, in the "
+        nick="Overlay",
+        blurb="Burn the frame number or the timestamp into the top-left corner, in the "
         "foreground colour on the background colour",
-        Overlay(0),
+        default=Overlay(0),
         apply="_look_changed",
     ),
 )

@@ -41,15 +41,22 @@ SECOND = Gst.SECOND
 FLOW_OK = Gst.FlowReturn.OK
 
 VIDEO_SOURCE_PROPS = (
-    Prop("is-live", bool, "Is Live", "Whether to act as a live source", False, apply="set_live"),
+    Prop(
+        "is-live",
+        bool,
+        nick="Is Live",
+        blurb="Whether to act as a live source",
+        default=False,
+        apply="set_live",
+    ),
     Prop(
         "timestamp-offset",
         INT64,
-        "Timestamp offset",
-        "An offset added to timestamps set on buffers (in ns)",
-        0,
-        0,
-        GLib.MAXINT64,
+        nick="Timestamp offset",
+        blurb="An offset added to timestamps set on buffers (in ns)",
+        default=0,
+        minimum=0,
+        maximum=GLib.MAXINT64,
     ),
 )
 
