@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+#: The checkout's root folder (the one with pyproject.toml).
+ROOT = next(p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").exists())
+
 
 def run_python(
     code: str, *args: str, timeout: float = 60.0, env: dict[str, str] | None = None

@@ -1,13 +1,10 @@
 import os
 import sys
-from pathlib import Path
 
 import pytest
-from _isolated import run_in
+from _isolated import ROOT, run_in
 
 import numgst
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def pytest_addoption(parser):
@@ -26,7 +23,7 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session", autouse=True)
 def _registered():
     # In-process registration: the tests exercise the same classes the plugin loader
-    # loads, and test_foundation checks the loader itself in a subprocess.
+    # loads, and test_audiotestsrc_tutorial checks the loader itself in a subprocess.
     numgst.register()
 
 

@@ -12,9 +12,8 @@ import shlex
 from pathlib import Path
 
 import pytest
-from _isolated import run_command, run_in
+from _isolated import ROOT, run_command, run_in
 
-ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
 BLOCKS = re.findall(r"```(\w*)\n(.*?)```", README, flags=re.S)
 PYTHON = [body for lang, body in BLOCKS if lang == "python"]

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from _isolated import ROOT
 from _isolated import run_in as _run
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_wheel_holds_the_plugin_loader_files(wheel_venv):

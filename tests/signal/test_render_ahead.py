@@ -4,7 +4,8 @@ changes in the middle of a stream."""
 from __future__ import annotations
 
 import pytest
-from test_element_parity import _run, assert_same_stream
+from _streams import assert_same_stream
+from _streams import run as _run
 
 from numgst.base.gst import Gst
 from numgst.signal import ahead

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_element_parity import assert_same_stream
+from _streams import assert_same_stream
 
 from numgst.base.gst import Gst, GstController
 from numgst.signal import catalog

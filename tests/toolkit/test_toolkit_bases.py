@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import os
 import runpy
-from pathlib import Path
 
 import numpy as np
 import pytest
-from _isolated import run_command
+from _isolated import ROOT, run_command
 
 from numgst.base.gst import Gst, GstController
 from numgst.testing import capture
 from numgst.toolkit import AudioFilter, AudioSource, Prop, VideoFilter, VideoSource
 
-ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
 

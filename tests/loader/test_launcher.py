@@ -18,8 +18,6 @@ from _isolated import run_command
 from numgst import loader
 from numgst.loader import doctor
 
-ROOT = Path(__file__).resolve().parent.parent
-
 GOOD = '''
 import numpy as np
 from numgst.toolkit import AudioSource, element

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from _streams import assert_same_stream
+from _streams import run as _run
 
 from numgst.base.gst import Gst
 from numgst.signal import catalog, formats
-from numgst.testing import capture
 
 NOISE = {"white-noise", "pink-noise", "gaussian-noise", "red-noise", "blue-noise", "violet-noise"}
-# The C element's 13 waves (ours go on with sweep and custom, tested in test_beyond).
+# The C element's 13 waves (ours go on with sweep and custom, tested in test_audiotestsrc_beyond).
 ALL_WAVES = [w.nick for w in catalog.C_WAVES]
 WAVES = ALL_WAVES
 
@@ -64,28 +65,6 @@ def _cases():
             )
         )
     return out
-
-
-def _run(src: str, props: str, caps: str, nbuf: int):
-    r = capture(f"{src} {props} num-buffers={nbuf} ! {caps} ! appsink name=sink")
-    assert r.error is None, (src, r.error, r.error_debug)
-    return r
-
-
-def assert_same_stream(c, py, compare_bytes: bool = True):
-    assert py.caps.is_equal(c.caps), (py.caps.to_string(), c.caps.to_string())
-    assert len(py.buffers) == len(c.buffers)
-    for i, (a, b) in enumerate(zip(c.buffers, py.buffers, strict=True)):
-        assert (b.pts, b.duration, b.offset, b.offset_end, b.flags, len(b.data)) == (
-            a.pts,
-            a.duration,
-            a.offset,
-            a.offset_end,
-            a.flags,
-            len(a.data),
-        ), i
-        if compare_bytes:
-            assert b.data == a.data, f"buffer {i} differs"
 
 
 @pytest.mark.parametrize("fmt,rate,channels,layout,spb,freq,volume,wave,nbuf", _cases())

@@ -4,7 +4,7 @@ playback and num-buffers, compared with the C element buffer for buffer."""
 from __future__ import annotations
 
 import pytest
-from test_element_parity import assert_same_stream
+from _streams import assert_same_stream
 
 from numgst.base.gst import Gst
 from numgst.testing import capture
