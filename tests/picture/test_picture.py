@@ -17,8 +17,8 @@ from numgst.picture.frames import Frames
 from numgst.picture.noise import ADD, MUL, Lcg
 from numgst.picture.pack import FrameGeometry, Packer, meaningful
 from numgst.picture.patterns import BY_VALUE, PatternParams, Scene, is_static
-from numgst.toolkit._pixels import pixel_format
 from numgst.toolkit.video import GstVideo
+from numgst.toolkit.video_formats import pixel_format
 
 
 def c_random_char(state: int, n: int) -> tuple[list[int], int]:

@@ -288,8 +288,8 @@ def test_generate_packs_every_format_like_cs_solid_colour(fmt):
     # Every frame equal, padding included: nothing stale from an earlier buffer.
     assert all(b.data == ours.buffers[0].data for b in ours.buffers)
     from numgst.picture.pack import meaningful
-    from numgst.toolkit._pixels import picture_layout, pixel_format
     from numgst.toolkit.video import VideoLayout, video_info
+    from numgst.toolkit.video_formats import picture_layout, pixel_format
 
     layout = VideoLayout.from_info(video_info(Gst.Caps.from_string(caps)))
     mask = meaningful(pixel_format(layout.info.finfo.format), picture_layout(layout))

@@ -28,8 +28,8 @@ from ..picture import colors, overlay
 from ..picture.frames import Frames
 from ..picture.noise import Lcg
 from ..picture.patterns import BY_VALUE, PATTERNS, Pattern, PatternParams, Scene, custom_pattern
-from ..toolkit._pixels import cosited, matrix_of, picture_layout, pixel_format
 from ..toolkit.video import GstVideo, VideoFrame
+from ..toolkit.video_formats import cosited, matrix_of, picture_layout, pixel_format
 from ..toolkit.videosrc import VideoSource
 
 CUSTOM = 1000  # pattern=custom: beyond C's values

@@ -6,11 +6,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..base import ElementMixin
+from ..base import INT64, ElementMixin, Prop
 from ..base.element import ElementMeta
-from ..base.gst import Gst, GstBase
+from ..base.gst import GLib, Gst, GstBase
 
 NONE64 = (1 << 64) - 1  # GST_CLOCK_TIME_NONE as the vfuncs see it
+
+
+#: A source's is-live property (C's blurb), driving GstBaseSrc's live mode.
+IS_LIVE = Prop(
+    "is-live", bool, nick="Is Live", blurb="Whether to act as a live source", default=False,
+    apply="set_live",
+)  # fmt: skip
+
+
+def timestamp_offset(minimum: int) -> Prop:
+    """A source's timestamp-offset property; C's audio source lets it go negative,
+    its video source does not."""
+    return Prop(
+        "timestamp-offset", INT64, nick="Timestamp offset",
+        blurb="An offset added to timestamps set on buffers (in ns)", default=0,
+        minimum=minimum, maximum=GLib.MAXINT64,
+    )  # fmt: skip
 
 
 def scale(val: int, num: int, denom: int) -> int:

@@ -39,10 +39,9 @@ from ..base._native.borrowed_vfuncs import borrow_vfunc
 from ..base.caps import refuse_caps
 from ..base.control import bindings, value_array
 from ..base.gst import GLib, Gst, GstAudio, GstBase
-from ..base.properties import INT64
 from . import _common
 from ._audio import MAX_INT, AudioCaps, audio_caps
-from ._source import NONE64, Source, scale_round
+from ._source import IS_LIVE, NONE64, Source, scale_round, timestamp_offset
 
 SECOND = Gst.SECOND  # a module constant: Gst.* lookups go through GI's proxy each time
 NONE32 = (1 << 32) - 1  # guint -1
@@ -63,23 +62,8 @@ SOURCE_PROPS = (
         maximum=GLib.MAXINT,
         apply="_apply_samplesperbuffer",
     ),
-    Prop(
-        "is-live",
-        bool,
-        nick="Is Live",
-        blurb="Whether to act as a live source",
-        default=False,
-        apply="set_live",
-    ),
-    Prop(
-        "timestamp-offset",
-        INT64,
-        nick="Timestamp offset",
-        blurb="An offset added to timestamps set on buffers (in ns)",
-        default=0,
-        minimum=GLib.MININT64,
-        maximum=GLib.MAXINT64,
-    ),
+    IS_LIVE,
+    timestamp_offset(GLib.MININT64),
 )
 
 

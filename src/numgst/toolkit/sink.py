@@ -24,27 +24,12 @@ from ..base.element import ElementMeta
 from ..base.gst import Gst, GstBase
 from . import _common
 from ._audio import AudioCaps, FloatWork, audio_caps
-from .video import VideoFrame, VideoLayout, video_info
+from .video import FORMATS, VideoFrame, VideoLayout, video_info
 from .videosrc import video_caps
 
 FLOW_OK = Gst.FlowReturn.OK
 AUDIO_FORMATS = tuple(pcm.FORMATS)
-VIDEO_FORMATS = (
-    "RGBA",
-    "BGRA",
-    "RGBx",
-    "BGRx",
-    "RGB",
-    "BGR",
-    "GRAY8",
-    "GRAY16_LE",
-    "I420",
-    "NV12",
-    "Y444",
-    "YV12",
-    "NV21",
-    "AYUV",
-)
+VIDEO_FORMATS = (*FORMATS, "GRAY16_LE", "Y444", "YV12", "NV21", "AYUV")
 
 
 class ArraySink(AudioCaps, ElementMixin, GstBase.BaseSink, metaclass=ElementMeta):

@@ -21,7 +21,11 @@ from ..base.gst import Gst
 gi.require_version("GstVideo", "1.0")
 from gi.repository import GstVideo  # noqa: E402
 
-__all__ = ["GstVideo", "Plane", "VideoFrame", "VideoLayout", "video_info"]
+__all__ = ["FORMATS", "GstVideo", "Plane", "VideoFrame", "VideoLayout", "video_info"]
+
+#: The raw video formats the toolkit's video filters offer unless a class says
+#: otherwise: packed RGB, gray, and the two most common YUV 4:2:0 layouts.
+FORMATS = ("RGBA", "BGRA", "RGBx", "BGRx", "RGB", "BGR", "GRAY8", "I420", "NV12")
 
 _VIDEO_META_API = hash(GstVideo.video_meta_api_get_type())  # PyGObject hashes a GType by value
 

@@ -24,7 +24,7 @@ from ..base.caps import refuse_caps
 from ..base.gst import Gst
 from . import _common
 from ._filter import Filter
-from .video import VideoFrame, VideoLayout, video_info
+from .video import FORMATS, VideoFrame, VideoLayout, video_info
 from .videosrc import video_caps
 
 FLOW_OK = Gst.FlowReturn.OK
@@ -34,17 +34,7 @@ class VideoFilter(Filter):
     """Base class of video filters (see the module docstring)."""
 
     __gtype_name__ = "NumgstVideoFilter"
-    FORMATS: tuple[str, ...] = (
-        "RGBA",
-        "BGRA",
-        "RGBx",
-        "BGRx",
-        "RGB",
-        "BGR",
-        "GRAY8",
-        "I420",
-        "NV12",
-    )
+    FORMATS: tuple[str, ...] = FORMATS
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         caps = video_caps(cls.FORMATS)

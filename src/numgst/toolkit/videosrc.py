@@ -30,35 +30,16 @@ import numpy as np
 from ..base import Prop, mapped_array
 from ..base.caps import refuse_caps
 from ..base.control import bindings
-from ..base.gst import GLib, Gst
-from ..base.properties import INT64
+from ..base.gst import Gst
 from . import _common
-from ._pixels import PictureWriter
-from ._source import NONE64, Source, scale
+from ._source import IS_LIVE, NONE64, Source, scale, timestamp_offset
 from .video import GstVideo, VideoFrame, VideoLayout, video_info
+from .video_formats import PictureWriter
 
 SECOND = Gst.SECOND
 FLOW_OK = Gst.FlowReturn.OK
 
-VIDEO_SOURCE_PROPS = (
-    Prop(
-        "is-live",
-        bool,
-        nick="Is Live",
-        blurb="Whether to act as a live source",
-        default=False,
-        apply="set_live",
-    ),
-    Prop(
-        "timestamp-offset",
-        INT64,
-        nick="Timestamp offset",
-        blurb="An offset added to timestamps set on buffers (in ns)",
-        default=0,
-        minimum=0,
-        maximum=GLib.MAXINT64,
-    ),
-)
+VIDEO_SOURCE_PROPS = (IS_LIVE, timestamp_offset(0))
 
 
 def video_caps(

@@ -20,8 +20,8 @@ from numgst.elements.videotestsrc import FORMATS
 from numgst.picture.pack import FrameGeometry, meaningful
 from numgst.picture.patterns import PATTERNS
 from numgst.testing import capture
-from numgst.toolkit._pixels import pixel_format
 from numgst.toolkit.video import GstVideo
+from numgst.toolkit.video_formats import pixel_format
 
 ALL_PATTERNS = [p.nick for p in PATTERNS]
 # The formats the issue names, each in every test below.
