@@ -311,7 +311,7 @@ for rate, mode in ((48000, "waveform"), (2147483647, "spectrum")):
     m = p.get_bus().timed_pop_filtered(60 * Gst.SECOND,
                                        Gst.MessageType.ERROR | Gst.MessageType.EOS)
     assert m.type == Gst.MessageType.EOS, m.parse_error()
-    print(p.get_by_name("plot").state.history.size)
+    print(p.get_by_name("plot").stream.history.size)
     p.set_state(Gst.State.NULL)
 print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024)
 """
@@ -356,7 +356,7 @@ def _planar_meta_frames() -> list[np.ndarray]:
             frames.append(s.get_buffer().pts)
         assert sink.get_property("eos")
         assert p.get_bus().pop_filtered(Gst.MessageType.ERROR) is None
-        window = plot.state.history.window().copy()
+        window = plot.stream.history.window().copy()
     finally:
         p.set_state(Gst.State.NULL)
     return frames, window

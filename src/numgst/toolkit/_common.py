@@ -27,6 +27,19 @@ def declare(cls: Any, klass: str, **templates: Gst.Caps) -> None:
         cls.__gstmetadata__ = (cls.__name__, klass, doc, "numgst user")
 
 
+def template(cls: Any, name: str) -> Gst.PadTemplate:
+    """The pad template ``name`` of ``cls``, from its own ``__gsttemplates__``.
+
+    Not ``element.get_pad_template``: when C creates an element whose class derives
+    from a toolkit base, GObject runs Python's ``__init__`` while the instance's class
+    is still the base's (GObject initialises an instance level by level), and the
+    base class has no templates."""
+    for t in cls.__gsttemplates__:
+        if t.name_template == name:
+            return t
+    raise KeyError(f"{cls.__name__} has no pad template {name!r}")
+
+
 def overrides(cls: Any, base: type, *names: str) -> bool:
     """True if ``cls`` defines any of the methods ``names`` otherwise than ``base``."""
     return any(getattr(cls, n, None) is not getattr(base, n, None) for n in names)
