@@ -4,29 +4,20 @@ and in-process) and directly: each one doing GStreamer's part right."""
 from __future__ import annotations
 
 import os
-import runpy
 
 import numpy as np
 import pytest
+from _examples import EXAMPLES, register_examples
 from _isolated import ROOT, run_command
 
 from numgst.base.gst import Gst, GstController
 from numgst.testing import capture
 from numgst.toolkit import AudioFilter, AudioSource, Prop, VideoFilter, VideoSource
 
-EXAMPLES = ROOT / "examples"
-
-
-def _register_examples() -> None:
-    for path in sorted((EXAMPLES / "python").glob("numgst_*.py")):
-        name, rank, cls = runpy.run_path(str(path))["__gstelementfactory__"]
-        if Gst.ElementFactory.find(name) is None:
-            Gst.Element.register(None, name, rank, cls)
-
 
 @pytest.fixture(scope="module", autouse=True)
 def _examples():
-    _register_examples()
+    register_examples()
 
 
 def _launch(pipeline: str) -> str:

@@ -8,6 +8,12 @@ does to the samples or pixels:
 * :class:`AudioFilter`: audio arrays in, audio arrays out (or in place);
 * :class:`VideoSource`: frames drawn by ``fill(frame)`` or ``generate(frame)``;
 * :class:`VideoFilter`: frames in, frames out (or in place);
+* :class:`AudioTransform`, :class:`VideoTransform`: caps-changing transforms
+  (channel counts; sizes, crops, formats), ``transform`` with the output's caps
+  from ``output(info)``;
+* :class:`AudioVisualizer`: audio in, video frames out, ``draw(samples, frame)``;
+* :class:`AudioMixer`, :class:`VideoMixer`: request pads with per-pad properties
+  (``PAD_PROPS``), ``mix(inputs, out)``;
 * :class:`ArraySink`: audio or video arrays handed to a Python callable.
 
 Properties come from a ``PROPS`` table of :class:`Prop` rows; every exception in a
@@ -21,10 +27,13 @@ from ..base import CONTROLLABLE, DOUBLE_ARRAY, INT64, UINT, UINT64, Prop, Proper
 from ..base.gst import GLib, Gst
 from .audiofilter import AudioFilter
 from .audiosrc import AudioSource
+from .mixer import AudioMixer, Input, VideoMixer
 from .sink import ArraySink
+from .transform import AudioTransform, VideoTransform
 from .video import VideoFrame
 from .videofilter import VideoFilter
 from .videosrc import VideoSource
+from .visualizer import AudioVisualizer
 
 __all__ = [
     "CONTROLLABLE",
@@ -34,14 +43,20 @@ __all__ = [
     "UINT64",
     "ArraySink",
     "AudioFilter",
+    "AudioMixer",
     "AudioSource",
+    "AudioTransform",
+    "AudioVisualizer",
     "GLib",
     "Gst",
+    "Input",
     "Prop",
     "PropertyRefusedError",
     "VideoFilter",
     "VideoFrame",
+    "VideoMixer",
     "VideoSource",
+    "VideoTransform",
     "element",
 ]
 

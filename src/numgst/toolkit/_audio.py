@@ -29,8 +29,14 @@ def audio_caps(
     return Gst.Caps.from_string(
         "audio/x-raw, format=(string){ " + ", ".join(formats) + " }, "
         "layout=(string){ " + ", ".join(layouts) + " }, "
-        f"rate=(int)[{rate[0]}, {rate[1]}], channels=(int)[{channels[0]}, {channels[1]}]"
+        f"rate=(int){_int_range(rate)}, channels=(int){_int_range(channels)}"
     )
+
+
+def _int_range(bounds: tuple[int, int]) -> str:
+    # GStreamer refuses a range whose ends are equal (a CRITICAL): a fixed value then.
+    lo, hi = bounds
+    return str(lo) if lo == hi else f"[{lo}, {hi}]"
 
 
 class AudioCaps:

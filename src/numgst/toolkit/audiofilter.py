@@ -97,6 +97,9 @@ class AudioFilter(AudioCaps, Filter):
     def do_transform_ip(self, buf: Gst.Buffer) -> Gst.FlowReturn:
         fmt = self.format
         assert fmt is not None
+        if self.is_passthrough():  # BaseTransform still calls here, the buffer unwritable
+            self._ended(buf)
+            return FLOW_OK
         frames, offsets = self._frames(buf)
         with mapped_array(buf, np.uint8, (buf.get_size(),)) as raw:
             words = self._samples(raw, frames, offsets)

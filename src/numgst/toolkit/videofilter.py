@@ -60,6 +60,8 @@ class VideoFilter(Filter):
     def do_transform_ip(self, buf: Gst.Buffer) -> Gst.FlowReturn:
         layout = self.layout
         assert layout is not None
+        if self.is_passthrough():  # BaseTransform still calls here, the buffer unwritable
+            return FLOW_OK
         with mapped_array(buf, np.uint8, (buf.get_size(),)) as raw:
             frame = VideoFrame(raw, layout.for_buffer(buf), buf.offset, buf.pts)
             try:

@@ -1,4 +1,4 @@
-"""Run pipelines and collect what comes out, for tests, benchmarks and the demo.
+"""Run whole pipelines and collect what comes out, for tests, benchmarks and the demo.
 
 The application side of GStreamer that every check needs: parse_launch, an appsink
 named ``sink``, the bus read until EOS or ERROR, and the pipeline always back to NULL.
@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import gi
 
-from .base.gst import Gst
+from ..base.gst import Gst
 
 gi.require_version("GstApp", "1.0")
 from gi.repository import GstApp  # noqa: E402,F401 - gives appsink its methods

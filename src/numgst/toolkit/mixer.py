@@ -1,0 +1,333 @@
+"""Mixers: several inputs on request pads, one output (``AudioMixer``,
+``VideoMixer``).
+
+A subclass declares the properties of its pads in a ``PAD_PROPS`` table (like
+``PROPS``: gst-inspect shows them, a GstController drives the ``CONTROLLABLE``
+ones, synced to each output buffer's time) and writes ``mix(inputs, out)``:
+
+* ``inputs``: one :class:`Input` per sink pad, in pad order: ``.pad`` (its
+  ``.settings`` hold the pad properties), ``.data`` (the pad's audio for this output
+  buffer as (frames, channels) floats, silence where it had none, or its
+  :class:`~numgst.toolkit.video.VideoFrame`), or ``.data`` None when the pad has
+  nothing for this output at all;
+* ``out``: the output, (frames, channels) floats filled with silence (audio), or a
+  :class:`~numgst.toolkit.video.VideoFrame` (video) to draw into.
+
+``mix`` fills ``out`` in place and returns None, or returns the output (audio). The
+aggregator does the rest: caps (inputs converted to the output's format: audio by
+GstAudioAggregator's convert pads; video inputs must share the output's format),
+timestamps, latency, EOS when every input is done.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+
+from .. import pcm
+from ..base import mapped_array
+from ..base._native import floating_refs
+from ..base.control import bindings
+from ..base.element import ElementMeta, ElementMixin
+from ..base.gst import Gst, GstAudio, GstBase
+from ..base.properties import Prop, PropertiesMixin, gproperties, settings_record
+from . import _common
+from ._audio import MAX_INT, audio_caps
+from .video import FORMATS, GstVideo, VideoFrame, VideoLayout, video_info
+from .videosrc import video_caps
+
+FLOW_OK = Gst.FlowReturn.OK
+NONE64 = Gst.CLOCK_TIME_NONE
+
+
+@dataclasses.dataclass
+class Input:
+    """One sink pad's part of an output buffer (see the module docstring)."""
+
+    pad: Any
+    data: Any = None
+
+
+def _pad_class(cls: Any, base: type) -> type:
+    """A pad class for mixer class ``cls``, its properties from ``cls.PAD_PROPS``."""
+    props = tuple(cls.PAD_PROPS)
+    name = f"{cls.__gtype_name__}Pad"
+    return type(
+        name,
+        (MixerPad, base),
+        {
+            "__gtype_name__": name,
+            "PROPS": props,
+            "Settings": settings_record(f"{name}Settings", props),
+            "__gproperties__": gproperties(props),
+            "__module__": cls.__module__,
+        },
+    )
+
+
+class MixerPad(PropertiesMixin):
+    """What every mixer pad has: properties from the mixer's ``PAD_PROPS`` as a
+    ``settings`` record, controllers, and references right whoever creates it."""
+
+    sync_values: Any  # Gst.Object's, on the pad class this is mixed into
+
+    def __init__(self) -> None:
+        floating_refs.adopt(self)
+        super().__init__()
+        self.init_properties()
+        self._bindings = bindings(self)
+
+    def sync_to(self, stream_time: int) -> None:
+        """Controlled pad properties at ``stream_time`` (ns)."""
+        if self._bindings.value and stream_time != NONE64:
+            self.sync_values(stream_time)
+
+
+def _declare_mixer(
+    cls: Any, klass: str, sink: Gst.Caps, src: Gst.Caps, pad_base: type, src_pad: Any
+) -> None:
+    if "PAD_PROPS" in vars(cls) or not hasattr(cls, "_pad_type"):
+        cls._pad_type = _pad_class(cls, pad_base)
+    if "__gsttemplates__" not in vars(cls):
+        cls.__gsttemplates__ = (
+            Gst.PadTemplate.new_with_gtype(
+                "sink_%u", Gst.PadDirection.SINK, Gst.PadPresence.REQUEST, sink,
+                cls._pad_type.__gtype__,
+            ),
+            Gst.PadTemplate.new_with_gtype(
+                "src", Gst.PadDirection.SRC, Gst.PadPresence.ALWAYS, src, src_pad.__gtype__,
+            ),
+        )  # fmt: skip
+    _common.declare(cls, klass)
+
+
+class PadsAsChildren:
+    """GstChildProxy over the sink pads, as C's mixers have it: gst-launch's
+    ``name sink_1::volume=0.5`` sets a pad property (on the pad it requests).
+
+    PyGObject hooks a vfunc only from the dict of the class that registers the
+    interface, not from a plain mixin: each mixer copies these into its own dict.
+    """
+
+    sinkpads: Any
+
+    def do_get_child_by_name(self, name: str) -> Any:
+        return next((p for p in self.sinkpads if p.get_name() == name), None)
+
+    def do_get_child_by_index(self, index: int) -> Any:
+        pads = self.sinkpads
+        return pads[index] if 0 <= index < len(pads) else None
+
+    def do_get_children_count(self) -> int:
+        return len(self.sinkpads)
+
+    def _child_added(self, pad: Any) -> Any:
+        if pad is not None:
+            self.child_added(pad, pad.get_name())  # type: ignore[attr-defined]
+        return pad
+
+
+def _stream_time(agg: Any, pts: int) -> int:
+    """The output's stream time at ``pts``, for controllers. (The src pad's segment
+    field reads as an undefined segment under PyGObject 3.42: then the pts.)"""
+    seg = agg.srcpad.segment
+    if pts == NONE64 or seg.format != Gst.Format.TIME:
+        return pts
+    return int(seg.to_stream_time(Gst.Format.TIME, pts))
+
+
+class AudioMixer(
+    ElementMixin, PadsAsChildren, GstAudio.AudioAggregator, Gst.ChildProxy, metaclass=ElementMeta
+):
+    """Base class of audio mixers (see the module docstring).
+
+    Class attributes: ``FORMATS`` (the output's; inputs in any raw format are
+    converted to it), ``CHANNELS``, ``RATES``, ``PAD_PROPS``, ``PROPS``. After caps:
+    ``self.format`` (:class:`numgst.pcm.Format`), ``self.rate``, ``self.channels``.
+    """
+
+    __gtype_name__ = "NumgstAudioMixer"
+    FORMATS: tuple[str, ...] = ("F32LE", "S16LE", "S32LE", "F64LE")
+    CHANNELS: tuple[int, int] = (1, 64)
+    RATES: tuple[int, int] = (1, MAX_INT)
+    PAD_PROPS: tuple[Prop, ...] = ()
+    do_get_child_by_name = PadsAsChildren.do_get_child_by_name
+    do_get_child_by_index = PadsAsChildren.do_get_child_by_index
+    do_get_children_count = PadsAsChildren.do_get_children_count
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        src = audio_caps(cls.FORMATS, cls.CHANNELS, cls.RATES, ("interleaved",))
+        sink = audio_caps(tuple(pcm.FORMATS), cls.CHANNELS, cls.RATES, ("interleaved",))
+        _declare_mixer(
+            cls, "Filter/Effect/Audio", sink, src, GstAudio.AudioAggregatorConvertPad,
+            # A convert pad as the src pad is what makes the aggregator fixate the
+            # output to the first input's rate and channels (as audiomixer does).
+            GstAudio.AudioAggregatorConvertPad,
+        )  # fmt: skip
+        super().__init_subclass__(**kwargs)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.format: pcm.Format | None = None
+        self.rate = self.channels = 0
+        self._parts: dict[Any, np.ndarray] = {}
+
+    def do_request_new_pad(self, templ: Gst.PadTemplate, name: str | None, caps: Any) -> Any:
+        return self._child_added(
+            GstAudio.AudioAggregator.do_request_new_pad(self, templ, name, caps)
+        )
+
+    def mix(self, inputs: list[Input], out: np.ndarray) -> np.ndarray | None:
+        """Mix ``inputs`` into ``out`` (see the module docstring)."""
+        raise NotImplementedError(f"{type(self).__name__} must define mix()")
+
+    def _take_caps(self) -> bool:
+        caps = self.srcpad.get_current_caps()
+        info = GstAudio.AudioInfo.new_from_caps(caps) if caps is not None else None
+        if info is None:
+            return False
+        self.format = pcm.FORMATS[info.finfo.name]
+        self.rate, self.channels = info.rate, info.channels
+        return True
+
+    def do_aggregate_one_buffer(
+        self,
+        pad: Any,
+        inbuf: Gst.Buffer,
+        in_offset: int,
+        outbuf: Gst.Buffer,
+        out_offset: int,
+        num_frames: int,
+    ) -> bool:
+        if self.format is None and not self._take_caps():
+            return False
+        fmt, ch = self.format, self.channels
+        assert fmt is not None
+        frames = outbuf.get_size() // (fmt.width * ch)
+        part = self._parts.get(pad)
+        if part is None or part.shape[0] < frames:
+            part = self._parts[pad] = np.zeros((frames, ch), fmt.float_dtype)
+        with mapped_array(inbuf, np.uint8, (inbuf.get_size(),), Gst.MapFlags.READ) as raw:
+            words = pcm.samples(raw, fmt, in_offset + num_frames, ch)[in_offset:]
+            pcm.to_float(words, fmt, part[out_offset : out_offset + num_frames])
+            del words
+        return True
+
+    def do_finish_buffer(self, outbuf: Gst.Buffer) -> Gst.FlowReturn:
+        if self.format is None and not self._take_caps():
+            return Gst.FlowReturn.NOT_NEGOTIATED
+        fmt, ch = self.format, self.channels
+        assert fmt is not None
+        frames = outbuf.get_size() // (fmt.width * ch)
+        when = _stream_time(self, outbuf.pts)
+        inputs = []
+        for pad in self.sinkpads:
+            pad.sync_to(when)
+            part = self._parts.pop(pad, None)
+            # The last output buffer before EOS is cut to what was written.
+            inputs.append(Input(pad, None if part is None else part[:frames]))
+        self._parts.clear()
+        out = np.zeros((frames, ch), fmt.float_dtype)
+        got = self.mix(inputs, out)
+        who = f"{type(self).__name__}.mix()"
+        y = out if got is None else _common.checked(got, out.shape, who, "(frames, channels)")
+        with mapped_array(outbuf, np.uint8, (outbuf.get_size(),)) as raw:
+            words = pcm.samples(raw, fmt, frames, ch)
+            pcm.from_float(y, fmt, words)
+            del words
+        outbuf.unset_flags(Gst.BufferFlags.GAP)
+        return GstAudio.AudioAggregator.do_finish_buffer(self, outbuf)
+
+    def do_negotiated_src_caps(self, caps: Gst.Caps) -> bool:
+        self.format = None  # taken again from the new caps
+        return bool(GstAudio.AudioAggregator.do_negotiated_src_caps(self, caps))
+
+
+class VideoMixer(
+    ElementMixin, PadsAsChildren, GstVideo.VideoAggregator, Gst.ChildProxy, metaclass=ElementMeta
+):
+    """Base class of video mixers (see the module docstring).
+
+    Class attributes: ``FORMATS`` (output and inputs: an input must come in the
+    output's format), ``PAD_PROPS``, ``PROPS``. The output's size is the largest
+    input's unless downstream says otherwise.
+    """
+
+    __gtype_name__ = "NumgstVideoMixer"
+    FORMATS: tuple[str, ...] = FORMATS
+    PAD_PROPS: tuple[Prop, ...] = ()
+    do_get_child_by_name = PadsAsChildren.do_get_child_by_name
+    do_get_child_by_index = PadsAsChildren.do_get_child_by_index
+    do_get_children_count = PadsAsChildren.do_get_children_count
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        caps = video_caps(cls.FORMATS)
+        _declare_mixer(
+            cls, "Filter/Editor/Video/Compositor", caps, caps, GstVideo.VideoAggregatorConvertPad,
+            GstBase.AggregatorPad,
+        )  # fmt: skip
+        super().__init_subclass__(**kwargs)
+
+    def do_request_new_pad(self, templ: Gst.PadTemplate, name: str | None, caps: Any) -> Any:
+        return self._child_added(
+            GstVideo.VideoAggregator.do_request_new_pad(self, templ, name, caps)
+        )
+
+    def mix(self, inputs: list[Input], out: VideoFrame) -> None:
+        """Draw ``out`` from ``inputs`` (see the module docstring)."""
+        raise NotImplementedError(f"{type(self).__name__} must define mix()")
+
+    def do_aggregate_frames(self, outbuf: Gst.Buffer) -> Gst.FlowReturn:
+        caps = self.srcpad.get_current_caps()
+        info = video_info(caps) if caps is not None else None
+        if info is None:
+            return Gst.FlowReturn.NOT_NEGOTIATED
+        when = _stream_time(self, outbuf.pts)
+        maps: list[mapped_array] = []
+        inputs: list[Input] = []
+        try:
+            for pad in self.sinkpads:
+                pad.sync_to(when)
+                inputs.append(Input(pad, self._frame_of(pad, maps, outbuf.pts)))
+            layout = VideoLayout.from_info(info)
+            with mapped_array(outbuf, np.uint8, (outbuf.get_size(),)) as raw:
+                out = VideoFrame(raw, layout.for_buffer(outbuf), outbuf.offset, outbuf.pts)
+                try:
+                    self.mix(inputs, out)
+                finally:
+                    out.release()
+        finally:
+            for i in inputs:
+                if i.data is not None:
+                    i.data.release()
+            inputs.clear()
+            for m in reversed(maps):
+                m.__exit__(None, None, None)
+        return FLOW_OK
+
+    def _frame_of(self, pad: Any, maps: list[mapped_array], pts: int) -> VideoFrame | None:
+        """The pad's current frame, mapped (its map kept in ``maps``), or None."""
+        buf = pad.get_current_buffer()
+        caps = pad.get_current_caps()
+        if buf is None or caps is None:
+            return None
+        info = video_info(caps)
+        fmt = GstVideo.VideoFormat.to_string(info.finfo.format)
+        out_caps = self.srcpad.get_current_caps()
+        want = GstVideo.VideoFormat.to_string(video_info(out_caps).finfo.format)
+        if fmt != want:
+            raise TypeError(
+                f"{pad.get_name()} brings {fmt}, the output is {want}: a "
+                f"{type(self).__name__} takes inputs in the output's format "
+                "(put videoconvert before it)"
+            )
+        m = mapped_array(buf, np.uint8, (buf.get_size(),), Gst.MapFlags.READ)
+        raw = m.__enter__()
+        maps.append(m)
+        layout = VideoLayout.from_info(info)
+        return VideoFrame(raw, layout.for_buffer(buf), buf.offset, pts)
+
+
+__all__ = ["AudioMixer", "Input", "MixerPad", "VideoMixer"]
