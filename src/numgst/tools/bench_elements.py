@@ -8,9 +8,21 @@ from typing import Any
 
 import numpy as np
 
-from ..base.gst import Gst, GstBase
-from ..toolkit import ArraySink, AudioFilter, AudioSource, VideoFilter, VideoSource
+from ..base.gst import Gst, GstAudio, GstBase
+from ..toolkit import (
+    ArraySink,
+    AudioFilter,
+    AudioMixer,
+    AudioSource,
+    AudioTransform,
+    AudioVisualizer,
+    VideoFilter,
+    VideoMixer,
+    VideoSource,
+    VideoTransform,
+)
 from ..toolkit._audio import audio_caps
+from ..toolkit.video import GstVideo
 from ..toolkit.videosrc import video_caps
 
 AUDIO = audio_caps(("F32LE",), layouts=("interleaved",))
@@ -163,6 +175,181 @@ class PlainLook(GstBase.BaseSink):
         return Gst.FlowReturn.OK
 
 
+class ToolkitDownmix(AudioTransform):
+    """Stereo to mono: the mean"""
+
+    __gtype_name__ = "NumgstBenchToolkitDownmix"
+    FORMATS = ("F32LE",)
+    OUT_CHANNELS = (1, 1)
+
+    def output(self, info: Any) -> dict[str, Any]:
+        return {"channels": 1}
+
+    def transform(self, x: np.ndarray) -> np.ndarray:
+        return np.asarray(x.mean(axis=1, keepdims=True))
+
+
+class ToolkitHalfSize(VideoTransform):
+    """Every second pixel of every second row"""
+
+    __gtype_name__ = "NumgstBenchToolkitHalfSize"
+    FORMATS = ("RGBA",)
+
+    def output(self, info: Any) -> dict[str, Any]:
+        return {"width": info.width // 2, "height": info.height // 2}
+
+    def transform(self, src: Any, dst: Any) -> None:
+        dst.array[...] = src.array[::2, ::2]
+
+
+class ToolkitScope(AudioVisualizer):
+    """A black frame with a line at each channel's peak"""
+
+    __gtype_name__ = "NumgstBenchToolkitScope"
+
+    def draw(self, samples: np.ndarray, frame: Any) -> None:
+        a = frame.array
+        a[...] = 0
+        rows = ((1 - np.abs(samples).max(axis=1)) * (a.shape[0] - 1)).astype(int)
+        a[rows] = 255
+
+
+class ToolkitSum(AudioMixer):
+    """The sum of the inputs"""
+
+    __gtype_name__ = "NumgstBenchToolkitSum"
+
+    def mix(self, inputs: list[Any], out: np.ndarray) -> None:
+        for i in inputs:
+            if i.data is not None:
+                out += i.data
+
+
+class ToolkitStack(VideoMixer):
+    """Each input copied over the last, at the top left"""
+
+    __gtype_name__ = "NumgstBenchToolkitStack"
+    FORMATS = ("RGBA",)
+
+    def mix(self, inputs: list[Any], out: Any) -> None:
+        for i in inputs:
+            if i.data is not None:
+                a = i.data.array
+                out.array[: a.shape[0], : a.shape[1]] = a
+
+
+def _drop_fields(caps: Gst.Caps, *names: str) -> Gst.Caps:
+    out = Gst.Caps.new_empty()
+    for i in range(caps.get_size()):
+        st = caps[i].copy()
+        for name in names:
+            st.remove_field(name)
+        out.append_structure(st)
+    return out
+
+
+class PlainDownmix(GstBase.BaseTransform):
+    __gtype_name__ = "NumgstBenchPlainDownmix"
+    __gstmetadata__ = _meta("plain downmix", "Filter/Converter/Audio")
+    __gsttemplates__ = (
+        Gst.PadTemplate.new("sink", Gst.PadDirection.SINK, Gst.PadPresence.ALWAYS, AUDIO),
+        Gst.PadTemplate.new("src", Gst.PadDirection.SRC, Gst.PadPresence.ALWAYS, AUDIO),
+    )
+
+    def do_transform_caps(self, direction: Any, caps: Gst.Caps, filt: Any) -> Gst.Caps:
+        out = _drop_fields(caps, "channels", "channel-mask").intersect(AUDIO)
+        return out.intersect(filt) if filt is not None else out
+
+    def do_get_unit_size(self, caps: Gst.Caps) -> tuple[bool, int]:
+        info = GstAudio.AudioInfo.new_from_caps(caps)
+        return True, info.bpf
+
+    def do_set_caps(self, incaps: Gst.Caps, outcaps: Gst.Caps) -> bool:
+        self.channels = GstAudio.AudioInfo.new_from_caps(incaps).channels
+        return True
+
+    def do_transform(self, inbuf: Gst.Buffer, outbuf: Gst.Buffer) -> Gst.FlowReturn:
+        with inbuf.map(Gst.MapFlags.READ) as a, outbuf.map(Gst.MapFlags.WRITE) as b:
+            x = np.frombuffer(a.data, np.float32).reshape(-1, self.channels)
+            np.frombuffer(b.data, np.float32)[...] = x.mean(axis=1)
+        return Gst.FlowReturn.OK
+
+
+class PlainHalfSize(GstBase.BaseTransform):
+    __gtype_name__ = "NumgstBenchPlainHalfSize"
+    __gstmetadata__ = _meta("plain half size", "Filter/Converter/Video")
+    __gsttemplates__ = (
+        Gst.PadTemplate.new("sink", Gst.PadDirection.SINK, Gst.PadPresence.ALWAYS, VIDEO),
+        Gst.PadTemplate.new("src", Gst.PadDirection.SRC, Gst.PadPresence.ALWAYS, VIDEO),
+    )
+
+    def do_transform_caps(self, direction: Any, caps: Gst.Caps, filt: Any) -> Gst.Caps:
+        out = _drop_fields(caps, "width", "height").intersect(VIDEO)
+        return out.intersect(filt) if filt is not None else out
+
+    def do_get_unit_size(self, caps: Gst.Caps) -> tuple[bool, int]:
+        return True, GstVideo.VideoInfo.new_from_caps(caps).size
+
+    def do_set_caps(self, incaps: Gst.Caps, outcaps: Gst.Caps) -> bool:
+        self.info = GstVideo.VideoInfo.new_from_caps(incaps)
+        self.out = GstVideo.VideoInfo.new_from_caps(outcaps)
+        return True
+
+    def do_transform(self, inbuf: Gst.Buffer, outbuf: Gst.Buffer) -> Gst.FlowReturn:
+        i, o = self.info, self.out
+        with inbuf.map(Gst.MapFlags.READ) as a, outbuf.map(Gst.MapFlags.WRITE) as b:
+            x = np.frombuffer(a.data, np.uint8).reshape(i.height, i.stride[0] // 4, 4)
+            y = np.frombuffer(b.data, np.uint8).reshape(o.height, o.stride[0] // 4, 4)
+            y[:, : o.width] = x[: 2 * o.height : 2, : 2 * o.width : 2]
+        return Gst.FlowReturn.OK
+
+
+class PlainSum(GstAudio.AudioAggregator):
+    __gtype_name__ = "NumgstBenchPlainSum"
+    __gstmetadata__ = _meta("plain sum", "Filter/Effect/Audio")
+    __gsttemplates__ = (
+        Gst.PadTemplate.new_with_gtype("sink_%u", Gst.PadDirection.SINK, Gst.PadPresence.REQUEST,
+                                       AUDIO, GstAudio.AudioAggregatorConvertPad.__gtype__),
+        Gst.PadTemplate.new_with_gtype("src", Gst.PadDirection.SRC, Gst.PadPresence.ALWAYS,
+                                       AUDIO, GstAudio.AudioAggregatorConvertPad.__gtype__),
+    )  # fmt: skip
+
+    def do_aggregate_one_buffer(
+        self, pad: Any, inbuf: Gst.Buffer, in_offset: int, outbuf: Gst.Buffer,
+        out_offset: int, num_frames: int,
+    ) -> bool:  # fmt: skip
+        ch = GstAudio.AudioInfo.new_from_caps(self.srcpad.get_current_caps()).channels
+        with inbuf.map(Gst.MapFlags.READ) as a, outbuf.map(Gst.MapFlags.WRITE) as b:
+            x = np.frombuffer(a.data, np.float32)[in_offset * ch : (in_offset + num_frames) * ch]
+            y = np.frombuffer(b.data, np.float32)[out_offset * ch : (out_offset + num_frames) * ch]
+            y += x
+        return True
+
+
+class PlainStack(GstVideo.VideoAggregator):
+    __gtype_name__ = "NumgstBenchPlainStack"
+    __gstmetadata__ = _meta("plain stack", "Filter/Editor/Video/Compositor")
+    __gsttemplates__ = (
+        Gst.PadTemplate.new_with_gtype("sink_%u", Gst.PadDirection.SINK, Gst.PadPresence.REQUEST,
+                                       VIDEO, GstVideo.VideoAggregatorPad.__gtype__),
+        Gst.PadTemplate.new_with_gtype("src", Gst.PadDirection.SRC, Gst.PadPresence.ALWAYS,
+                                       VIDEO, GstBase.AggregatorPad.__gtype__),
+    )  # fmt: skip
+
+    def do_aggregate_frames(self, outbuf: Gst.Buffer) -> Gst.FlowReturn:
+        # get_prepared_frame's buffer reads None under PyGObject 3.42: the pad's buffer.
+        with outbuf.map(Gst.MapFlags.WRITE) as b:
+            y = np.frombuffer(b.data, np.uint8)
+            for pad in self.sinkpads:
+                buf = pad.get_current_buffer()
+                if buf is not None:
+                    with buf.map(Gst.MapFlags.READ) as a:
+                        x = np.frombuffer(a.data, np.uint8)
+                        n = min(x.size, y.size)
+                        y[:n] = x[:n]
+        return Gst.FlowReturn.OK
+
+
 ELEMENTS = {
     "numgst_bench_toolkit_silence": ToolkitSilence,
     "numgst_bench_plain_silence": PlainSilence,
@@ -174,6 +361,15 @@ ELEMENTS = {
     "numgst_bench_plain_black": PlainBlack,
     "numgst_bench_toolkit_look": ToolkitLook,
     "numgst_bench_plain_look": PlainLook,
+    "numgst_bench_toolkit_downmix": ToolkitDownmix,
+    "numgst_bench_plain_downmix": PlainDownmix,
+    "numgst_bench_toolkit_halfsize": ToolkitHalfSize,
+    "numgst_bench_plain_halfsize": PlainHalfSize,
+    "numgst_bench_toolkit_scope": ToolkitScope,
+    "numgst_bench_toolkit_sum": ToolkitSum,
+    "numgst_bench_plain_sum": PlainSum,
+    "numgst_bench_toolkit_stack": ToolkitStack,
+    "numgst_bench_plain_stack": PlainStack,
 }
 
 
