@@ -65,7 +65,10 @@ class _Input:
         self.pad.set_event_function_full(_keep_event, None)
         self.pad.set_active(True)
         if caps is not None and not target.query_accept_caps(caps):
-            raise HarnessError(f"{target.get_parent().get_name()} does not accept {caps}")
+            raise HarnessError(
+                f"{target.get_parent().get_name()} does not accept {caps}; it accepts "
+                f"{target.query_caps(None)}"
+            )
         _link(self.pad, target)
 
     def start(self) -> None:
