@@ -332,3 +332,35 @@ def test_harness_eos_drains_what_an_element_holds():
         h.push(np.zeros((16, 2), np.float32))
         h.eos()
         assert len(h.wait_eos()) == 1
+
+
+def test_a_filter_that_delays_adds_its_latency_to_the_query():
+    class Late(AudioFilter):
+        """Says it holds 20 ms back"""
+
+        __gtype_name__ = "NumgstTestLateFilter"
+
+        def latency(self):
+            return 20 * Gst.MSECOND
+
+        def transform(self, x):
+            pass
+
+    Gst.Element.register(None, "numgst_test_late", Gst.Rank.NONE, Late)
+
+    def latency(element: str) -> int:
+        p = Gst.parse_launch(
+            f"audiotestsrc is-live=true ! audio/x-raw,format=F32LE ! {element} ! fakesink sync=true"
+        )
+        p.set_state(Gst.State.PLAYING)
+        try:
+            p.get_state(5 * Gst.SECOND)
+            q = Gst.Query.new_latency()
+            assert p.query(q)
+            live, low, _ = q.parse_latency()
+            assert live
+            return int(low)
+        finally:
+            p.set_state(Gst.State.NULL)
+
+    assert latency("numgst_test_late") - latency("numgst_gain") == 20 * Gst.MSECOND

@@ -36,6 +36,9 @@ class Filter(ElementMixin, GstBase.BaseTransform, metaclass=ElementMeta):
                 cls.do_before_transform = Filter._before_transform
             if "do_sink_event" not in vars(cls) and _common.overrides(cls, base, "reset", "drain"):
                 cls.do_sink_event = Filter._sink_event
+            if _common.overrides(cls, base, "latency"):
+                # GstElement has a query vfunc too: PyGObject takes the long name.
+                cls.do_gst_base_transform_query = Filter._query
         super().__init_subclass__(**kwargs)
 
     def __init__(self) -> None:
@@ -57,6 +60,12 @@ class Filter(ElementMixin, GstBase.BaseTransform, metaclass=ElementMeta):
     def caps_changed(self) -> None:
         """Called after new caps are set."""
 
+    def latency(self) -> int:
+        """How late (ns) the output is behind the input, for a filter that holds
+        samples back: added to the LATENCY query's answer, so a live pipeline waits
+        for it. Asked on every query; by default 0."""
+        return 0
+
     def _at_eos(self) -> None:
         """What a filter does at EOS before passing it on (audio: drain)."""
 
@@ -71,6 +80,14 @@ class Filter(ElementMixin, GstBase.BaseTransform, metaclass=ElementMeta):
                 if t != _NONE:
                     self.sync_values(t)
         self.set_passthrough(bool(self.passthrough()))
+
+    def _query(self, direction: Gst.PadDirection, query: Gst.Query) -> bool:
+        ok = bool(GstBase.BaseTransform.do_query(self, direction, query))
+        if ok and direction == Gst.PadDirection.SRC and query.type == Gst.QueryType.LATENCY:
+            live, low, high = query.parse_latency()
+            add = int(self.latency())
+            query.set_latency(live, low + add, high if high == _NONE else high + add)
+        return ok
 
     def _sink_event(self, event: Gst.Event) -> bool:
         if event.type == _FLUSH_STOP:
