@@ -382,7 +382,7 @@ class Harness:
     def to_array(self, buf: Gst.Buffer) -> Any:
         """``buf`` (an output buffer) as arrays (see :meth:`pull_array`)."""
         caps = self.output_caps()
-        if caps is not None and caps.get_structure(0).get_name() == "video/x-raw":
+        if caps is not None and caps[0].get_name() == "video/x-raw":
             info = video_info(caps)
             frame = VideoFrame(_bytes(buf), VideoLayout.from_info(info).for_buffer(buf), 0, 0)
             planes = [p.copy() for p in frame.planes]
@@ -430,7 +430,7 @@ class Harness:
             return _writable_buffer(bytes(data))
         if caps is None:
             raise HarnessError("arrays need caps: give the Harness input_caps")
-        if caps.get_structure(0).get_name() == "video/x-raw":
+        if caps[0].get_name() == "video/x-raw":
             return _video_buffer(caps, data)
         return _audio_buffer(caps, np.asarray(data))
 
@@ -541,7 +541,7 @@ def _duration(caps: Gst.Caps | None, buf: Gst.Buffer) -> int:
     one frame period), or CLOCK_TIME_NONE."""
     if caps is None:
         return NONE64
-    if caps.get_structure(0).get_name() == "video/x-raw":
+    if caps[0].get_name() == "video/x-raw":
         info = video_info(caps)
         if info is None or info.fps_n == 0:
             return NONE64
