@@ -226,7 +226,15 @@ def test_overlay_equals_compositor(fmt, alpha):
     b = _ok(f"compositor name=m background=black {pads} ! {caps} ! appsink name=sink {v}")
     assert len(a.buffers) == len(b.buffers) == 3
     assert [x.pts for x in a.buffers] == [x.pts for x in b.buffers]
-    assert a.data == b.data
+    if a.data == b.data:
+        return
+    # Debian 13's compositor (GStreamer 1.26, orc 0.4.41) divides by 255 rounding
+    # down where Debian 12's (1.22, orc 0.4.33) rounds to nearest, with the very same
+    # compositor code: its RGBA blend at 0 < alpha < 1 is then one step lower where
+    # the quotient's fraction is at least a half. The example follows 1.22.
+    assert fmt == "RGBA" and 0 < alpha < 1 and Gst.version() >= (1, 24), "not equal"
+    d = np.frombuffer(a.data, np.uint8).astype(int) - np.frombuffer(b.data, np.uint8)
+    assert set(np.unique(d)) <= {0, 1}
 
 
 def test_a_mixer_without_mix_says_so_on_the_bus():
