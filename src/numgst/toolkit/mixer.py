@@ -78,11 +78,35 @@ class MixerPad(PropertiesMixin):
         super().__init__()
         self.init_properties()
         self._bindings = bindings(self)
+        self.layouts = Layouts()  # video mixers: this pad's frames
 
-    def sync_to(self, stream_time: int) -> None:
-        """Controlled pad properties at ``stream_time`` (ns)."""
-        if self._bindings.value and stream_time != NONE64:
-            self.sync_values(stream_time)
+
+class Layouts:
+    """The video layout of the caps last seen, made again only when they change: a
+    caps comparison costs a microsecond, a VideoInfo and a layout many more."""
+
+    def __init__(self) -> None:
+        self.caps: Gst.Caps | None = None
+        self.layout: VideoLayout | None = None
+
+    def get(self, caps: Gst.Caps | None) -> VideoLayout | None:
+        if caps is None:
+            return None
+        if self.caps is None or not caps.is_equal(self.caps):
+            info = video_info(caps)
+            self.layout = VideoLayout.from_info(info) if info is not None else None
+            self.caps = caps
+        return self.layout
+
+
+def _sync_pads(agg: Any, pads: list[Any], pts: int) -> None:
+    """Controlled pad properties at the output's stream time for ``pts``; nothing
+    (not even the segment read, tens of microseconds) when no pad is controlled."""
+    controlled = [p for p in pads if p._bindings.value]
+    if controlled and pts != NONE64:
+        when = _stream_time(agg, pts)
+        for pad in controlled:
+            pad.sync_values(when)
 
 
 def _declare_mixer(
@@ -221,10 +245,10 @@ class AudioMixer(
         fmt, ch = self.format, self.channels
         assert fmt is not None
         frames = outbuf.get_size() // (fmt.width * ch)
-        when = _stream_time(self, outbuf.pts)
+        pads = self.sinkpads
+        _sync_pads(self, pads, outbuf.pts)
         inputs = []
-        for pad in self.sinkpads:
-            pad.sync_to(when)
+        for pad in pads:
             part = self._parts.pop(pad, None)
             # The last output buffer before EOS is cut to what was written.
             inputs.append(Input(pad, None if part is None else part[:frames]))
@@ -270,6 +294,10 @@ class VideoMixer(
         )  # fmt: skip
         super().__init_subclass__(**kwargs)
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._layouts = Layouts()  # the output's
+
     def do_request_new_pad(self, templ: Gst.PadTemplate, name: str | None, caps: Any) -> Any:
         return self._child_added(
             GstVideo.VideoAggregator.do_request_new_pad(self, templ, name, caps)
@@ -280,18 +308,16 @@ class VideoMixer(
         raise NotImplementedError(f"{type(self).__name__} must define mix()")
 
     def do_aggregate_frames(self, outbuf: Gst.Buffer) -> Gst.FlowReturn:
-        caps = self.srcpad.get_current_caps()
-        info = video_info(caps) if caps is not None else None
-        if info is None:
+        layout = self._layouts.get(self.srcpad.get_current_caps())
+        if layout is None:
             return Gst.FlowReturn.NOT_NEGOTIATED
-        when = _stream_time(self, outbuf.pts)
+        pads = self.sinkpads
+        _sync_pads(self, pads, outbuf.pts)
         maps: list[mapped_array] = []
         inputs: list[Input] = []
         try:
-            for pad in self.sinkpads:
-                pad.sync_to(when)
-                inputs.append(Input(pad, self._frame_of(pad, maps, outbuf.pts)))
-            layout = VideoLayout.from_info(info)
+            for pad in pads:
+                inputs.append(Input(pad, self._frame_of(pad, layout.format, maps, outbuf.pts)))
             with mapped_array(outbuf, np.uint8, (outbuf.get_size(),)) as raw:
                 out = VideoFrame(raw, layout.for_buffer(outbuf), outbuf.offset, outbuf.pts)
                 try:
@@ -307,16 +333,15 @@ class VideoMixer(
                 m.__exit__(None, None, None)
         return FLOW_OK
 
-    def _frame_of(self, pad: Any, maps: list[mapped_array], pts: int) -> VideoFrame | None:
+    def _frame_of(
+        self, pad: Any, want: str, maps: list[mapped_array], pts: int
+    ) -> VideoFrame | None:
         """The pad's current frame, mapped (its map kept in ``maps``), or None."""
         buf = pad.get_current_buffer()
-        caps = pad.get_current_caps()
-        if buf is None or caps is None:
+        layout = pad.layouts.get(pad.get_current_caps()) if buf is not None else None
+        if buf is None or layout is None:
             return None
-        info = video_info(caps)
-        fmt = GstVideo.VideoFormat.to_string(info.finfo.format)
-        out_caps = self.srcpad.get_current_caps()
-        want = GstVideo.VideoFormat.to_string(video_info(out_caps).finfo.format)
+        fmt = layout.format
         if fmt != want:
             raise TypeError(
                 f"{pad.get_name()} brings {fmt}, the output is {want}: a "
@@ -326,7 +351,6 @@ class VideoMixer(
         m = mapped_array(buf, np.uint8, (buf.get_size(),), Gst.MapFlags.READ)
         raw = m.__enter__()
         maps.append(m)
-        layout = VideoLayout.from_info(info)
         return VideoFrame(raw, layout.for_buffer(buf), buf.offset, pts)
 
 
