@@ -372,3 +372,14 @@ def test_a_filter_that_delays_adds_its_latency_to_the_query():
             p.set_state(Gst.State.NULL)
 
     assert latency("numgst_test_late") - latency("numgst_gain") == 20 * Gst.MSECOND
+
+
+def test_a_video_mixer_input_in_another_format_is_an_error_that_says_what_to_do():
+    c = capture(
+        "numgst_overlay name=m ! video/x-raw,format=RGBA ! appsink name=sink "
+        "videotestsrc num-buffers=3 ! video/x-raw,format=I420,width=64,height=48 ! m. "
+        "videotestsrc num-buffers=3 ! video/x-raw,format=RGBA,width=32,height=24 ! m."
+    )
+    assert c.error is not None and not c.buffers
+    assert "sink_0 brings I420, the output is RGBA" in c.error
+    assert "videoconvert ! video/x-raw,format=RGBA before sink_0" in c.error

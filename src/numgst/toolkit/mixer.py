@@ -17,6 +17,11 @@ ones, synced to each output buffer's time) and writes ``mix(inputs, out)``:
 aggregator does the rest: caps (inputs converted to the output's format: audio by
 GstAudioAggregator's convert pads; video inputs must share the output's format),
 timestamps, latency, EOS when every input is done.
+
+Video inputs come on convert pads, which let each input keep its own size; the
+frames they convert are out of Python's reach (``get_prepared_frame()``'s buffer
+reads None under PyGObject 3.42), so ``mix`` gets each pad's own buffer, and an
+input in another format than the output's is an error that says which.
 """
 
 from __future__ import annotations
@@ -344,9 +349,9 @@ class VideoMixer(
         fmt = layout.format
         if fmt != want:
             raise TypeError(
-                f"{pad.get_name()} brings {fmt}, the output is {want}: a "
-                f"{type(self).__name__} takes inputs in the output's format "
-                "(put videoconvert before it)"
+                f"{pad.get_name()} brings {fmt}, the output is {want}: "
+                f"{type(self).__name__} takes its inputs in the output's format (put "
+                f"videoconvert ! video/x-raw,format={want} before {pad.get_name()})"
             )
         m = mapped_array(buf, np.uint8, (buf.get_size(),), Gst.MapFlags.READ)
         raw = m.__enter__()
