@@ -62,6 +62,7 @@ for width in (320, 640, 800):
         run_to_eos(p)
         assert len(audioplot._POOL) == 1, len(audioplot._POOL)
         del p
+        gc.collect()  # the element's Python side may sit in a cycle until collected
 gc.collect()
 assert audioplot._POOL.users == 0, audioplot._POOL.users
 assert len(audioplot._POOL) == 0, len(audioplot._POOL)
