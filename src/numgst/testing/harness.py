@@ -348,10 +348,7 @@ class Harness:
 
     def pull_float(self, timeout: float = 5.0) -> np.ndarray:
         """The next audio buffer as (frames, channels) floats, by :mod:`numgst.pcm`."""
-        buf = self.pull(timeout)
-        fmt, info = self._audio_out()
-        raw = _bytes(buf)
-        words = pcm.samples(raw, fmt, raw.size // info.bpf, info.channels, _planar(info))
+        fmt, words = self._audio_samples(self.pull(timeout))
         return pcm.to_float(words, fmt)
 
     def pending(self) -> int:
@@ -384,14 +381,12 @@ class Harness:
         caps = self.output_caps()
         if caps is not None and caps[0].get_name() == "video/x-raw":
             info = video_info(caps)
-            frame = VideoFrame(_bytes(buf), VideoLayout.from_info(info).for_buffer(buf), 0, 0)
-            planes = [p.copy() for p in frame.planes]
+            frame = VideoFrame(_copy(buf), VideoLayout.from_info(info).for_buffer(buf), 0, 0)
+            planes = frame.planes  # views of the copy: the caller's to keep
             return planes[0] if len(planes) == 1 else planes
-        fmt, info = self._audio_out()
-        raw = _bytes(buf)
-        words = pcm.samples(raw, fmt, raw.size // info.bpf, info.channels, _planar(info))
+        fmt, words = self._audio_samples(buf)
         if fmt.dtype is not None:
-            return words.copy()
+            return words
         x = pcm.to_float(words, fmt).astype(np.float64) * fmt.full_scale
         return np.rint(x).astype(np.int32) + (0 if fmt.signed else fmt.full_scale)
 
@@ -434,12 +429,14 @@ class Harness:
             return _video_buffer(caps, data)
         return _audio_buffer(caps, np.asarray(data))
 
-    def _audio_out(self) -> tuple[pcm.Format, Any]:
+    def _audio_samples(self, buf: Gst.Buffer) -> tuple[pcm.Format, np.ndarray]:
+        """The output format and ``buf``'s samples, (frames, channels), of a copy."""
         caps = self.output_caps()
         info = audio_info(caps) if caps is not None else None
         if info is None:
             raise HarnessError(f"the output is not raw audio or video GstAudio reads: {caps}")
-        return pcm.get(info.finfo.name), info
+        fmt, raw = pcm.get(info.finfo.name), _copy(buf)
+        return fmt, pcm.samples(raw, fmt, raw.size // info.bpf, info.channels, _planar(info))
 
     def _check_bus(self) -> None:
         msg = self._bus.pop_filtered(Gst.MessageType.ERROR)
@@ -461,12 +458,13 @@ def _drain(q: queue.SimpleQueue[Any]) -> list[Any]:
             return out
 
 
-def _bytes(buf: Gst.Buffer) -> np.ndarray:
+def _copy(buf: Gst.Buffer) -> np.ndarray:
+    """A writable copy of ``buf``'s bytes (one copy: what the test gets is views of it)."""
     ok, info = buf.map(Gst.MapFlags.READ)
     if not ok:
         raise HarnessError("an output buffer could not be mapped")
     try:
-        return np.frombuffer(bytes(info.data), np.uint8)
+        return np.array(info.data, np.uint8)
     finally:
         buf.unmap(info)
 

@@ -27,6 +27,7 @@ input in another format than the output's is an error that says which.
 from __future__ import annotations
 
 import dataclasses
+from contextlib import ExitStack
 from typing import Any
 
 import numpy as np
@@ -39,7 +40,7 @@ from ..base.element import ElementMeta, ElementMixin
 from ..base.gst import Gst, GstAudio, GstBase
 from ..base.properties import Prop, PropertiesMixin, gproperties, settings_record
 from . import _common
-from ._audio import MAX_INT, audio_caps
+from ._audio import MAX_INT, AudioCaps, FloatWork, audio_caps
 from .video import FORMATS, GstVideo, VideoFrame, VideoLayout, video_info
 from .videosrc import video_caps
 
@@ -134,13 +135,34 @@ def _declare_mixer(
 
 class PadsAsChildren:
     """GstChildProxy over the sink pads, as C's mixers have it: gst-launch's
-    ``name sink_1::volume=0.5`` sets a pad property (on the pad it requests).
+    ``name sink_1::volume=0.5`` sets a pad property (on the pad it requests, which
+    is announced as a new child).
 
-    PyGObject hooks a vfunc only from the dict of the class that registers the
-    interface, not from a plain mixin: each mixer copies these into its own dict.
+    PyGObject hooks a vfunc only from the dict of the class being registered, not
+    from a plain mixin: the mixer class that lists ``Gst.ChildProxy`` gets them
+    copied into its dict here. ``AGGREGATOR`` is the GStreamer class it derives from.
     """
 
     sinkpads: Any
+    AGGREGATOR: Any
+    _VFUNCS = (
+        "do_get_child_by_name",
+        "do_get_child_by_index",
+        "do_get_children_count",
+        "do_request_new_pad",
+    )
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        if Gst.ChildProxy in cls.__bases__:
+            for name in PadsAsChildren._VFUNCS:
+                setattr(cls, name, vars(PadsAsChildren)[name])
+        super().__init_subclass__(**kwargs)
+
+    def do_request_new_pad(self, templ: Gst.PadTemplate, name: str | None, caps: Any) -> Any:
+        pad = self.AGGREGATOR.do_request_new_pad(self, templ, name, caps)
+        if pad is not None:
+            self.child_added(pad, pad.get_name())  # type: ignore[attr-defined]
+        return pad
 
     def do_get_child_by_name(self, name: str) -> Any:
         return next((p for p in self.sinkpads if p.get_name() == name), None)
@@ -151,11 +173,6 @@ class PadsAsChildren:
 
     def do_get_children_count(self) -> int:
         return len(self.sinkpads)
-
-    def _child_added(self, pad: Any) -> Any:
-        if pad is not None:
-            self.child_added(pad, pad.get_name())  # type: ignore[attr-defined]
-        return pad
 
 
 def _stream_time(agg: Any, pts: int) -> int:
@@ -168,23 +185,27 @@ def _stream_time(agg: Any, pts: int) -> int:
 
 
 class AudioMixer(
-    ElementMixin, PadsAsChildren, GstAudio.AudioAggregator, Gst.ChildProxy, metaclass=ElementMeta
+    ElementMixin,
+    AudioCaps,
+    PadsAsChildren,
+    GstAudio.AudioAggregator,
+    Gst.ChildProxy,
+    metaclass=ElementMeta,
 ):
     """Base class of audio mixers (see the module docstring).
 
     Class attributes: ``FORMATS`` (the output's; inputs in any raw format are
-    converted to it), ``CHANNELS``, ``RATES``, ``PAD_PROPS``, ``PROPS``. After caps:
-    ``self.format`` (:class:`numgst.pcm.Format`), ``self.rate``, ``self.channels``.
+    converted to it), ``CHANNELS``, ``RATES``, ``PAD_PROPS``, ``PROPS``. After caps,
+    the output's in the audio bases' names: ``self.format``
+    (:class:`numgst.pcm.Format`), ``self.rate``, ``self.channels``, ``self.info``.
     """
 
     __gtype_name__ = "NumgstAudioMixer"
+    AGGREGATOR = GstAudio.AudioAggregator
     FORMATS: tuple[str, ...] = ("F32LE", "S16LE", "S32LE", "F64LE")
     CHANNELS: tuple[int, int] = (1, 64)
     RATES: tuple[int, int] = (1, MAX_INT)
     PAD_PROPS: tuple[Prop, ...] = ()
-    do_get_child_by_name = PadsAsChildren.do_get_child_by_name
-    do_get_child_by_index = PadsAsChildren.do_get_child_by_index
-    do_get_children_count = PadsAsChildren.do_get_children_count
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         src = audio_caps(cls.FORMATS, cls.CHANNELS, cls.RATES, ("interleaved",))
@@ -199,27 +220,12 @@ class AudioMixer(
 
     def __init__(self) -> None:
         super().__init__()
-        self.format: pcm.Format | None = None
-        self.rate = self.channels = 0
         self._parts: dict[Any, np.ndarray] = {}
-
-    def do_request_new_pad(self, templ: Gst.PadTemplate, name: str | None, caps: Any) -> Any:
-        return self._child_added(
-            GstAudio.AudioAggregator.do_request_new_pad(self, templ, name, caps)
-        )
+        self._out = FloatWork()
 
     def mix(self, inputs: list[Input], out: np.ndarray) -> np.ndarray | None:
         """Mix ``inputs`` into ``out`` (see the module docstring)."""
         raise NotImplementedError(f"{type(self).__name__} must define mix()")
-
-    def _take_caps(self) -> bool:
-        caps = self.srcpad.get_current_caps()
-        info = GstAudio.AudioInfo.new_from_caps(caps) if caps is not None else None
-        if info is None:
-            return False
-        self.format = pcm.FORMATS[info.finfo.name]
-        self.rate, self.channels = info.rate, info.channels
-        return True
 
     def do_aggregate_one_buffer(
         self,
@@ -230,11 +236,10 @@ class AudioMixer(
         out_offset: int,
         num_frames: int,
     ) -> bool:
-        if self.format is None and not self._take_caps():
-            return False
         fmt, ch = self.format, self.channels
-        assert fmt is not None
-        frames = outbuf.get_size() // (fmt.width * ch)
+        if fmt is None:
+            return False
+        frames = outbuf.get_size() // self.bpf
         part = self._parts.get(pad)
         if part is None or part.shape[0] < frames:
             part = self._parts[pad] = np.zeros((frames, ch), fmt.float_dtype)
@@ -245,11 +250,10 @@ class AudioMixer(
         return True
 
     def do_finish_buffer(self, outbuf: Gst.Buffer) -> Gst.FlowReturn:
-        if self.format is None and not self._take_caps():
-            return Gst.FlowReturn.NOT_NEGOTIATED
         fmt, ch = self.format, self.channels
-        assert fmt is not None
-        frames = outbuf.get_size() // (fmt.width * ch)
+        if fmt is None:
+            return Gst.FlowReturn.NOT_NEGOTIATED
+        frames = outbuf.get_size() // self.bpf
         pads = self.sinkpads
         _sync_pads(self, pads, outbuf.pts)
         inputs = []
@@ -258,20 +262,27 @@ class AudioMixer(
             # The last output buffer before EOS is cut to what was written.
             inputs.append(Input(pad, None if part is None else part[:frames]))
         self._parts.clear()
-        out = np.zeros((frames, ch), fmt.float_dtype)
+        out = self._out.get((frames, ch), fmt.float_dtype)
+        out.fill(0.0)
         got = self.mix(inputs, out)
-        who = f"{type(self).__name__}.mix()"
-        y = out if got is None else _common.checked(got, out.shape, who, "(frames, channels)")
+        if got is None:
+            y = out
+        else:
+            who = f"{type(self).__name__}.mix()"
+            y = _common.checked(got, out.shape, who, "(frames, channels)")
         with mapped_array(outbuf, np.uint8, (outbuf.get_size(),)) as raw:
             words = pcm.samples(raw, fmt, frames, ch)
             pcm.from_float(y, fmt, words)
             del words
+        del inputs, out, got, y
+        self._out.release()
         outbuf.unset_flags(Gst.BufferFlags.GAP)
         return GstAudio.AudioAggregator.do_finish_buffer(self, outbuf)
 
     def do_negotiated_src_caps(self, caps: Gst.Caps) -> bool:
-        self.format = None  # taken again from the new caps
-        return bool(GstAudio.AudioAggregator.do_negotiated_src_caps(self, caps))
+        return self._take_audio_caps(caps) and bool(
+            GstAudio.AudioAggregator.do_negotiated_src_caps(self, caps)
+        )
 
 
 class VideoMixer(
@@ -285,11 +296,9 @@ class VideoMixer(
     """
 
     __gtype_name__ = "NumgstVideoMixer"
+    AGGREGATOR = GstVideo.VideoAggregator
     FORMATS: tuple[str, ...] = FORMATS
     PAD_PROPS: tuple[Prop, ...] = ()
-    do_get_child_by_name = PadsAsChildren.do_get_child_by_name
-    do_get_child_by_index = PadsAsChildren.do_get_child_by_index
-    do_get_children_count = PadsAsChildren.do_get_children_count
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         caps = video_caps(cls.FORMATS)
@@ -303,11 +312,6 @@ class VideoMixer(
         super().__init__()
         self._layouts = Layouts()  # the output's
 
-    def do_request_new_pad(self, templ: Gst.PadTemplate, name: str | None, caps: Any) -> Any:
-        return self._child_added(
-            GstVideo.VideoAggregator.do_request_new_pad(self, templ, name, caps)
-        )
-
     def mix(self, inputs: list[Input], out: VideoFrame) -> None:
         """Draw ``out`` from ``inputs`` (see the module docstring)."""
         raise NotImplementedError(f"{type(self).__name__} must define mix()")
@@ -318,30 +322,21 @@ class VideoMixer(
             return Gst.FlowReturn.NOT_NEGOTIATED
         pads = self.sinkpads
         _sync_pads(self, pads, outbuf.pts)
-        maps: list[mapped_array] = []
-        inputs: list[Input] = []
-        try:
-            for pad in pads:
-                inputs.append(Input(pad, self._frame_of(pad, layout.format, maps, outbuf.pts)))
-            with mapped_array(outbuf, np.uint8, (outbuf.get_size(),)) as raw:
-                out = VideoFrame(raw, layout.for_buffer(outbuf), outbuf.offset, outbuf.pts)
-                try:
-                    self.mix(inputs, out)
-                finally:
-                    out.release()
-        finally:
-            for i in inputs:
-                if i.data is not None:
-                    i.data.release()
-            inputs.clear()
-            for m in reversed(maps):
-                m.__exit__(None, None, None)
+        # Every frame is released before its buffer is unmapped (the stack unwinds
+        # in reverse), whatever mix() does.
+        with ExitStack() as stack:
+            inputs = [
+                Input(pad, self._frame_of(pad, layout.format, stack, outbuf.pts)) for pad in pads
+            ]
+            raw = stack.enter_context(mapped_array(outbuf, np.uint8, (outbuf.get_size(),)))
+            out = VideoFrame(raw, layout.for_buffer(outbuf), outbuf.offset, outbuf.pts)
+            stack.callback(out.release)
+            self.mix(inputs, out)
+            del inputs, out, raw
         return FLOW_OK
 
-    def _frame_of(
-        self, pad: Any, want: str, maps: list[mapped_array], pts: int
-    ) -> VideoFrame | None:
-        """The pad's current frame, mapped (its map kept in ``maps``), or None."""
+    def _frame_of(self, pad: Any, want: str, stack: ExitStack, pts: int) -> VideoFrame | None:
+        """The pad's current frame, mapped until ``stack`` unwinds, or None."""
         buf = pad.get_current_buffer()
         layout = pad.layouts.get(pad.get_current_caps()) if buf is not None else None
         if buf is None or layout is None:
@@ -353,10 +348,10 @@ class VideoMixer(
                 f"{type(self).__name__} takes its inputs in the output's format (put "
                 f"videoconvert ! video/x-raw,format={want} before {pad.get_name()})"
             )
-        m = mapped_array(buf, np.uint8, (buf.get_size(),), Gst.MapFlags.READ)
-        raw = m.__enter__()
-        maps.append(m)
-        return VideoFrame(raw, layout.for_buffer(buf), buf.offset, pts)
+        raw = stack.enter_context(mapped_array(buf, np.uint8, (buf.get_size(),), Gst.MapFlags.READ))
+        frame = VideoFrame(raw, layout.for_buffer(buf), buf.offset, pts)
+        stack.callback(frame.release)
+        return frame
 
 
 __all__ = ["AudioMixer", "Input", "MixerPad", "VideoMixer"]

@@ -22,6 +22,7 @@ from ..toolkit import (
     VideoTransform,
 )
 from ..toolkit._audio import audio_caps
+from ..toolkit.transform import map_caps
 from ..toolkit.video import GstVideo
 from ..toolkit.videosrc import video_caps
 
@@ -81,12 +82,16 @@ def _meta(name: str, klass: str) -> tuple[str, str, str, str]:
     return (name, klass, name, "numgst bench")
 
 
+def _templates(caps: Gst.Caps, *names: str) -> tuple[Gst.PadTemplate, ...]:
+    """An ALWAYS pad template of ``caps`` for each of ``names`` ("sink", "src")."""
+    directions = {"sink": Gst.PadDirection.SINK, "src": Gst.PadDirection.SRC}
+    return tuple(Gst.PadTemplate.new(n, directions[n], Gst.PadPresence.ALWAYS, caps) for n in names)
+
+
 class PlainSilence(GstBase.BaseSrc):
     __gtype_name__ = "NumgstBenchPlainSilence"
     __gstmetadata__ = _meta("plain silence", "Source/Audio")
-    __gsttemplates__ = (
-        Gst.PadTemplate.new("src", Gst.PadDirection.SRC, Gst.PadPresence.ALWAYS, AUDIO),
-    )
+    __gsttemplates__ = _templates(AUDIO, "src")
 
     def __init__(self) -> None:
         super().__init__()
@@ -105,10 +110,7 @@ class PlainSilence(GstBase.BaseSrc):
 class PlainHalf(GstBase.BaseTransform):
     __gtype_name__ = "NumgstBenchPlainHalf"
     __gstmetadata__ = _meta("plain half", "Filter/Effect/Audio")
-    __gsttemplates__ = (
-        Gst.PadTemplate.new("sink", Gst.PadDirection.SINK, Gst.PadPresence.ALWAYS, AUDIO),
-        Gst.PadTemplate.new("src", Gst.PadDirection.SRC, Gst.PadPresence.ALWAYS, AUDIO),
-    )
+    __gsttemplates__ = _templates(AUDIO, "sink", "src")
 
     def __init__(self) -> None:
         super().__init__()
@@ -123,10 +125,7 @@ class PlainHalf(GstBase.BaseTransform):
 class PlainVideoNothing(GstBase.BaseTransform):
     __gtype_name__ = "NumgstBenchPlainVideoNothing"
     __gstmetadata__ = _meta("plain video nothing", "Filter/Effect/Video")
-    __gsttemplates__ = (
-        Gst.PadTemplate.new("sink", Gst.PadDirection.SINK, Gst.PadPresence.ALWAYS, VIDEO),
-        Gst.PadTemplate.new("src", Gst.PadDirection.SRC, Gst.PadPresence.ALWAYS, VIDEO),
-    )
+    __gsttemplates__ = _templates(VIDEO, "sink", "src")
 
     def __init__(self) -> None:
         super().__init__()
@@ -141,9 +140,7 @@ class PlainVideoNothing(GstBase.BaseTransform):
 class PlainBlack(GstBase.BaseSrc):
     __gtype_name__ = "NumgstBenchPlainBlack"
     __gstmetadata__ = _meta("plain black", "Source/Video")
-    __gsttemplates__ = (
-        Gst.PadTemplate.new("src", Gst.PadDirection.SRC, Gst.PadPresence.ALWAYS, VIDEO),
-    )
+    __gsttemplates__ = _templates(VIDEO, "src")
 
     def __init__(self) -> None:
         super().__init__()
@@ -163,11 +160,7 @@ class PlainBlack(GstBase.BaseSrc):
 class PlainLook(GstBase.BaseSink):
     __gtype_name__ = "NumgstBenchPlainLook"
     __gstmetadata__ = _meta("plain look", "Sink")
-    __gsttemplates__ = (
-        Gst.PadTemplate.new(
-            "sink", Gst.PadDirection.SINK, Gst.PadPresence.ALWAYS, Gst.Caps.new_any()
-        ),
-    )
+    __gsttemplates__ = _templates(Gst.Caps.new_any(), "sink")
 
     def do_render(self, buf: Gst.Buffer) -> Gst.FlowReturn:
         with buf.map(Gst.MapFlags.READ) as info:
@@ -238,27 +231,24 @@ class ToolkitStack(VideoMixer):
                 out.array[: a.shape[0], : a.shape[1]] = a
 
 
-def _drop_fields(caps: Gst.Caps, *names: str) -> Gst.Caps:
-    out = Gst.Caps.new_empty()
-    for i in range(caps.get_size()):
-        st = caps[i].copy()
-        for name in names:
-            st.remove_field(name)
-        out.append_structure(st)
-    return out
+class PlainConverter(GstBase.BaseTransform):
+    """What a plain caps-changing BaseTransform answers: the other side's caps are
+    these with the ``CHANGES`` fields free (the same caps arithmetic as the toolkit's)."""
 
-
-class PlainDownmix(GstBase.BaseTransform):
-    __gtype_name__ = "NumgstBenchPlainDownmix"
-    __gstmetadata__ = _meta("plain downmix", "Filter/Converter/Audio")
-    __gsttemplates__ = (
-        Gst.PadTemplate.new("sink", Gst.PadDirection.SINK, Gst.PadPresence.ALWAYS, AUDIO),
-        Gst.PadTemplate.new("src", Gst.PadDirection.SRC, Gst.PadPresence.ALWAYS, AUDIO),
-    )
+    __gtype_name__ = "NumgstBenchPlainConverter"
+    CAPS: Gst.Caps
+    CHANGES: tuple[str, ...]
 
     def do_transform_caps(self, direction: Any, caps: Gst.Caps, filt: Any) -> Gst.Caps:
-        out = _drop_fields(caps, "channels", "channel-mask").intersect(AUDIO)
+        out = map_caps(caps, self.CHANGES, self.CAPS)
         return out.intersect(filt) if filt is not None else out
+
+
+class PlainDownmix(PlainConverter):
+    __gtype_name__ = "NumgstBenchPlainDownmix"
+    __gstmetadata__ = _meta("plain downmix", "Filter/Converter/Audio")
+    __gsttemplates__ = _templates(AUDIO, "sink", "src")
+    CAPS, CHANGES = AUDIO, ("channels", "channel-mask")
 
     def do_get_unit_size(self, caps: Gst.Caps) -> tuple[bool, int]:
         info = GstAudio.AudioInfo.new_from_caps(caps)
@@ -275,17 +265,11 @@ class PlainDownmix(GstBase.BaseTransform):
         return Gst.FlowReturn.OK
 
 
-class PlainHalfSize(GstBase.BaseTransform):
+class PlainHalfSize(PlainConverter):
     __gtype_name__ = "NumgstBenchPlainHalfSize"
     __gstmetadata__ = _meta("plain half size", "Filter/Converter/Video")
-    __gsttemplates__ = (
-        Gst.PadTemplate.new("sink", Gst.PadDirection.SINK, Gst.PadPresence.ALWAYS, VIDEO),
-        Gst.PadTemplate.new("src", Gst.PadDirection.SRC, Gst.PadPresence.ALWAYS, VIDEO),
-    )
-
-    def do_transform_caps(self, direction: Any, caps: Gst.Caps, filt: Any) -> Gst.Caps:
-        out = _drop_fields(caps, "width", "height").intersect(VIDEO)
-        return out.intersect(filt) if filt is not None else out
+    __gsttemplates__ = _templates(VIDEO, "sink", "src")
+    CAPS, CHANGES = VIDEO, ("width", "height")
 
     def do_get_unit_size(self, caps: Gst.Caps) -> tuple[bool, int]:
         return True, GstVideo.VideoInfo.new_from_caps(caps).size
