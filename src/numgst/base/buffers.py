@@ -23,6 +23,7 @@ from .gst import Gst
 # attribute, getrefcount's argument and the caller's ``as`` target.
 _EXPECTED_REFS = 3
 _WRITE = int(Gst.MapFlags.WRITE)  # GI looks enum members up on every access
+_void_p, _byref = ctypes.c_void_p, ctypes.byref
 
 
 class EscapedViewError(RuntimeError):
@@ -55,11 +56,12 @@ class mapped_array:  # noqa: N801 - used like a function: with mapped_array(...)
     """
 
     __slots__ = ("buf", "dtype", "shape", "flags", "info", "ptr", "array", "key", "views")
+    ptr: ctypes.c_void_p
     array: np.ndarray | None
 
     def __init__(
         self,
-        buf: Gst.Buffer,
+        buf: Gst.Buffer | int,
         dtype: npt.DTypeLike,
         shape: tuple[int, ...],
         flags: Gst.MapFlags = Gst.MapFlags.WRITE,
@@ -67,14 +69,19 @@ class mapped_array:  # noqa: N801 - used like a function: with mapped_array(...)
         self.buf, self.dtype, self.shape, self.flags = buf, dtype, shape, int(flags)
 
     def __enter__(self) -> np.ndarray:
-        if not isinstance(self.buf, Gst.Buffer):
+        buf = self.buf
+        if type(buf) is int:  # a pointer, from the ctypes vfuncs
+            ptr = buf
+        elif isinstance(buf, Gst.Buffer):
+            ptr = c.boxed_pointer(buf)
+        else:
             raise TypeError(
-                f"mapped_array needs a Gst.Buffer, not {type(self.buf).__name__}"
+                f"mapped_array needs a Gst.Buffer, not {type(buf).__name__}"
                 " (a GstVideoFrame's buffer is None on PyGObject 3.42)"
             )
-        self.ptr = c.boxed_pointer(self.buf)
+        self.ptr = vp = _void_p(ptr)
         self.info = info = c.GstMapInfo()
-        if not c.buffer_map(self.ptr, ctypes.byref(info), self.flags):
+        if not c.buffer_map_unchecked(vp, _byref(info), self.flags):
             raise MapError(f"could not map buffer (flags {self.flags})")
         writable = self.flags & _WRITE
         # Buffers from a pool come back with the same memory: the array made for it
@@ -89,7 +96,7 @@ class mapped_array:  # noqa: N801 - used like a function: with mapped_array(...)
             and sys.getrefcount(arr.base) == _BASE_HELD_BY_ARRAY
         ):
             if writable:
-                arr.flags.writeable = True
+                arr.setflags(write=True)  # half of what the flags attribute costs
         else:
             raw = c.memory_view(info.data, info.size, c.PYBUF_WRITE if writable else c.PYBUF_READ)
             arr = np.frombuffer(raw, self.dtype).reshape(self.shape)
@@ -102,7 +109,7 @@ class mapped_array:  # noqa: N801 - used like a function: with mapped_array(...)
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         arr = self.array
         assert arr is not None
-        arr.flags.writeable = False
+        arr.setflags(write=False)
         expected = _EXPECTED_REFS + 1 + (self.views.get(self.key) is arr)
         escaped = sys.getrefcount(arr) > expected  # + our local `arr`, + the cache's
         # Every view derived from arr (slices, reshapes, views of those) refers to the
@@ -111,7 +118,7 @@ class mapped_array:  # noqa: N801 - used like a function: with mapped_array(...)
         escaped = escaped or sys.getrefcount(base) > _BASE_HELD_BY_ARRAY + 1  # + `base`
         del base
         self.array = None
-        c.buffer_unmap(self.ptr, ctypes.byref(self.info))
+        c.buffer_unmap_unchecked(self.ptr, _byref(self.info))
         if escaped and exc_type is None:
             raise EscapedViewError("a numpy view of a Gst.Buffer outlived its map")
 
@@ -153,18 +160,50 @@ def _times_offset() -> int:
 _TIMES_OFFSET = _times_offset()
 
 
-def set_times(buf: Gst.Buffer, pts: int, duration: int, offset: int, offset_end: int) -> None:
+def buffer_pointer(buf: Gst.Buffer | int) -> int:
+    """The GstBuffer's C pointer: ``buf`` itself when the caller has only that (the
+    ctypes vfuncs of :mod:`._native.ctypes_vfuncs`), else the wrapper's."""
+    return buf if type(buf) is int else c.boxed_pointer(buf)
+
+
+def set_times(buf: Gst.Buffer | int, pts: int, duration: int, offset: int, offset_end: int) -> None:
     """Set a buffer's PTS, duration and offsets in one go.
 
     The same fields ``buf.pts = ...`` sets, written straight into the GstBuffer (one
     ctypes struct instead of four GI property calls, on the per-buffer path). Values
-    wrap modulo 2**64 as C's assignments to guint64 do.
+    wrap modulo 2**64 as C's assignments to guint64 do. ``buf`` may be a pointer.
     """
-    t = _Times.from_address(c.boxed_pointer(buf) + _TIMES_OFFSET)
+    t = _Times.from_address(buffer_pointer(buf) + _TIMES_OFFSET)
     t.pts = pts & 0xFFFFFFFFFFFFFFFF
     t.duration = duration & 0xFFFFFFFFFFFFFFFF
     t.offset = offset & 0xFFFFFFFFFFFFFFFF
     t.offset_end = offset_end & 0xFFFFFFFFFFFFFFFF
+
+
+def buffer_times(buf: Gst.Buffer | int) -> Any:
+    """The buffer's pts, dts, duration, offset and offset_end as attributes of a
+    ctypes struct over the GstBuffer itself (valid while the buffer is)."""
+    return _Times.from_address(buffer_pointer(buf) + _TIMES_OFFSET)
+
+
+def buffer_size(buf: Gst.Buffer | int) -> int:
+    """gst_buffer_get_size on a buffer, which may be a pointer."""
+    return int(c.buffer_get_size(buffer_pointer(buf)))
+
+
+# GstMiniObject's flags: what GST_BUFFER_FLAG_SET writes.
+_FLAGS_OFFSET = c.field_offset("Gst", "MiniObject", "flags")
+
+
+def add_flags(buf: Gst.Buffer | int, flags: int) -> None:
+    """Set ``flags`` (Gst.BufferFlags) on a buffer, which may be a pointer."""
+    word = ctypes.c_uint.from_address(buffer_pointer(buf) + _FLAGS_OFFSET)
+    word.value |= int(flags)
+
+
+def set_size(buf: Gst.Buffer | int, size: int) -> None:
+    """gst_buffer_set_size on a buffer, which may be a pointer."""
+    c.buffer_set_size(buffer_pointer(buf), size)
 
 
 # -- GstAudioMeta: where the planes of a non-interleaved buffer are -------------------
@@ -178,11 +217,11 @@ _META_CHANNELS = c.field_offset("GstAudio", "AudioMeta", "info") + c.field_offse
 )
 
 
-def audio_meta(buf: Gst.Buffer) -> tuple[int, tuple[int, ...]] | None:
+def audio_meta(buf: Gst.Buffer | int) -> tuple[int, tuple[int, ...]] | None:
     """The buffer's GstAudioMeta as (frames, byte offset of each channel's plane), or
     None if it has none. Planar buffers may hold fewer frames than their size says
     (a trimmed buffer keeps its planes where they were)."""
-    meta = c.buffer_get_meta(c.boxed_pointer(buf), c.audio_meta_api_type())
+    meta = c.buffer_get_meta(buffer_pointer(buf), c.audio_meta_api_type())
     if not meta:
         return None
     samples = ctypes.c_size_t.from_address(meta + _META_SAMPLES).value
@@ -194,12 +233,12 @@ def audio_meta(buf: Gst.Buffer) -> tuple[int, tuple[int, ...]] | None:
 
 
 def add_audio_meta(
-    buf: Gst.Buffer, info: object, samples: int, offsets: tuple[int, ...] | None = None
+    buf: Gst.Buffer | int, info: object, samples: int, offsets: tuple[int, ...] | None = None
 ) -> None:
     """Attach a GstAudioMeta: ``samples`` frames per channel, planes at ``offsets``
     (bytes; None: planes back to back, ``samples`` frames each)."""
     array = None
     if offsets is not None:
         array = (ctypes.c_size_t * len(offsets))(*offsets)
-    if not c.buffer_add_audio_meta(c.boxed_pointer(buf), c.boxed_pointer(info), samples, array):
+    if not c.buffer_add_audio_meta(buffer_pointer(buf), c.boxed_pointer(info), samples, array):
         raise ValueError("gst_buffer_add_audio_meta refused the layout")

@@ -321,11 +321,9 @@ class AudioTestSrc(AudioSource):
         assert self.renderer is not None
         render_block(self.renderer, self.ahead.render, first_sample, raw, frames)
 
-    def buffer_done(self, buf: Gst.Buffer, frames: int) -> None:
+    def buffer_flags(self) -> int:
         s = self.settings
-        if s.mute or s.wave == catalog.SILENCE or s.volume == 0.0:
-            buf.set_flags(GAP)
-        super().buffer_done(buf, frames)
+        return GAP if s.mute or s.wave == catalog.SILENCE or s.volume == 0.0 else 0
 
     # -- the renderer, chosen once ----------------------------------------------------
 

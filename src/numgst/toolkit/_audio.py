@@ -8,7 +8,7 @@ import sys
 import numpy as np
 
 from .. import pcm
-from ..base.buffers import add_audio_meta, audio_meta
+from ..base.buffers import add_audio_meta, audio_meta, buffer_size
 from ..base.caps import audio_info, refuse_caps
 from ..base.gst import Gst, GstAudio
 
@@ -71,13 +71,14 @@ class AudioCaps:
         self.planar = info.layout == _NON_INTERLEAVED
         return True
 
-    def _frames(self, buf: Gst.Buffer) -> tuple[int, tuple[int, ...] | None]:
-        """Frames in ``buf`` and, for planar data, where its planes start."""
+    def _frames(self, buf: Gst.Buffer | int) -> tuple[int, tuple[int, ...] | None]:
+        """Frames in ``buf`` (or at its pointer) and, for planar data, where its
+        planes start."""
         if self.planar:
             meta = audio_meta(buf)
             if meta is not None:
                 return meta
-        return buf.get_size() // self.bpf, None
+        return buffer_size(buf) // self.bpf, None
 
     def _samples(
         self, raw: np.ndarray, frames: int, offsets: tuple[int, ...] | None = None
@@ -86,7 +87,7 @@ class AudioCaps:
         assert fmt is not None
         return pcm.samples(raw, fmt, frames, self.channels, self.planar, offsets)
 
-    def _add_meta(self, buf: Gst.Buffer, frames: int) -> None:
+    def _add_meta(self, buf: Gst.Buffer | int, frames: int) -> None:
         """Planar buffers say where their planes are (planes back to back)."""
         if self.planar and audio_meta(buf) is None:
             add_audio_meta(buf, self.info, frames)

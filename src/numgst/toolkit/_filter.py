@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..base import ElementMixin
+from ..base._native import ctypes_vfuncs
 from ..base.control import bindings
 from ..base.element import ElementMeta
 from ..base.gst import Gst, GstBase
@@ -43,6 +44,7 @@ class Filter(ElementMixin, GstBase.BaseTransform, metaclass=ElementMeta):
 
     def __init__(self) -> None:
         super().__init__()
+        ctypes_vfuncs.take_over(self, "transform_ip", "transform")
         self._bindings = bindings(self)
         self._pts = 0  # the buffer being processed, as the controllers see it
         self.set_in_place(self.IN_PLACE)

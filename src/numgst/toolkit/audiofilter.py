@@ -32,13 +32,14 @@ import numpy as np
 
 from .. import pcm
 from ..base import mapped_array
+from ..base.buffers import buffer_pointer, buffer_size, buffer_times
 from ..base.control import value_array
 from ..base.gst import Gst
 from . import _common
 from ._audio import LAYOUTS, MAX_INT, AudioCaps, FloatWork, audio_caps
 from ._filter import Filter
 
-FLOW_OK = Gst.FlowReturn.OK
+FLOW_OK = int(Gst.FlowReturn.OK)
 _NONE = Gst.CLOCK_TIME_NONE
 _FRAMES = "(frames, channels)"
 
@@ -94,14 +95,22 @@ class AudioFilter(AudioCaps, Filter):
     def do_set_caps(self, incaps: Gst.Caps, outcaps: Gst.Caps) -> bool:
         return self._take_audio_caps(incaps) and self._caps_set()
 
+    # PyGObject calls these only where ctypes_vfuncs could not take their place.
     def do_transform_ip(self, buf: Gst.Buffer) -> Gst.FlowReturn:
+        return Gst.FlowReturn(self.native_transform_ip(buffer_pointer(buf)))
+
+    def do_transform(self, inbuf: Gst.Buffer, outbuf: Gst.Buffer) -> Gst.FlowReturn:
+        return Gst.FlowReturn(self.native_transform(buffer_pointer(inbuf), buffer_pointer(outbuf)))
+
+    def native_transform_ip(self, buf: int) -> int:
+        """GstBaseTransform's transform_ip on the buffer's pointer."""
         fmt = self.format
         assert fmt is not None
         if self.is_passthrough():  # BaseTransform still calls here, the buffer unwritable
             self._ended(buf)
             return FLOW_OK
         frames, offsets = self._frames(buf)
-        with mapped_array(buf, np.uint8, (buf.get_size(),)) as raw:
+        with mapped_array(buf, np.uint8, (buffer_size(buf),)) as raw:
             words = self._samples(raw, frames, offsets)
             x = words if fmt.native_float else self._floats(words)
             got = self.transform(x)
@@ -115,15 +124,16 @@ class AudioFilter(AudioCaps, Filter):
         self._ended(buf)
         return FLOW_OK
 
-    def do_transform(self, inbuf: Gst.Buffer, outbuf: Gst.Buffer) -> Gst.FlowReturn:
+    def native_transform(self, inbuf: int, outbuf: int) -> int:
+        """GstBaseTransform's transform on the buffers' pointers."""
         fmt = self.format
         assert fmt is not None
         frames, offsets = self._frames(inbuf)
         self._add_meta(outbuf, frames)
         out_frames, out_offsets = self._frames(outbuf)
         with (
-            mapped_array(inbuf, np.uint8, (inbuf.get_size(),), Gst.MapFlags.READ) as a,
-            mapped_array(outbuf, np.uint8, (outbuf.get_size(),)) as b,
+            mapped_array(inbuf, np.uint8, (buffer_size(inbuf),), Gst.MapFlags.READ) as a,
+            mapped_array(outbuf, np.uint8, (buffer_size(outbuf),)) as b,
         ):
             x = self._samples(a, frames, offsets)
             if not fmt.native_float:
@@ -159,8 +169,9 @@ class AudioFilter(AudioCaps, Filter):
         assert fmt is not None
         pcm.from_float(y, fmt, words)
 
-    def _ended(self, buf: Gst.Buffer) -> None:
-        pts, duration = buf.pts, buf.duration
+    def _ended(self, buf: Gst.Buffer | int) -> None:
+        t = buffer_times(buf)
+        pts, duration = t.pts, t.duration
         self._end = pts + duration if pts != _NONE and duration != _NONE else _NONE
 
     def _push_drained(self) -> None:

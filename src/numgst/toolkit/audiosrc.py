@@ -35,7 +35,9 @@ import numpy as np
 
 from .. import pcm
 from ..base import Prop, PropertyRefusedError, mapped_array, set_times
+from ..base._native import ctypes_vfuncs
 from ..base._native.borrowed_vfuncs import borrow_vfunc
+from ..base.buffers import add_audio_meta, add_flags, buffer_pointer, set_size
 from ..base.caps import refuse_caps
 from ..base.control import bindings, value_array
 from ..base.gst import GLib, Gst, GstAudio, GstBase
@@ -46,8 +48,8 @@ from ._source import IS_LIVE, NONE64, Source, scale_round, timestamp_offset
 SECOND = Gst.SECOND  # a module constant: Gst.* lookups go through GI's proxy each time
 NONE32 = (1 << 32) - 1  # guint -1
 MAX_BLOCKSIZE = NONE32 - 1  # GstBaseSrc's blocksize is a guint; -1 means "unset"
-FLOW_OK = Gst.FlowReturn.OK
-FLOW_EOS = Gst.FlowReturn.EOS
+FLOW_OK = int(Gst.FlowReturn.OK)
+FLOW_EOS = int(Gst.FlowReturn.EOS)
 
 #: The properties every audio source has (subclasses add theirs: ``PROPS =
 #: AudioSource.PROPS + (...)``).
@@ -137,6 +139,7 @@ class AudioSource(AudioCaps, Source):
             AudioSource._borrowed.add(cls)
             if cls.do_get_times is Source.do_get_times:
                 borrow_vfunc(cls, ("GstBase", "BaseSrcClass"), "get_times", "audiotestsrc")
+        ctypes_vfuncs.take_over(self, "fill")
         self.stream = Stream()
         self._bindings = bindings(self)
         self.set_blocksize(NONE32)
@@ -274,6 +277,11 @@ class AudioSource(AudioCaps, Source):
         return True
 
     def do_fill(self, offset: int, length: int, buf: Gst.Buffer) -> Gst.FlowReturn:
+        # Called through PyGObject only where ctypes_vfuncs could not take its place.
+        return Gst.FlowReturn(self.native_fill(buffer_pointer(buf), offset, length))
+
+    def native_fill(self, buf: int, offset: int, length: int) -> int:
+        """GstBaseSrc's fill on the buffer's pointer (see :mod:`.._native.ctypes_vfuncs`)."""
         st = self.stream
         if not st.tags_pushed:
             self._push_tags()
@@ -291,17 +299,20 @@ class AudioSource(AudioCaps, Source):
             st.next_byte = offset
         first, n = self._advance(samples, buf)
         if n * bpf != length:
-            buf.set_size(n * bpf)
+            set_size(buf, n * bpf)
         with mapped_array(buf, np.uint8, (n * bpf,)) as out:
             self.write(first, n, out)
-        self.buffer_done(buf, n)
+        flags = self.buffer_flags()
+        if flags:
+            add_flags(buf, flags)
+        if self.planar:
+            add_audio_meta(buf, self.info, n)
         return FLOW_OK
 
-    def buffer_done(self, buf: Gst.Buffer, frames: int) -> None:
-        """Called after each buffer is rendered (flags, metas); adds the planar
-        layout's audio meta."""
-        if self.planar:
-            GstAudio.buffer_add_audio_meta(buf, self.info, frames)
+    def buffer_flags(self) -> int:
+        """Gst.BufferFlags to set on the buffer just made (e.g. GAP for silence);
+        none by default."""
+        return 0
 
     def _push_tags(self) -> None:
         self.stream.tags_pushed = True
@@ -312,7 +323,7 @@ class AudioSource(AudioCaps, Source):
             # this streaming thread (a deadlock seen in the tests).
             GstBase.BaseSrc.do_send_event(self, Gst.Event.new_tag(tags))
 
-    def _advance(self, samples: int, buf: Gst.Buffer) -> tuple[int, int]:
+    def _advance(self, samples: int, buf: int) -> tuple[int, int]:
         """Time and offsets of the next buffer of ``samples`` frames (cut short by a
         segment stop); sets them on ``buf``, syncs the controllers. Returns the
         buffer's first stream sample and its frames."""

@@ -19,6 +19,8 @@ import numpy as np
 
 from .. import pcm
 from ..base import ElementMixin, mapped_array
+from ..base._native import ctypes_vfuncs
+from ..base.buffers import buffer_pointer, buffer_size, buffer_times
 from ..base.caps import refuse_caps
 from ..base.element import ElementMeta
 from ..base.gst import Gst, GstBase
@@ -27,7 +29,7 @@ from ._audio import AudioCaps, FloatWork, audio_caps
 from .video import FORMATS, VideoFrame, VideoLayout, video_info
 from .videosrc import video_caps
 
-FLOW_OK = Gst.FlowReturn.OK
+FLOW_OK = int(Gst.FlowReturn.OK)
 AUDIO_FORMATS = tuple(pcm.FORMATS)
 VIDEO_FORMATS = (*FORMATS, "GRAY16_LE", "Y444", "YV12", "NV21", "AYUV")
 
@@ -53,6 +55,7 @@ class ArraySink(AudioCaps, ElementMixin, GstBase.BaseSink, metaclass=ElementMeta
 
     def __init__(self) -> None:
         super().__init__()
+        ctypes_vfuncs.take_over(self, "render")
         self.layout: VideoLayout | None = None
         self._work = FloatWork()
 
@@ -71,12 +74,18 @@ class ArraySink(AudioCaps, ElementMixin, GstBase.BaseSink, metaclass=ElementMeta
         return True
 
     def do_render(self, buf: Gst.Buffer) -> Gst.FlowReturn:
-        size = buf.get_size()
+        # Called through PyGObject only where ctypes_vfuncs could not take its place.
+        return Gst.FlowReturn(self.native_render(buffer_pointer(buf)))
+
+    def native_render(self, buf: int) -> int:
+        """GstBaseSink's render on the buffer's pointer."""
+        size = buffer_size(buf)
+        t = buffer_times(buf)
         if self.layout is not None:
             with mapped_array(buf, np.uint8, (size,), Gst.MapFlags.READ) as raw:
-                frame = VideoFrame(raw, self.layout.for_buffer(buf), buf.offset, buf.pts)
+                frame = VideoFrame(raw, self.layout.for_buffer(buf), t.offset, t.pts)
                 try:
-                    self.render(frame, buf.pts)
+                    self.render(frame, t.pts)
                 finally:
                     frame.release()
             return FLOW_OK
@@ -88,7 +97,7 @@ class ArraySink(AudioCaps, ElementMixin, GstBase.BaseSink, metaclass=ElementMeta
             if not fmt.native_float:
                 x = pcm.to_float(x, fmt, self._work.get(x.shape[:2], fmt.float_dtype))
                 x.flags.writeable = False
-            self.render(x, buf.pts)
+            self.render(x, t.pts)
             del x
         self._work.release()
         return FLOW_OK

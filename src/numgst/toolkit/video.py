@@ -8,6 +8,7 @@ hands Python a ``buffer`` of None and junk data pointers.
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import functools
 from typing import Any
@@ -16,6 +17,7 @@ import gi
 import numpy as np
 
 from ..base._native import gobject as c
+from ..base.buffers import buffer_pointer
 from ..base.gst import Gst
 
 gi.require_version("GstVideo", "1.0")
@@ -28,6 +30,10 @@ __all__ = ["FORMATS", "GstVideo", "Plane", "VideoFrame", "VideoLayout", "video_i
 FORMATS = ("RGBA", "BGRA", "RGBx", "BGRx", "RGB", "BGR", "GRAY8", "I420", "NV12")
 
 _VIDEO_META_API = hash(GstVideo.video_meta_api_get_type())  # PyGObject hashes a GType by value
+# GstVideoMeta's plane offsets (gsize[4]) and strides (gint[4]), read through ctypes
+# because the vfuncs that need them have the buffer's pointer, not a wrapper.
+_META_OFFSET = c.field_offset("GstVideo", "VideoMeta", "offset")
+_META_STRIDE = c.field_offset("GstVideo", "VideoMeta", "stride")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -87,15 +93,15 @@ class VideoLayout:
         fmt = GstVideo.VideoFormat.to_string(fi.format)
         return cls(fmt, info.width, info.height, info.size, planes, info)
 
-    def for_buffer(self, buf: Gst.Buffer) -> VideoLayout:
-        """This layout, or the buffer's own if its GstVideoMeta says otherwise."""
-        if not c.buffer_get_meta(c.boxed_pointer(buf), _VIDEO_META_API):  # cheap check
-            return self
-        meta = GstVideo.buffer_get_video_meta(buf)
-        if meta is None:
+    def for_buffer(self, buf: Gst.Buffer | int) -> VideoLayout:
+        """This layout, or the buffer's own if its GstVideoMeta says otherwise
+        (``buf`` may be the buffer's pointer)."""
+        meta = c.buffer_get_meta(buffer_pointer(buf), _VIDEO_META_API)
+        if not meta:
             return self
         n = len(self.planes)
-        offsets, strides = list(meta.offset[:n]), list(meta.stride[:n])
+        offsets = list((ctypes.c_size_t * n).from_address(meta + _META_OFFSET))
+        strides = list((ctypes.c_int * n).from_address(meta + _META_STRIDE))
         if offsets == [p.offset for p in self.planes] and strides == [
             p.stride for p in self.planes
         ]:

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..base import mapped_array
+from ..base.buffers import buffer_pointer, buffer_size, buffer_times
 from ..base.caps import refuse_caps
 from ..base.gst import Gst
 from . import _common
@@ -27,7 +28,7 @@ from ._filter import Filter
 from .video import FORMATS, VideoFrame, VideoLayout, video_info
 from .videosrc import video_caps
 
-FLOW_OK = Gst.FlowReturn.OK
+FLOW_OK = int(Gst.FlowReturn.OK)
 
 
 class VideoFilter(Filter):
@@ -57,28 +58,39 @@ class VideoFilter(Filter):
         self.layout, self.info = VideoLayout.from_info(info), info
         return self._caps_set()
 
+    # PyGObject calls these only where ctypes_vfuncs could not take their place.
     def do_transform_ip(self, buf: Gst.Buffer) -> Gst.FlowReturn:
+        return Gst.FlowReturn(self.native_transform_ip(buffer_pointer(buf)))
+
+    def do_transform(self, inbuf: Gst.Buffer, outbuf: Gst.Buffer) -> Gst.FlowReturn:
+        return Gst.FlowReturn(self.native_transform(buffer_pointer(inbuf), buffer_pointer(outbuf)))
+
+    def native_transform_ip(self, buf: int) -> int:
+        """GstBaseTransform's transform_ip on the buffer's pointer."""
         layout = self.layout
         assert layout is not None
         if self.is_passthrough():  # BaseTransform still calls here, the buffer unwritable
             return FLOW_OK
-        with mapped_array(buf, np.uint8, (buf.get_size(),)) as raw:
-            frame = VideoFrame(raw, layout.for_buffer(buf), buf.offset, buf.pts)
+        t = buffer_times(buf)
+        with mapped_array(buf, np.uint8, (buffer_size(buf),)) as raw:
+            frame = VideoFrame(raw, layout.for_buffer(buf), t.offset, t.pts)
             try:
                 self.transform(frame)
             finally:
                 frame.release()
         return FLOW_OK
 
-    def do_transform(self, inbuf: Gst.Buffer, outbuf: Gst.Buffer) -> Gst.FlowReturn:
+    def native_transform(self, inbuf: int, outbuf: int) -> int:
+        """GstBaseTransform's transform on the buffers' pointers."""
         layout = self.layout
         assert layout is not None
+        t = buffer_times(inbuf)
         with (
-            mapped_array(inbuf, np.uint8, (inbuf.get_size(),), Gst.MapFlags.READ) as a,
-            mapped_array(outbuf, np.uint8, (outbuf.get_size(),)) as b,
+            mapped_array(inbuf, np.uint8, (buffer_size(inbuf),), Gst.MapFlags.READ) as a,
+            mapped_array(outbuf, np.uint8, (buffer_size(outbuf),)) as b,
         ):
-            src = VideoFrame(a, layout.for_buffer(inbuf), inbuf.offset, inbuf.pts)
-            dst = VideoFrame(b, layout.for_buffer(outbuf), inbuf.offset, inbuf.pts)
+            src = VideoFrame(a, layout.for_buffer(inbuf), t.offset, t.pts)
+            dst = VideoFrame(b, layout.for_buffer(outbuf), t.offset, t.pts)
             try:
                 self.transform(src, dst)
             finally:

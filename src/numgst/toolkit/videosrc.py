@@ -27,7 +27,9 @@ from typing import Any
 
 import numpy as np
 
-from ..base import Prop, mapped_array
+from ..base import Prop, mapped_array, set_times
+from ..base._native import ctypes_vfuncs
+from ..base.buffers import buffer_pointer, buffer_size, buffer_times, set_size
 from ..base.caps import refuse_caps
 from ..base.control import bindings
 from ..base.gst import Gst
@@ -37,7 +39,9 @@ from .video import GstVideo, VideoFrame, VideoLayout, video_info
 from .video_formats import PictureWriter
 
 SECOND = Gst.SECOND
-FLOW_OK = Gst.FlowReturn.OK
+FLOW_OK = int(Gst.FlowReturn.OK)
+FLOW_EOS = int(Gst.FlowReturn.EOS)
+FLOW_NOT_NEGOTIATED = int(Gst.FlowReturn.NOT_NEGOTIATED)
 
 VIDEO_SOURCE_PROPS = (IS_LIVE, timestamp_offset(0))
 
@@ -85,6 +89,7 @@ class VideoSource(Source):
         self._writer: PictureWriter | None = None
         self._bindings = bindings(self)
         self._reset_time()
+        ctypes_vfuncs.take_over(self, "fill")
 
     def _reset_time(self) -> None:
         self.n_frames = 0
@@ -191,19 +196,24 @@ class VideoSource(Source):
         return None
 
     def do_fill(self, offset: int, length: int, buf: Gst.Buffer) -> Gst.FlowReturn:
+        # Called through PyGObject only where ctypes_vfuncs could not take its place.
+        return Gst.FlowReturn(self.native_fill(buffer_pointer(buf), offset, length))
+
+    def native_fill(self, buf: int, offset: int, length: int) -> int:
+        """GstBaseSrc's fill on the buffer's pointer (see :mod:`.._native.ctypes_vfuncs`)."""
         layout = self.layout
         if layout is None:
-            return Gst.FlowReturn.NOT_NEGOTIATED
+            return FLOW_NOT_NEGOTIATED
         fps_n, fps_d = self.fps
         if (fps_n == 0 and self.n_frames == 1) or self.n_frames == -1:
-            return Gst.FlowReturn.EOS  # a still image is one frame; reverse ends at -1
+            return FLOW_EOS  # a still image is one frame; reverse ends at -1
         self._reset_if_pending()
         pts = self.accum_rtime + self.settings.timestamp_offset + self.running_time
         if self._bindings.value:
             self.sync_values(pts)
-        size = buf.get_size()
+        size = buffer_size(buf)
         if size < layout.size:
-            buf.set_size(layout.size)
+            set_size(buf, layout.size)
             size = layout.size
         number = self.accum_frames + self.n_frames
         with mapped_array(buf, np.uint8, (size,)) as raw:
@@ -215,24 +225,22 @@ class VideoSource(Source):
         self._stamp(buf, pts, number)
         return FLOW_OK
 
-    def _stamp(self, buf: Gst.Buffer, pts: int, number: int) -> None:
+    def _stamp(self, buf: int, pts: int, number: int) -> None:
         """C videotestsrc's timestamps, duration and offsets, then the next frame."""
         fps_n, fps_d = self.fps
-        buf.pts = pts
-        buf.dts = NONE64
-        buf.offset = number
         self.n_frames += -1 if self.reverse else 1
-        buf.offset_end = number + 1
         if fps_n:
             next_time = scale(self.n_frames, fps_d * SECOND, fps_n)
             if self.reverse:
                 prev = scale(self.n_frames + 2, fps_d * SECOND, fps_n)
-                buf.duration = (prev - pts) & NONE64
+                duration = prev - pts
             else:
-                buf.duration = (next_time - self.running_time) & NONE64
+                duration = next_time - self.running_time
         else:
             next_time = self.settings.timestamp_offset
-            buf.duration = NONE64
+            duration = NONE64
+        set_times(buf, pts, duration, number, number + 1)
+        buffer_times(buf).dts = NONE64
         self.running_time = next_time
 
 

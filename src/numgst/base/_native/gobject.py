@@ -69,9 +69,17 @@ buffer_map.argtypes = [ctypes.c_void_p, ctypes.POINTER(GstMapInfo), ctypes.c_int
 buffer_unmap = _gst.gst_buffer_unmap
 buffer_unmap.restype = None
 buffer_unmap.argtypes = [ctypes.c_void_p, ctypes.POINTER(GstMapInfo)]
-_buffer_get_size = _gst.gst_buffer_get_size
-_buffer_get_size.restype = ctypes.c_size_t
-_buffer_get_size.argtypes = [ctypes.c_void_p]
+# The same two without argtypes, for the per-buffer path: ctypes' argument checking
+# costs more than the C calls (0.26 against 0.64 us a call, measured here). Their
+# arguments must already be ctypes objects: (c_void_p, byref(GstMapInfo), int).
+buffer_map_unchecked = _gst["gst_buffer_map"]
+buffer_unmap_unchecked = _gst["gst_buffer_unmap"]
+buffer_set_size = _gst.gst_buffer_set_size
+buffer_set_size.restype = None
+buffer_set_size.argtypes = [ctypes.c_void_p, ctypes.c_ssize_t]
+buffer_get_size = _gst.gst_buffer_get_size
+buffer_get_size.restype = ctypes.c_size_t
+buffer_get_size.argtypes = [ctypes.c_void_p]
 
 
 def _boxed_pointer_by_hash(boxed: object) -> int:
@@ -90,7 +98,7 @@ def _pick_boxed_pointer() -> Callable[[object], int]:
     probe = Gst.Buffer.new_allocate(None, 4321, None)
     for way in (_boxed_pointer_by_hash, _boxed_pointer_by_layout):
         try:
-            if _buffer_get_size(way(probe)) == 4321:
+            if buffer_get_size(way(probe)) == 4321:
                 return way
         except Exception:  # noqa: BLE001,S112 - try the next way
             continue

@@ -1,0 +1,184 @@
+"""The per-buffer vfuncs (fill, transform_ip, transform, render) go through ctypes,
+not PyGObject's closures: the class structure holds numgst's callback, errors still
+reach the bus, a class with a ``do_fill`` of its own keeps it, and the table that
+finds an element from its pointer keeps nothing alive."""
+
+from __future__ import annotations
+
+import ctypes
+import gc
+
+import numpy as np
+import pytest
+
+import numgst
+from numgst.base._native import ctypes_vfuncs
+from numgst.base._native import gobject as c
+from numgst.base.gst import Gst
+from numgst.testing import capture
+from numgst.toolkit import ArraySink, AudioFilter, AudioSource, VideoFilter, VideoSource
+
+
+def _slot(cls: type, field: str) -> int | None:
+    struct, _ = ctypes_vfuncs.CALLBACKS[field]
+    offset = c.field_offset(*struct, field)
+    return ctypes.c_void_p.from_address(c.class_ref(hash(cls.__gtype__)) + offset).value
+
+
+def _ours(field: str) -> int | None:
+    return ctypes.cast(ctypes_vfuncs.CALLBACKS[field][1], ctypes.c_void_p).value
+
+
+class _Ones(AudioSource):
+    """Ones"""
+
+    __gtype_name__ = "NumgstTestCtOnes"
+
+    def generate(self, first_sample, frames):
+        return np.ones(frames)
+
+
+class _Halve(AudioFilter):
+    """Halve"""
+
+    __gtype_name__ = "NumgstTestCtHalve"
+
+    def transform(self, x):
+        x *= 0.5
+
+
+class _Copy(AudioFilter):
+    """Copy"""
+
+    __gtype_name__ = "NumgstTestCtCopy"
+    IN_PLACE = False
+
+    def transform(self, x):
+        return x * 0.25
+
+
+class _Grey(VideoSource):
+    """Grey"""
+
+    __gtype_name__ = "NumgstTestCtGrey"
+    FORMATS = ("GRAY8",)
+
+    def generate(self, frame):
+        return np.full((frame.height, frame.width), 0.5)
+
+
+class _Flip(VideoFilter):
+    """Flip"""
+
+    __gtype_name__ = "NumgstTestCtFlip"
+
+    def transform(self, frame):
+        frame.planes[0][:] = 255 - frame.planes[0]
+
+
+class _Look(ArraySink):
+    """Look"""
+
+    __gtype_name__ = "NumgstTestCtLook"
+    seen: list[float] = []
+
+    def render(self, data, pts):
+        _Look.seen.append(float(data.planes[0].sum()))
+
+
+class _OwnFill(_Ones):
+    """A subclass that writes GstBaseSrc's fill itself (PyGObject's closure)"""
+
+    __gtype_name__ = "NumgstTestCtOwnFill"
+    calls = 0
+
+    def do_fill(self, offset, length, buf):
+        _OwnFill.calls += 1
+        return super().do_fill(offset, length, buf)
+
+
+class _Broken(AudioSource):
+    """Raises"""
+
+    __gtype_name__ = "NumgstTestCtBroken"
+
+    def generate(self, first_sample, frames):
+        raise ZeroDivisionError("made to fail")
+
+
+ELEMENTS = {
+    "numgst_test_ct_ones": _Ones,
+    "numgst_test_ct_halve": _Halve,
+    "numgst_test_ct_copy": _Copy,
+    "numgst_test_ct_grey": _Grey,
+    "numgst_test_ct_flip": _Flip,
+    "numgst_test_ct_look": _Look,
+    "numgst_test_ct_own_fill": _OwnFill,
+    "numgst_test_ct_broken": _Broken,
+}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _registered():
+    numgst.register()
+    for name, cls in ELEMENTS.items():
+        if Gst.ElementFactory.find(name) is None:
+            Gst.Element.register(None, name, Gst.Rank.NONE, cls)
+
+
+AUDIO = "audio/x-raw,format=F32LE,channels=2,rate=8000"
+
+
+def test_the_class_structures_hold_the_ctypes_callbacks_after_a_pipeline():
+    r = capture(
+        f"numgst_test_ct_ones samplesperbuffer=10 num-buffers=3 ! {AUDIO} ! numgst_test_ct_halve"
+        " ! numgst_test_ct_copy ! appsink name=sink"
+    )
+    assert r.error is None, r.error_debug
+    assert np.frombuffer(r.data, np.float32).tolist() == [0.125] * 60  # 1 * 0.5 * 0.25
+    assert _slot(_Ones, "fill") == _ours("fill")
+    assert _slot(_Halve, "transform_ip") == _ours("transform_ip")
+    assert _slot(_Copy, "transform") == _ours("transform")
+
+
+def test_video_source_filter_and_sink_go_through_ctypes():
+    _Look.seen.clear()
+    caps = "video/x-raw,width=4,height=2"
+    grey = capture(f"numgst_test_ct_grey num-buffers=1 ! {caps} ! appsink name=sink")
+    (level,) = set(grey.data)
+    r = capture(
+        f"numgst_test_ct_grey num-buffers=2 ! {caps} ! numgst_test_ct_flip"
+        " ! tee name=t ! queue ! appsink name=sink t. ! queue ! numgst_test_ct_look"
+    )
+    assert r.error is None, r.error_debug
+    assert set(r.data) == {255 - level}
+    assert _Look.seen == [8 * (255 - level)] * 2
+    assert _slot(_Grey, "fill") == _ours("fill")
+    assert _slot(_Flip, "transform_ip") == _ours("transform_ip")
+    assert _slot(_Look, "render") == _ours("render")
+
+
+def test_a_class_with_its_own_do_fill_keeps_pygobjects_and_works():
+    _OwnFill.calls = 0
+    r = capture(f"numgst_test_ct_own_fill samplesperbuffer=5 num-buffers=4 ! {AUDIO} ! appsink name=sink")
+    assert r.error is None, r.error_debug
+    assert np.frombuffer(r.data, np.float32).tolist() == [1.0] * 40
+    assert _OwnFill.calls == 4
+    assert _slot(_OwnFill, "fill") not in (None, _ours("fill"))
+
+
+def test_an_exception_in_the_ctypes_path_is_a_bus_error_and_stops_the_data():
+    r = capture(f"numgst_test_ct_broken num-buffers=3 ! {AUDIO} ! appsink name=sink")
+    assert r.error is not None
+    assert "ZeroDivisionError" in r.error and "made to fail" in r.error
+    assert r.data == b""
+
+
+def test_the_pointer_table_keeps_no_element_alive():
+    gc.collect()
+    before = len(ctypes_vfuncs._elements)
+    elements = [Gst.ElementFactory.make("numgst_test_ct_ones") for _ in range(5)]
+    assert len(ctypes_vfuncs._elements) == before + 5
+    del elements
+    gc.collect()
+    assert len(ctypes_vfuncs._elements) == before
