@@ -160,7 +160,9 @@ def test_video_source_filter_and_sink_go_through_ctypes():
 
 def test_a_class_with_its_own_do_fill_keeps_pygobjects_and_works():
     _OwnFill.calls = 0
-    r = capture(f"numgst_test_ct_own_fill samplesperbuffer=5 num-buffers=4 ! {AUDIO} ! appsink name=sink")
+    r = capture(
+        f"numgst_test_ct_own_fill samplesperbuffer=5 num-buffers=4 ! {AUDIO} ! appsink name=sink"
+    )
     assert r.error is None, r.error_debug
     assert np.frombuffer(r.data, np.float32).tolist() == [1.0] * 40
     assert _OwnFill.calls == 4
@@ -182,3 +184,79 @@ def test_the_pointer_table_keeps_no_element_alive():
     del elements
     gc.collect()
     assert len(ctypes_vfuncs._elements) == before
+
+
+# -- a still picture's memory handed out again ------------------------------------------
+
+
+def _pull_all(description: str, n: int) -> list[Gst.Sample]:
+    p = Gst.parse_launch(description)
+    sink = p.get_by_name("sink")
+    p.set_state(Gst.State.PLAYING)
+    try:
+        samples = [sink.emit("pull-sample") for _ in range(n)]
+        assert all(s is not None for s in samples)
+        return samples
+    finally:
+        p.set_state(Gst.State.NULL)
+
+
+def _data_pointer(buf: Gst.Buffer) -> int:
+    info = c.GstMapInfo()
+    ptr = c.boxed_pointer(buf)
+    assert c.buffer_map(ptr, ctypes.byref(info), 1)
+    try:
+        return int(info.data)
+    finally:
+        c.buffer_unmap(ptr, ctypes.byref(info))
+
+
+def test_a_still_pattern_shares_one_frame_and_stays_equal_to_c():
+    caps = "video/x-raw,format=I420,width=64,height=48"
+    ours = _pull_all(f"videotestsrc_py pattern=checkers-8 ! {caps} ! appsink name=sink", 4)
+    c_ = _pull_all(f"videotestsrc pattern=checkers-8 ! {caps} ! appsink name=sink", 4)
+    bufs = [s.get_buffer() for s in ours]
+    # The first frame is drawn into a buffer of the pool; the next ones share one copy.
+    assert len({_data_pointer(b) for b in bufs[1:]}) == 1
+    for a, b in zip(bufs, (s.get_buffer() for s in c_), strict=True):
+        assert a.extract_dup(0, a.get_size()) == b.extract_dup(0, b.get_size())
+        assert (a.pts, a.duration, a.offset, a.offset_end) == (
+            b.pts, b.duration, b.offset, b.offset_end
+        )  # fmt: skip
+
+
+def test_an_element_that_writes_into_a_shared_still_frame_writes_into_a_copy():
+    caps = "video/x-raw,format=GRAY8,width=8,height=4"
+    plain = capture(f"videotestsrc pattern=checkers-1 num-buffers=4 ! {caps} ! appsink name=sink")
+    flipped = capture(
+        f"videotestsrc_py pattern=checkers-1 num-buffers=4 ! {caps} ! numgst_test_ct_flip"
+        " ! appsink name=sink"
+    )
+    assert flipped.error is None, flipped.error_debug
+    frames = [bytes(255 - v for v in b.data) for b in plain.buffers]
+    assert [b.data for b in flipped.buffers] == frames  # each flipped once, none twice
+
+
+def test_a_property_change_ends_the_sharing():
+    caps = "video/x-raw,format=GRAY8,width=8,height=4"
+
+    def setup(p: Gst.Pipeline) -> None:
+        src = p.get_by_name("src")
+        pad = src.get_static_pad("src")
+        count = [0]
+
+        def probe(_pad: Gst.Pad, _info: Gst.PadProbeInfo) -> Gst.PadProbeReturn:
+            count[0] += 1
+            if count[0] == 2:
+                src.set_property("pattern", "white")
+            return Gst.PadProbeReturn.OK
+
+        pad.add_probe(Gst.PadProbeType.BUFFER, probe)
+
+    r = capture(
+        f"videotestsrc_py name=src pattern=black num-buffers=5 ! {caps} ! appsink name=sink",
+        configure=setup,
+    )
+    assert r.error is None, r.error_debug
+    levels = [set(b.data) for b in r.buffers]
+    assert levels[0] == levels[1] == {16} and levels[-1] == {235}

@@ -305,7 +305,11 @@ class VideoTestSrc(VideoSource):
 
     def do_stop(self) -> bool:
         self.frames = None
-        return True
+        return bool(super().do_stop())
+
+    def still(self) -> bool:
+        frames = self.frames
+        return frames is not None and frames.static and self._made_for[0] == self._look
 
     # -- frames -------------------------------------------------------------------------
 

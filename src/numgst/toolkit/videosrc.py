@@ -29,6 +29,7 @@ import numpy as np
 
 from ..base import Prop, mapped_array, set_times
 from ..base._native import ctypes_vfuncs
+from ..base._native import gobject as c
 from ..base.buffers import buffer_pointer, buffer_size, buffer_times, set_size
 from ..base.caps import refuse_caps
 from ..base.control import bindings
@@ -42,6 +43,29 @@ SECOND = Gst.SECOND
 FLOW_OK = int(Gst.FlowReturn.OK)
 FLOW_EOS = int(Gst.FlowReturn.EOS)
 FLOW_NOT_NEGOTIATED = int(Gst.FlowReturn.NOT_NEGOTIATED)
+FLOW_ERROR = int(Gst.FlowReturn.ERROR)
+_SRC_CLASS = ("GstBase", "BaseSrcClass")
+#: Each class's alloc (GstBaseSrc's, or a do_alloc of its own), for native_create.
+_ALLOC: dict[type, Any] = {}
+
+
+class _Still:
+    """A still frame kept for sharing: a copy of the buffer it was drawn in, whose
+    memory every later buffer shares (owned here, released with this object)."""
+
+    __slots__ = ("buf", "size")
+
+    def __init__(self, drawn: int) -> None:
+        self.size = buffer_size(drawn)
+        self.buf = c.buffer_copy_region(
+            drawn, c.BUFFER_COPY_MEMORY | c.BUFFER_COPY_DEEP, 0, self.size
+        )
+        if not self.buf:
+            raise MemoryError("could not copy a still frame")
+
+    def __del__(self) -> None:
+        c.mini_object_unref(self.buf)
+
 
 VIDEO_SOURCE_PROPS = (IS_LIVE, timestamp_offset(0))
 
@@ -89,7 +113,11 @@ class VideoSource(Source):
         self._writer: PictureWriter | None = None
         self._bindings = bindings(self)
         self._reset_time()
-        ctypes_vfuncs.take_over(self, "fill")
+        self._still: _Still | None = None
+        cls = type(self)
+        ctypes_vfuncs.take_over(self, "fill", "create")
+        if cls not in _ALLOC:
+            _ALLOC[cls] = ctypes_vfuncs.class_vfunc(cls, _SRC_CLASS, "alloc", ctypes_vfuncs.CREATE)
 
     def _reset_time(self) -> None:
         self.n_frames = 0
@@ -114,6 +142,15 @@ class VideoSource(Source):
     def generate(self, frame: VideoFrame) -> np.ndarray:
         """The picture of ``frame`` (see the module docstring)."""
         raise NotImplementedError(f"{type(self).__name__} must define fill() or generate()")
+
+    def still(self) -> bool:
+        """True when the frame about to be made is the same bytes as the last one
+        ``fill`` drew (a still picture). The base then hands out that frame's memory
+        again without calling ``fill``: shared and read-only, so only an element
+        downstream that writes into it pays for a copy (GStreamer's rules for shared
+        memory). Asked before every frame, after the controllers' values are set;
+        False by default."""
+        return False
 
     def fixate(self, s: Gst.Structure) -> None:
         """Settle what downstream left open on the caps structure ``s`` (C
@@ -155,6 +192,7 @@ class VideoSource(Source):
         self.accum_rtime += self.running_time
         self.accum_frames += self.n_frames
         self.running_time = self.n_frames = 0
+        self._still = None
         self.caps_changed()
         return True
 
@@ -162,6 +200,11 @@ class VideoSource(Source):
 
     def do_start(self) -> bool:
         self._reset_time()
+        self._still = None
+        return True
+
+    def do_stop(self) -> bool:
+        self._still = None
         return True
 
     def do_do_seek(self, segment: Gst.Segment) -> bool:
@@ -201,6 +244,53 @@ class VideoSource(Source):
 
     def native_fill(self, buf: int, offset: int, length: int) -> int:
         """GstBaseSrc's fill on the buffer's pointer (see :mod:`.._native.ctypes_vfuncs`)."""
+        flow = self._begin()
+        if flow is not None:
+            return flow
+        self._draw(buf)
+        return FLOW_OK
+
+    def native_create(self, offset: int, length: int, out: Any) -> int:
+        """GstBaseSrc's create (``out``: the GstBuffer** to set): a still frame's
+        memory shared again, or a buffer from the class's alloc, drawn."""
+        flow = self._begin()
+        if flow is not None:
+            return flow
+        if not out[0] and self._share_still(out):
+            return FLOW_OK
+        if not out[0]:  # else downstream gave the buffer to fill (pull mode)
+            alloc = _ALLOC[type(self)]
+            flow = alloc(c.gobject_pointer(self), offset, length, out) if alloc else FLOW_ERROR
+            if flow != FLOW_OK:
+                return int(flow)
+        buf = out[0] or 0
+        self._draw(buf)
+        if self.still():
+            self._still = _Still(buf)
+        return FLOW_OK
+
+    def _share_still(self, out: Any) -> bool:
+        """Set ``out[0]`` to a new buffer sharing the kept still frame's memory, if
+        there is one and ``still()`` says so (the kept frame is dropped if not)."""
+        still = self._still
+        if still is None:
+            return False
+        if not self.still() or still.size != self.layout_size():
+            self._still = None
+            return False
+        buf = c.buffer_copy_region(still.buf, c.BUFFER_COPY_MEMORY, 0, still.size)
+        if not buf:
+            raise MemoryError("could not share a still frame")
+        out[0] = buf
+        self._stamp(buf, self._pts, self._number)
+        return True
+
+    def layout_size(self) -> int:
+        return self.layout.size if self.layout is not None else 0
+
+    def _begin(self) -> int | None:
+        """What comes before a frame is drawn: the checks, the controllers; None to go
+        on, else the flow to return."""
         layout = self.layout
         if layout is None:
             return FLOW_NOT_NEGOTIATED
@@ -208,14 +298,20 @@ class VideoSource(Source):
         if (fps_n == 0 and self.n_frames == 1) or self.n_frames == -1:
             return FLOW_EOS  # a still image is one frame; reverse ends at -1
         self._reset_if_pending()
-        pts = self.accum_rtime + self.settings.timestamp_offset + self.running_time
+        self._pts = pts = self.accum_rtime + self.settings.timestamp_offset + self.running_time
         if self._bindings.value:
             self.sync_values(pts)
+        self._number = self.accum_frames + self.n_frames
+        return None
+
+    def _draw(self, buf: int) -> None:
+        layout = self.layout
+        assert layout is not None
         size = buffer_size(buf)
         if size < layout.size:
             set_size(buf, layout.size)
             size = layout.size
-        number = self.accum_frames + self.n_frames
+        pts, number = self._pts, self._number
         with mapped_array(buf, np.uint8, (size,)) as raw:
             frame = VideoFrame(raw, layout.for_buffer(buf), number, pts)
             try:
@@ -223,7 +319,6 @@ class VideoSource(Source):
             finally:
                 frame.release()
         self._stamp(buf, pts, number)
-        return FLOW_OK
 
     def _stamp(self, buf: int, pts: int, number: int) -> None:
         """C videotestsrc's timestamps, duration and offsets, then the next frame."""

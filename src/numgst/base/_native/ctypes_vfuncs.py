@@ -43,6 +43,9 @@ TRANSFORM_IP = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
 # GstFlowReturn (*transform) (GstBaseTransform *trans, GstBuffer *inbuf, GstBuffer *outbuf)
 TRANSFORM = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p)
 
+# GstFlowReturn (*create) (GstBaseSrc *src, guint64 offset, guint size, GstBuffer **buf),
+# and alloc, which has the same signature
+CREATE = ctypes.CFUNCTYPE(ctypes.c_int, _P, ctypes.c_uint64, ctypes.c_uint, ctypes.POINTER(_P))
 # GstFlowReturn (*render) (GstBaseSink *sink, GstBuffer *buffer)
 RENDER = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
 
@@ -90,6 +93,11 @@ def _transform(trans: int | None, inbuf: int | None, outbuf: int | None) -> int:
     return _call(trans, "native_transform", "do_transform", inbuf or 0, outbuf or 0)
 
 
+@CREATE
+def _create(src: int | None, offset: int, length: int, buf: Any) -> int:
+    return _call(src, "native_create", "do_create", offset, length, buf)
+
+
 @RENDER
 def _render(sink: int | None, buf: int | None) -> int:
     return _call(sink, "native_render", "do_render", buf or 0)
@@ -101,7 +109,17 @@ CALLBACKS: dict[str, tuple[tuple[str, str], Any]] = {
     "transform_ip": (("GstBase", "BaseTransformClass"), _transform_ip),
     "transform": (("GstBase", "BaseTransformClass"), _transform),
     "render": (("GstBase", "BaseSinkClass"), _render),
+    "create": (("GstBase", "BaseSrcClass"), _create),
 }
+
+
+def class_vfunc(cls: Any, struct: tuple[str, str], field: str, prototype: Any) -> Any:
+    """The C function in ``cls``'s class structure ``struct`` at slot ``field`` (what
+    GStreamer would call), callable through ctypes as ``prototype``; None if the
+    slot is empty. For chaining to another implementation (GstBaseSrc's alloc)."""
+    offset = c.field_offset(*struct, field)
+    address = ctypes.c_void_p.from_address(c.class_ref(hash(cls.__gtype__)) + offset).value
+    return prototype(address) if address else None
 
 
 def install(cls: Any, field: str) -> bool:
@@ -112,10 +130,8 @@ def install(cls: Any, field: str) -> bool:
     ``native_<field>`` method (which takes the arguments' pointers): a class with a
     ``do_<field>`` of its own keeps it.
     """
-    native = "native_" + field
-    owner = next((k for k in cls.__mro__ if native in vars(k)), None)
-    vfunc = "do_" + field
-    if owner is None or getattr(cls, vfunc, None) is not getattr(owner, vfunc, None):
+    owner = _definer(cls, "native_" + field)
+    if owner is None or _definer(cls, "do_" + field) is not _definer(owner, "do_" + field):
         return False
     struct, callback = CALLBACKS[field]
     offset = c.field_offset(*struct, field)
@@ -126,6 +142,11 @@ def install(cls: Any, field: str) -> bool:
         return False
     slot.value = ctypes.cast(callback, ctypes.c_void_p).value
     return True
+
+
+def _definer(cls: type, name: str) -> type | None:
+    # Not getattr: GI gives a new VFuncInfo on every lookup of an inherited vfunc.
+    return next((k for k in cls.__mro__ if name in vars(k)), None)
 
 
 _installed: set[type] = set()

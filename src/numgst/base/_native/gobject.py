@@ -74,6 +74,13 @@ buffer_unmap.argtypes = [ctypes.c_void_p, ctypes.POINTER(GstMapInfo)]
 # arguments must already be ctypes objects: (c_void_p, byref(GstMapInfo), int).
 buffer_map_unchecked = _gst["gst_buffer_map"]
 buffer_unmap_unchecked = _gst["gst_buffer_unmap"]
+buffer_copy_region = _gst.gst_buffer_copy_region
+buffer_copy_region.restype = ctypes.c_void_p
+buffer_copy_region.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_size_t, ctypes.c_ssize_t]
+BUFFER_COPY_MEMORY, BUFFER_COPY_DEEP = 1 << 3, 1 << 5  # GstBufferCopyFlags
+mini_object_unref = _gst.gst_mini_object_unref
+mini_object_unref.restype = None
+mini_object_unref.argtypes = [ctypes.c_void_p]
 buffer_set_size = _gst.gst_buffer_set_size
 buffer_set_size.restype = None
 buffer_set_size.argtypes = [ctypes.c_void_p, ctypes.c_ssize_t]
