@@ -126,6 +126,10 @@ def _keep_buffer(pad: Gst.Pad, parent: Any, buf: Gst.Buffer) -> Gst.FlowReturn:
 def _keep_event(pad: Gst.Pad, parent: Any, event: Gst.Event) -> bool:
     side = _SIDES.get(pad.get_name())
     if side is not None:
+        if event.type == Gst.EventType.FLUSH_STOP:
+            # What a sink does: data from before a flush is dropped. FLUSH_STOP is
+            # serialized with the data, so no chain call is in flight.
+            _drain(side.buffers)
         side.events.put(event)
     return True
 

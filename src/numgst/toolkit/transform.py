@@ -20,7 +20,7 @@ import numpy as np
 
 from .. import pcm
 from ..base import mapped_array
-from ..base.buffers import add_audio_meta
+from ..base.buffers import add_audio_meta, buffer_pointer, buffer_size, buffer_times
 from ..base.caps import audio_info, refuse_caps
 from ..base.gst import Gst, GstAudio
 from . import _common
@@ -29,7 +29,7 @@ from ._filter import Filter
 from .video import FORMATS, VideoFrame, VideoLayout, video_info
 from .videosrc import video_caps
 
-FLOW_OK = Gst.FlowReturn.OK
+FLOW_OK = int(Gst.FlowReturn.OK)
 _SINK = Gst.PadDirection.SINK
 
 
@@ -158,14 +158,19 @@ class AudioTransform(AudioCaps, _Transform):
         return self._caps_set()
 
     def do_transform(self, inbuf: Gst.Buffer, outbuf: Gst.Buffer) -> Gst.FlowReturn:
+        # Called through PyGObject only where ctypes_vfuncs could not take its place.
+        return Gst.FlowReturn(self.native_transform(buffer_pointer(inbuf), buffer_pointer(outbuf)))
+
+    def native_transform(self, inbuf: int, outbuf: int) -> int:
+        """GstBaseTransform's transform on the buffers' pointers."""
         fmt, out_fmt = self.format, self.out_format
         assert fmt is not None and out_fmt is not None
         frames, offsets = self._frames(inbuf)
         if self.planar:
             add_audio_meta(outbuf, self.out_info, frames)
         with (
-            mapped_array(inbuf, np.uint8, (inbuf.get_size(),), Gst.MapFlags.READ) as a,
-            mapped_array(outbuf, np.uint8, (outbuf.get_size(),)) as b,
+            mapped_array(inbuf, np.uint8, (buffer_size(inbuf),), Gst.MapFlags.READ) as a,
+            mapped_array(outbuf, np.uint8, (buffer_size(outbuf),)) as b,
         ):
             x = self._samples(a, frames, offsets)
             if not fmt.native_float:
@@ -231,14 +236,20 @@ class VideoTransform(_Transform):
         return self._caps_set()
 
     def do_transform(self, inbuf: Gst.Buffer, outbuf: Gst.Buffer) -> Gst.FlowReturn:
+        # Called through PyGObject only where ctypes_vfuncs could not take its place.
+        return Gst.FlowReturn(self.native_transform(buffer_pointer(inbuf), buffer_pointer(outbuf)))
+
+    def native_transform(self, inbuf: int, outbuf: int) -> int:
+        """GstBaseTransform's transform on the buffers' pointers."""
         layout, out_layout = self.layout, self.out_layout
         assert layout is not None and out_layout is not None
+        t = buffer_times(inbuf)
         with (
-            mapped_array(inbuf, np.uint8, (inbuf.get_size(),), Gst.MapFlags.READ) as a,
-            mapped_array(outbuf, np.uint8, (outbuf.get_size(),)) as b,
+            mapped_array(inbuf, np.uint8, (buffer_size(inbuf),), Gst.MapFlags.READ) as a,
+            mapped_array(outbuf, np.uint8, (buffer_size(outbuf),)) as b,
         ):
-            src = VideoFrame(a, layout.for_buffer(inbuf), inbuf.offset, inbuf.pts)
-            dst = VideoFrame(b, out_layout.for_buffer(outbuf), inbuf.offset, inbuf.pts)
+            src = VideoFrame(a, layout.for_buffer(inbuf), t.offset, t.pts)
+            dst = VideoFrame(b, out_layout.for_buffer(outbuf), t.offset, t.pts)
             try:
                 self.transform(src, dst)
             finally:
