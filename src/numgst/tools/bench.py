@@ -48,6 +48,39 @@ GOAL_WAVES = (
     "ticks",
 )
 
+#: Issue 23's goals, py/C per buffer at most: (wave, samplesperbuffer) -> goal. The
+#: cheap waves at 1024 frames (square, saw, triangle) at or under C.
+AUDIO_GOALS: dict[tuple[str, int], float] = {
+    ("sine", 1024): 1.0,
+    ("sine", 8192): 0.75,
+    ("square", 1024): 1.0,
+    ("square", 8192): 0.6,
+    ("saw", 1024): 1.0,
+    ("saw", 8192): 1.5,
+    ("triangle", 1024): 1.0,
+    ("triangle", 8192): 1.5,
+    ("ticks", 1024): 3.0,
+    ("pink-noise", 1024): 1.2,
+    ("white-noise", 1024): 0.9,
+    ("red-noise", 1024): 3.0,
+    ("violet-noise", 1024): 3.0,
+}
+#: Static patterns at 320x240: at or under C.
+VIDEO_GOALS: dict[tuple[str, str], float] = {
+    (pattern, "320x240"): 1.0 for pattern in ("smpte", "checkers-8", "colors", "solid-color")
+}
+#: Each toolkit base's fixed cost at most this many times the ctypes floor.
+TOOLKIT_GOAL = 2.0
+#: Eight Python sources into audiomixer: CPU at most this many times eight C ones'.
+MIXER_GOAL = 1.5
+
+
+def goal_columns(ratio: float | None, goal: float | None) -> dict[str, Any]:
+    """The goal beside a measured ratio, and whether it was met."""
+    if goal is None:
+        return {"goal": None, "met": None}
+    return {"goal": goal, "met": ratio is not None and ratio <= goal}
+
 
 def log(*args: object) -> None:
     print(*args, file=sys.stderr, flush=True)
@@ -180,6 +213,7 @@ def audio(args: argparse.Namespace) -> list[dict[str, Any]]:
                     args.seconds,
                 )
                 row = {"wave": wave, "format": fmt, "spb": spb, **got}
+                row.update(goal_columns(got.get("ratio"), AUDIO_GOALS.get((wave, spb))))
                 rows.append(row)
                 log(_audio_line(row))
     return rows
@@ -321,10 +355,32 @@ def _in_process(desc: str, n: int) -> float:
     return got
 
 
+FLOOR_PIPELINE = "{x} blocksize=8192 num-buffers={n} ! fakesink sync=false"
+FLOORS = {
+    "C audiotestsrc wave=silence": "audiotestsrc wave=silence samplesperbuffer=2048",
+    "PyGObject vfunc": "numgst_bench_floor_pygobject",
+    "ctypes vfunc": "numgst_bench_floor_ctypes",
+}
+
+
+def floors(n: int, reps: int) -> dict[str, float]:
+    """Microseconds per buffer of an empty fill, called by PyGObject and by ctypes,
+    beside C's cheapest source (medians of ``reps``)."""
+    got: dict[str, list[float]] = {name: [] for name in FLOORS}
+    for _ in range(reps):
+        for name, element in FLOORS.items():
+            got[name].append(_in_process(FLOOR_PIPELINE.format(x=element, n=n), n))
+    med = {name: 1e6 * statistics.median(v) for name, v in got.items()}
+    log("floors: " + ", ".join(f"{k} {v:.2f} us" for k, v in med.items()))
+    return med
+
+
 def toolkit(args: argparse.Namespace) -> list[dict[str, Any]]:
     """Per-buffer cost of each base class doing a trivial job, in-process (after
-    preroll), against the C element doing it and a plain PyGObject subclass."""
+    preroll), against the C element doing it, a plain PyGObject subclass and the
+    ctypes floor (measured in the same run)."""
     n = 200 if args.quick else 20000
+    floor = floors(n, args.reps)["ctypes vfunc"]
     rows = []
     for kind, (template, base, c, ours, plain) in TOOLKIT_ROWS.items():
         got: dict[str, list[float]] = {"base": [], "c": [], "toolkit": [], "plain": []}
@@ -333,14 +389,19 @@ def toolkit(args: argparse.Namespace) -> list[dict[str, Any]]:
                 if element is not None:
                     got[name].append(_in_process(template.format(x=element, n=n), n))
         med = {k: statistics.median(v) for k, v in got.items() if v}
-        rows.append(_toolkit_row(kind, c, med))
+        rows.append(_toolkit_row(kind, c, med, floor))
     return rows
 
 
-def _toolkit_row(kind: str, c: str, med: dict[str, float]) -> dict[str, Any]:
+def floor_section(args: argparse.Namespace) -> dict[str, float]:
+    return floors(200 if args.quick else 100000, args.reps)
+
+
+def _toolkit_row(kind: str, c: str, med: dict[str, float], floor: float) -> dict[str, Any]:
     """One row from the median seconds per buffer (``base`` is the pipeline without
-    the element where there is one)."""
+    the element where there is one); ``floor``: the ctypes floor in us."""
     us = {k: 1e6 * (v - med.get("base", 0.0)) for k, v in med.items()}
+    over_floor = us["toolkit"] / floor if floor > 0 else float("nan")
     row: dict[str, Any] = {
         "base class": kind,
         "C element": c.split()[0],
@@ -348,10 +409,13 @@ def _toolkit_row(kind: str, c: str, med: dict[str, float]) -> dict[str, Any]:
         "toolkit us": us["toolkit"],
         "plain PyGObject us": us.get("plain"),  # None: no plain row (see TOOLKIT_ROWS)
         "toolkit / C": us["toolkit"] / us["c"] if us["c"] > 0 else float("nan"),
+        "toolkit / ctypes floor": over_floor,
+        **goal_columns(over_floor, TOOLKIT_GOAL),
     }
     log(
         f"toolkit {kind}: C {us['c']:.1f} us, toolkit {us['toolkit']:.1f} us, "
-        f"plain PyGObject {us.get('plain', float('nan')):.1f} us per buffer"
+        f"plain PyGObject {us.get('plain', float('nan')):.1f} us per buffer, "
+        f"{over_floor:.1f} x the ctypes floor"
     )
     return row
 
@@ -404,6 +468,7 @@ VIDEO_CASES = (
     ("smpte", ""),
     ("checkers-8", ""),
     ("colors", ""),
+    ("solid-color", ""),
     ("ball", ""),
     ("zone-plate", "kt=1"),
     ("snow", ""),
@@ -443,6 +508,7 @@ def video(args: argparse.Namespace) -> list[dict[str, Any]]:
                 }
                 row.pop("py_peak_rss_kib", None)
                 row.pop("c_peak_rss_kib", None)
+                row.update(goal_columns(got.get("ratio"), VIDEO_GOALS.get((pattern, row["size"]))))
                 rows.append(row)
                 if got["status"] == "ok":
                     log(
@@ -474,26 +540,42 @@ def video_live(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def mixer(args: argparse.Namespace) -> dict[str, Any]:
-    """Eight sources into audiomixer against eight single runs (the GIL's cost)."""
+    """Eight sources into audiomixer: the process's CPU time with Python sources
+    against C ones (the goal), and each against eight runs of one (the GIL's cost).
+    Median of the repetitions."""
 
-    def run(element: str, sources: int) -> float:
+    def run(element: str, sources: int) -> dict[str, float]:
         caps = AUDIO_CAPS.format(fmt="F32LE")
         branches = " ".join(
             f"{element} freq={200 + 100 * i} num-buffers=2000 ! {caps} ! mix."
             for i in range(sources)
         )
         r = launch(f"audiomixer name=mix ! {caps} ! fakesink sync=false {branches}")
-        return float(r["wall_s"]) if r["ok"] else float("nan")
+        nan = float("nan")
+        return {"wall": r["wall_s"] if r["ok"] else nan, "cpu": r["cpu_s"] if r["ok"] else nan}
 
-    out = {}
-    for name in ("audiotestsrc", "audiotestsrc_py"):
-        eight, one = run(name, 8), run(name, 1)
-        out["py" if name.endswith("_py") else "c"] = {
-            "eight_s": eight,
-            "one_s": one,
-            "ratio": eight / (8 * one),
+    got: dict[str, list[dict[str, float]]] = {}
+    for _ in range(max(1, args.reps)):
+        for name in ("audiotestsrc", "audiotestsrc_py"):
+            key = "py" if name.endswith("_py") else "c"
+            got.setdefault(key + "8", []).append(run(name, 8))
+            got.setdefault(key + "1", []).append(run(name, 1))
+
+    def med(key: str, field: str) -> float:
+        return statistics.median(r[field] for r in got[key])
+
+    out: dict[str, Any] = {}
+    for key in ("c", "py"):
+        out[key] = {
+            "eight_cpu_s": med(key + "8", "cpu"),
+            "eight_wall_s": med(key + "8", "wall"),
+            "one_wall_s": med(key + "1", "wall"),
+            "eight_over_eight_ones": med(key + "8", "wall") / (8 * med(key + "1", "wall")),
         }
-    log(f"mixer: 8 sources / 8 x one: py {out['py']['ratio']:.2f}, C {out['c']['ratio']:.2f}")
+    cpu_ratio = out["py"]["eight_cpu_s"] / out["c"]["eight_cpu_s"]
+    out["cpu py/C"] = cpu_ratio
+    out.update(goal_columns(cpu_ratio, MIXER_GOAL))
+    log(f"mixer: 8 sources, CPU py/C {cpu_ratio:.2f} (goal <= {MIXER_GOAL})")
     return out
 
 
@@ -523,6 +605,7 @@ SECTIONS: dict[str, Callable[[argparse.Namespace], Any]] = {
     "video": video,
     "video-live": video_live,
     "toolkit": toolkit,
+    "floor": floor_section,
     "memory": memory,
     "live": live,
     "mixer": mixer,
@@ -572,6 +655,8 @@ def markdown(result: dict[str, Any]) -> str:
         "the Python element is faster), with their lowest and highest.",
         "",
     ]
+    if result.get("floor"):
+        lines += _floor_table(result["floor"])
     if result.get("audio"):
         lines += _audio_table(result["audio"])
     for key, title in (
@@ -590,18 +675,35 @@ def _audio_table(rows: list[dict[str, Any]]) -> list[str]:
     lines = [
         "## audiotestsrc_py / audiotestsrc",
         "",
-        "| wave | format | samplesperbuffer | py/C | per repetition | py us/buffer | C us/buffer |",
-        "|---|---|---|---|---|---|---|",
+        "| wave | format | samplesperbuffer | py/C | per repetition | goal | met "
+        "| py us/buffer | C us/buffer |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
+        goal = "" if r.get("goal") is None else f"<= {r['goal']:g}"
+        met = {True: "yes", False: "**no**", None: ""}[r.get("met")]
         if r["status"] == "ok":
             lines.append(
                 f"| {r['wave']} | {r['format']} | {r['spb']} | {r['ratio']:.2f} "
-                f"| {r['ratio_min']:.2f}-{r['ratio_max']:.2f} | "
+                f"| {r['ratio_min']:.2f}-{r['ratio_max']:.2f} | {goal} | {met} | "
                 f"{r['py_us']:.1f} | {r['c_us']:.1f} |"
             )
         else:
-            lines.append(f"| {r['wave']} | {r['format']} | {r['spb']} | n/a | | | |")
+            lines.append(f"| {r['wave']} | {r['format']} | {r['spb']} | n/a | | {goal} | | | |")
+    return [*lines, ""]
+
+
+def _floor_table(floor: dict[str, float]) -> list[str]:
+    lines = [
+        "## The floor: one call into Python per buffer",
+        "",
+        "An empty `fill` in a bare GstBaseSrc subclass, in-process, against C's cheapest "
+        "source (us per buffer, median of the repetitions).",
+        "",
+        "| what | us per buffer |",
+        "|---|---|",
+    ]
+    lines += [f"| {k} | {v:.2f} |" for k, v in floor.items()]
     return [*lines, ""]
 
 
@@ -613,6 +715,10 @@ def _table(title: str, rows: list[dict[str, Any]]) -> list[str]:
 
 
 def _cell(v: Any) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "**no**"
+    if v is None:
+        return ""
     return f"{v:.2f}" if isinstance(v, float) else str(v)
 
 

@@ -1,13 +1,18 @@
 """Elements for ``./run bench``'s toolkit section: each toolkit base class doing a
 trivial job, and the same job in a plain PyGObject subclass (buffers mapped with
-gst-python's ``Buffer.map``), to measure what the base class costs per buffer."""
+gst-python's ``Buffer.map``), to measure what the base class costs per buffer; and
+the two floors, an empty fill called by PyGObject and by ctypes."""
 
 from __future__ import annotations
 
+import ctypes
 from typing import Any
 
 import numpy as np
 
+from ..base._native import ctypes_vfuncs
+from ..base._native import gobject as c
+from ..base._native.thread_state import pin_thread_state
 from ..base.gst import Gst, GstAudio, GstBase
 from ..toolkit import (
     ArraySink,
@@ -334,7 +339,45 @@ class PlainStack(GstVideo.VideoAggregator):
         return Gst.FlowReturn.OK
 
 
+# -- the floors: what one call into Python costs per buffer, nothing else -----------
+
+
+class FloorPyGObject(GstBase.BaseSrc):
+    """An empty fill called by PyGObject (thread state pinned, as the toolkit's)."""
+
+    __gtype_name__ = "NumgstBenchFloorPyGObject"
+    __gstmetadata__ = _meta("floor: PyGObject vfunc", "Source")
+    __gsttemplates__ = _templates(Gst.Caps.new_any(), "src")
+
+    def do_fill(self, offset: int, length: int, buf: Gst.Buffer) -> Gst.FlowReturn:
+        pin_thread_state()
+        return Gst.FlowReturn.OK
+
+
+class FloorCtypes(GstBase.BaseSrc):
+    """An empty fill as a ctypes callback in the class structure (thread state
+    pinned): the least a Python vfunc can cost."""
+
+    __gtype_name__ = "NumgstBenchFloorCtypes"
+    __gstmetadata__ = _meta("floor: ctypes vfunc", "Source")
+    __gsttemplates__ = _templates(Gst.Caps.new_any(), "src")
+
+
+@ctypes_vfuncs.FILL
+def _empty_fill(src: int | None, offset: int, length: int, buf: int | None) -> int:
+    pin_thread_state()
+    return 0
+
+
+def _install_empty_fill() -> None:
+    offset = c.field_offset("GstBase", "BaseSrcClass", "fill")
+    slot = ctypes.c_void_p.from_address(c.class_ref(hash(FloorCtypes.__gtype__)) + offset)
+    slot.value = ctypes.cast(_empty_fill, ctypes.c_void_p).value
+
+
 ELEMENTS = {
+    "numgst_bench_floor_pygobject": FloorPyGObject,
+    "numgst_bench_floor_ctypes": FloorCtypes,
     "numgst_bench_toolkit_silence": ToolkitSilence,
     "numgst_bench_plain_silence": PlainSilence,
     "numgst_bench_toolkit_half": ToolkitHalf,
@@ -358,6 +401,7 @@ ELEMENTS = {
 
 
 def register() -> None:
+    _install_empty_fill()
     for name, cls in ELEMENTS.items():
         if Gst.ElementFactory.find(name) is None:
             Gst.Element.register(None, name, Gst.Rank.NONE, cls)
