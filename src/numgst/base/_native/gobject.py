@@ -8,7 +8,14 @@ from collections.abc import Callable
 from typing import Any
 
 _gobject = ctypes.CDLL(ctypes.util.find_library("gobject-2.0") or "libgobject-2.0.so.0")
-_gst = ctypes.CDLL(ctypes.util.find_library("gstreamer-1.0") or "libgstreamer-1.0.so.0")
+_GST_PATH = ctypes.util.find_library("gstreamer-1.0") or "libgstreamer-1.0.so.0"
+_gst = ctypes.CDLL(_GST_PATH)
+# The same library, its functions called without releasing the GIL: for the short
+# calls of the per-buffer path (map, unmap, sizes, metas, copy_region). A CDLL call
+# releases and retakes the GIL each time; with several Python elements streaming,
+# every release hands the GIL to another thread and back (a context switch per call).
+# None of these calls back into Python or waits on another thread.
+_gst_held = ctypes.PyDLL(_GST_PATH)
 
 class_ref = _gobject.g_type_class_ref
 class_ref.restype = ctypes.c_void_p
@@ -72,19 +79,19 @@ buffer_unmap.argtypes = [ctypes.c_void_p, ctypes.POINTER(GstMapInfo)]
 # The same two without argtypes, for the per-buffer path: ctypes' argument checking
 # costs more than the C calls (0.26 against 0.64 us a call, measured here). Their
 # arguments must already be ctypes objects: (c_void_p, byref(GstMapInfo), int).
-buffer_map_unchecked = _gst["gst_buffer_map"]
-buffer_unmap_unchecked = _gst["gst_buffer_unmap"]
-buffer_copy_region = _gst.gst_buffer_copy_region
+buffer_map_unchecked = _gst_held["gst_buffer_map"]
+buffer_unmap_unchecked = _gst_held["gst_buffer_unmap"]
+buffer_copy_region = _gst_held.gst_buffer_copy_region
 buffer_copy_region.restype = ctypes.c_void_p
 buffer_copy_region.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_size_t, ctypes.c_ssize_t]
 BUFFER_COPY_MEMORY, BUFFER_COPY_DEEP = 1 << 3, 1 << 5  # GstBufferCopyFlags
 mini_object_unref = _gst.gst_mini_object_unref
 mini_object_unref.restype = None
 mini_object_unref.argtypes = [ctypes.c_void_p]
-buffer_set_size = _gst.gst_buffer_set_size
+buffer_set_size = _gst_held.gst_buffer_set_size
 buffer_set_size.restype = None
 buffer_set_size.argtypes = [ctypes.c_void_p, ctypes.c_ssize_t]
-buffer_get_size = _gst.gst_buffer_get_size
+buffer_get_size = _gst_held.gst_buffer_get_size
 buffer_get_size.restype = ctypes.c_size_t
 buffer_get_size.argtypes = [ctypes.c_void_p]
 
@@ -126,11 +133,11 @@ def field_offset(namespace: str, type_name: str, field: str) -> int:
     raise LookupError(f"{namespace}.{type_name} has no field {field}")
 
 
-buffer_get_meta = _gst.gst_buffer_get_meta
+buffer_get_meta = _gst_held.gst_buffer_get_meta
 buffer_get_meta.restype = ctypes.c_void_p
 buffer_get_meta.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
 
-_gstaudio = ctypes.CDLL(ctypes.util.find_library("gstaudio-1.0") or "libgstaudio-1.0.so.0")
+_gstaudio = ctypes.PyDLL(ctypes.util.find_library("gstaudio-1.0") or "libgstaudio-1.0.so.0")
 audio_meta_api_type = _gstaudio.gst_audio_meta_api_get_type
 audio_meta_api_type.restype = ctypes.c_size_t
 audio_meta_api_type.argtypes = []
