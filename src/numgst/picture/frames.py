@@ -32,6 +32,7 @@ from .patterns import (
     chroma_palette,
     is_static,
 )
+from .repack import analog_geometry, analog_planes
 
 #: Painted pixels (4 bytes each) of one band at most.
 BAND_BYTES = 1 << 20
@@ -56,6 +57,12 @@ class Frames:
         v_cosited: bool = False,
         speed: int = 0,
     ) -> None:
+        # A format packed from an analog's planes (see .repack) is drawn as the
+        # analog, into a frame of its own, then rearranged into the target's bytes.
+        self.repack, self.target = fmt.repack, layout
+        if fmt.repack is not None:
+            layout = analog_geometry(fmt.repack, layout.width, layout.height)
+            self._analog = np.zeros(layout.size, np.uint8)
         self.pattern, self.scene, self.layout = pattern, scene, layout
         self.fmt, self.cosited = fmt, (h_cosited, v_cosited)
         self.packer = Packer(fmt, layout, h_cosited, v_cosited)
@@ -84,6 +91,14 @@ class Frames:
     def draw(self, frame: int, out: np.ndarray, time: int = 0) -> None:
         """Frame number ``frame`` (C's counter) into ``out``, the frame's bytes;
         ``time`` its timestamp in ns (for the custom pattern and the overlay)."""
+        r = self.repack
+        if r is None:
+            self._draw_frame(frame, out, time)
+            return
+        self._draw_frame(frame, self._analog, time)
+        r.write(analog_planes(r, self._analog, self.layout), out, self.target)
+
+    def _draw_frame(self, frame: int, out: np.ndarray, time: int) -> None:
         s = self.scene
         s.frame, s.time = frame, time
         size = self.layout.size

@@ -15,8 +15,12 @@ GStreamer.
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from .repack import Repacked
 
 ALPHA, LUMA, CB, CR = 0, 1, 2, 3  # positions in a painted pixel (R, G, B for RGB)
 
@@ -60,6 +64,9 @@ class PixelFormat:
     components: tuple[Component, ...]
     fill: tuple[int, ...] = ()
     fill_step: int = 0
+    #: For a format packed from an analog's planes (see :mod:`.repack`): how; the
+    #: components above are then the analog's.
+    repack: Repacked | None = None
 
     @property
     def chroma_sub(self) -> tuple[int, int]:
@@ -473,6 +480,10 @@ class LineCache:
 def meaningful(fmt: PixelFormat, layout: FrameGeometry) -> np.ndarray:
     """Bool mask of the frame bytes that hold pixels (not row padding, nor bytes a
     format leaves unused: C leaves those as it found them)."""
+    if fmt.repack is not None:
+        from .repack import meaningful as repacked_meaningful
+
+        return repacked_meaningful(fmt.repack, layout)
     m = np.zeros(layout.size, bool)
     for c in fmt.components:
         rows = sub_scale(layout.height, c.h_sub)

@@ -19,19 +19,26 @@ import numpy as np
 from ..picture import pack
 from ..picture.pack import Component, FrameGeometry, Packer, PixelFormat
 from ..picture.patterns import coded, rgba_array
+from ..picture.repack import REPACKED
 from .video import GstVideo, VideoLayout
 
 
 def pixel_format(fmt: Any) -> PixelFormat | None:
     """``numgst.picture.pack.PixelFormat`` of a ``GstVideo.VideoFormat``, or None for
-    formats whose samples do not sit at a fixed step in words (tiled, palette and
-    "complex" ones: v210, UYVP, IYU1, GRAY10_LE32...). Where ``GstVideoFormatInfo``
+    the tiled formats. Those whose samples do not sit at a fixed step in words (v210,
+    UYVP, IYU1, GRAY10_LE32, RGB8P...) are their analog's, with ``repack`` set (see
+    :mod:`numgst.picture.repack`). Where ``GstVideoFormatInfo``
     leaves out where components go (r210, Y410, Y210...), the pack function says."""
     fi = GstVideo.VideoFormat.get_info(fmt)
-    flags = GstVideo.VideoFormatFlags
     if fi is None:
         return None
     name = GstVideo.VideoFormat.to_string(fmt)
+    return _repacked(name) if name in REPACKED else _by_components(name, fi)
+
+
+def _by_components(name: str, fi: Any) -> PixelFormat | None:
+    """A format whose components sit at fixed steps in words."""
+    flags = GstVideo.VideoFormatFlags
     unpacked = GstVideo.VideoFormat.get_info(fi.unpack_format)
     bits = 16 if unpacked.bits > 8 else 8
     comps = _from_pack_function(name) or _from_info(fi)
@@ -51,6 +58,13 @@ def pixel_format(fmt: Any) -> PixelFormat | None:
         fill=fill,
         fill_step=fill_step,
     )
+
+
+def _repacked(name: str) -> PixelFormat | None:
+    """A format drawn as its analog, then rearranged (see picture.repack)."""
+    repacked = REPACKED[name]
+    analog = pixel_format(GstVideo.VideoFormat.from_string(repacked.analog))
+    return None if analog is None else dataclasses.replace(analog, repack=repacked)
 
 
 def _fill(word: int, comps: list[Component]) -> tuple[tuple[int, ...], int]:

@@ -1,0 +1,285 @@
+"""Formats whose samples do not sit at a fixed step in words, made from another's.
+
+v210, UYVP, IYU1, GRAY10_LE32, NV12_10LE32, NV16_10LE32, NV12_10LE40 and RGB8P pack
+several samples into one word or bit stream (or index a palette). Each has an
+*analog*: a format the :class:`~numgst.picture.pack.Packer` writes component by
+component, with the same subsampling and the same unpacked lines in GStreamer (so
+C's chroma filtering and its ``>> 6`` to 10 bits give the same samples). A frame is
+packed into the analog's planes, then the samples are rearranged here into the
+format's own bytes as C's pack function (``video-format.c``) writes them, including
+what it writes at widths that leave a group incomplete. :data:`REPACKED` is the
+table; ``meaningful`` gives the bytes C writes (it leaves the rest as it found
+them).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+import numpy as np
+
+from .pack import FrameGeometry, sub_scale
+
+
+@dataclasses.dataclass(frozen=True)
+class Planes:
+    """The analog's planes as arrays: ``y`` (rows, width) or the packed pixels
+    (ARGB: (rows, width, 4)), ``u``/``v`` the chroma planes (rows, columns)."""
+
+    y: np.ndarray
+    u: np.ndarray | None
+    v: np.ndarray | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Repacked:
+    """One format made from its analog's planes.
+
+    ``analog``: the analog format's name; ``subs``: (w_sub, h_sub) of its two chroma
+    planes, None for a format of one plane; ``word``: bytes per sample of a planar
+    analog, per pixel of a one-plane one (for its geometry); ``write(planes, out,
+    geometry)`` writes the format's bytes; ``written(geometry)`` the bytes C's pack
+    writes: (plane, rows, first byte of each row, bytes from there).
+    """
+
+    name: str
+    analog: str
+    subs: tuple[int, int] | None
+    word: int
+    write: Callable[[Planes, np.ndarray, FrameGeometry], None]
+    written: Callable[[FrameGeometry], list[tuple[int, int, int, int]]]
+
+
+def analog_geometry(r: Repacked, width: int, height: int) -> FrameGeometry:
+    """Planes of the analog, back to back, rows padded to 4 bytes as GStreamer does."""
+    if r.subs is None:  # one plane (GRAY16_LE, ARGB)
+        stride = _up4(width * r.word)
+        return FrameGeometry(width, height, (0,), (stride,), stride * height)
+    ws, hs = r.subs
+    planes = [(width, height)] + [(sub_scale(width, ws), sub_scale(height, hs))] * 2
+    offsets, strides, at = [], [], 0
+    for cols, rows in planes:
+        stride = _up4(cols * r.word)
+        offsets.append(at)
+        strides.append(stride)
+        at += stride * rows
+    return FrameGeometry(width, height, tuple(offsets), tuple(strides), at)
+
+
+def analog_planes(r: Repacked, raw: np.ndarray, g: FrameGeometry) -> Planes:
+    """Views of the analog frame ``raw`` (its bytes, laid out by ``g``)."""
+    if r.subs is None:
+        rows = _rows(raw, g, 0, g.height, g.width * r.word)
+        pixels = rows.reshape(g.height, g.width, 4) if r.word == 4 else rows.view("<u2")
+        return Planes(pixels, None, None)
+    ws, hs = r.subs
+    dt = np.dtype("<u2") if r.word == 2 else np.dtype(np.uint8)
+    cw, ch = sub_scale(g.width, ws), sub_scale(g.height, hs)
+    return Planes(
+        _rows(raw, g, 0, g.height, g.width * r.word).view(dt),
+        _rows(raw, g, 1, ch, cw * r.word).view(dt),
+        _rows(raw, g, 2, ch, cw * r.word).view(dt),
+    )
+
+
+def meaningful(r: Repacked, g: FrameGeometry) -> np.ndarray:
+    """Bool mask of the frame bytes C's pack writes."""
+    m = np.zeros(g.size, bool)
+    for plane, rows, first, nbytes in r.written(g):
+        starts = g.offsets[plane] + first + np.arange(rows) * g.strides[plane]
+        m[(starts[:, None] + np.arange(nbytes)[None, :]).reshape(-1)] = True
+    return m
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+def _up4(n: int) -> int:
+    return (n + 3) & ~3
+
+
+def _rows(raw: np.ndarray, g: FrameGeometry, plane: int, rows: int, nbytes: int) -> np.ndarray:
+    """(rows, nbytes) uint8 view of a plane's rows (no copy)."""
+    return np.ndarray(
+        (rows, nbytes), np.uint8, buffer=raw, offset=g.offsets[plane], strides=(g.strides[plane], 1)
+    )
+
+
+def _padded(a: np.ndarray, multiple: int) -> np.ndarray:
+    """``a`` (rows, n) as uint64 with zero columns up to a multiple of ``multiple``."""
+    rows, n = a.shape
+    out = np.zeros((rows, -(-n // multiple) * multiple), np.uint64)
+    out[:, :n] = a
+    return out
+
+
+def _ten(a: np.ndarray) -> np.ndarray:
+    """16-bit samples to C's 10 bits (``>> 6``; the 10-bit analogs I420_10LE and
+    I422_10LE hold them so already)."""
+    return a >> 6
+
+
+def _words3(values: np.ndarray) -> np.ndarray:
+    """Three 10-bit values per little-endian 32-bit word, low bits first."""
+    p = _padded(values, 3)
+    words: np.ndarray = p[:, 0::3] | (p[:, 1::3] << 10) | (p[:, 2::3] << 20)
+    return words.astype("<u4")
+
+
+def _bits10(values: np.ndarray) -> np.ndarray:
+    """A little-endian stream of 10-bit values, 4 per 5 bytes, (rows, bytes)."""
+    p = _padded(values, 4)
+    groups: np.ndarray = p[:, 0::4] | (p[:, 1::4] << 10) | (p[:, 2::4] << 20) | (p[:, 3::4] << 30)
+    rows = groups.shape[0]
+    return groups.astype("<u8").view(np.uint8).reshape(rows, -1, 8)[:, :, :5].reshape(rows, -1)
+
+
+def _put(out: np.ndarray, g: FrameGeometry, plane: int, data: np.ndarray) -> None:
+    rows, nbytes = data.shape
+    _rows(out, g, plane, rows, nbytes)[...] = data
+
+
+def _interleaved(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    uv = np.empty((u.shape[0], 2 * u.shape[1]), u.dtype)
+    uv[:, 0::2], uv[:, 1::2] = u, v
+    return uv
+
+
+# -- the formats -------------------------------------------------------------------------
+
+
+def _write_gray10_le32(p: Planes, out: np.ndarray, g: FrameGeometry) -> None:
+    _put(out, g, 0, _words3(_ten(p.y)).view(np.uint8))
+
+
+def _luma_words(g: FrameGeometry) -> tuple[int, int, int, int]:
+    return (0, g.height, 0, 4 * ((g.width + 2) // 3))
+
+
+def _write_10le32(p: Planes, out: np.ndarray, g: FrameGeometry) -> None:
+    """NV12_10LE32 and NV16_10LE32: luma three to a word; chroma U V U | V U V ... three
+    to a word, a word written only once its three values are there."""
+    assert p.u is not None and p.v is not None
+    _put(out, g, 0, _words3(p.y).view(np.uint8))
+    uv = _interleaved(p.u, p.v)
+    whole = uv.shape[1] // 3
+    _put(out, g, 1, _words3(uv[:, : 3 * whole]).view(np.uint8))
+
+
+def _written_10le32(h_sub: int) -> Callable[[FrameGeometry], list[tuple[int, int, int, int]]]:
+    def written(g: FrameGeometry) -> list[tuple[int, int, int, int]]:
+        whole = 2 * sub_scale(g.width, 1) // 3
+        return [_luma_words(g), (1, sub_scale(g.height, h_sub), 0, 4 * whole)]
+
+    return written
+
+
+def _write_10le40(p: Planes, out: np.ndarray, g: FrameGeometry) -> None:
+    assert p.u is not None and p.v is not None
+    _put(out, g, 0, _bits10(p.y)[:, : -(-10 * g.width // 8)])
+    uv = _interleaved(p.u, p.v)
+    _put(out, g, 1, _bits10(uv)[:, : -(-10 * uv.shape[1] // 8)])
+
+
+def _written_10le40(g: FrameGeometry) -> list[tuple[int, int, int, int]]:
+    cols = sub_scale(g.width, 1)
+    return [
+        (0, g.height, 0, -(-10 * g.width // 8)),
+        (1, sub_scale(g.height, 1), 0, -(-20 * cols // 8)),
+    ]
+
+
+def _write_v210(p: Planes, out: np.ndarray, g: FrameGeometry) -> None:
+    """Six pixels in four words: U0 Y0 V0 | Y1 U1 Y2 | V1 Y3 U2 | Y4 V2 Y5, ten bits
+    each, absent samples 0."""
+    assert p.u is not None and p.v is not None
+    y, u, v = _padded(p.y, 6), _padded(p.u, 3), _padded(p.v, 3)
+    words = np.empty((y.shape[0], y.shape[1] // 6, 4), np.uint64)
+    words[..., 0] = u[:, 0::3] | (y[:, 0::6] << 10) | (v[:, 0::3] << 20)
+    words[..., 1] = y[:, 1::6] | (u[:, 1::3] << 10) | (y[:, 2::6] << 20)
+    words[..., 2] = v[:, 1::3] | (y[:, 3::6] << 10) | (u[:, 2::3] << 20)
+    words[..., 3] = y[:, 4::6] | (v[:, 2::3] << 10) | (y[:, 5::6] << 20)
+    _put(out, g, 0, words.astype("<u4").view(np.uint8).reshape(y.shape[0], -1))
+
+
+def _write_uyvp(p: Planes, out: np.ndarray, g: FrameGeometry) -> None:
+    """Pairs of pixels in 40 bits, big-endian: U Y0 V Y1, ten bits each (Y1 = Y0 for
+    an odd width's last pixel)."""
+    assert p.u is not None and p.v is not None
+    y = p.y.astype(np.uint64)
+    if g.width % 2:
+        y = np.concatenate((y, y[:, -1:]), axis=1)
+    u, v = p.u.astype(np.uint64), p.v.astype(np.uint64)
+    bits = (u << 30) | (y[:, 0::2] << 20) | (v << 10) | y[:, 1::2]
+    rows = bits.shape[0]
+    data = bits.astype(">u8").view(np.uint8).reshape(rows, -1, 8)[:, :, 3:].reshape(rows, -1)
+    _put(out, g, 0, data[:, : _uyvp_bytes(g)])
+
+
+def _uyvp_bytes(g: FrameGeometry) -> int:
+    # GStreamer's stride holds 20 bits a pixel, rounded up to 4 bytes: at some odd
+    # widths less than C's last five bytes. C writes them on into the next row (which
+    # then overwrites them) and, for the last row, past the frame; what stays is the
+    # row's own bytes.
+    return min(5 * -(-g.width // 2), g.strides[0])
+
+
+def _write_iyu1(p: Planes, out: np.ndarray, g: FrameGeometry) -> None:
+    """Four pixels in six bytes: U Y0 Y1 V Y2 Y3."""
+    assert p.u is not None and p.v is not None
+    w = g.width
+    groups = -(-w // 4)
+    y = np.zeros((g.height, 4 * groups), np.uint8)
+    y[:, :w] = p.y
+    b = np.empty((g.height, groups, 6), np.uint8)
+    b[..., 0], b[..., 3] = p.u, p.v
+    b[..., 1], b[..., 2], b[..., 4], b[..., 5] = y[:, 0::4], y[:, 1::4], y[:, 2::4], y[:, 3::4]
+    _put(out, g, 0, b.reshape(g.height, -1)[:, : 6 * (w // 4) + (0, 4, 4, 5)[w % 4]])
+
+
+def _written_iyu1(g: FrameGeometry) -> list[tuple[int, int, int, int]]:
+    # An incomplete last group: C writes U, Y0 and V, then Y1 and Y2 where they are.
+    whole, rest = 6 * (g.width // 4), g.width % 4
+    tail = {0: [], 1: [(whole, 2), (whole + 3, 1)], 2: [(whole, 4)], 3: [(whole, 5)]}[rest]
+    return [(0, g.height, 0, whole)] + [(0, g.height, a, n) for a, n in tail]
+
+
+#: C's palette for RGB8P (``std_palette_RGB8P``, native-endian 0xAARRGGBB): a 6x6x6
+#: cube, one transparent black, then opaque black.
+RGB8P_PALETTE = np.array(
+    [0xFF000000 | (r * 0x33) << 16 | (g * 0x33) << 8 | b * 0x33
+     for r in range(6) for g in range(6) for b in range(6)]
+    + [0x00000000] + [0xFF000000] * 39,
+    dtype="=u4",
+)  # fmt: skip
+
+
+def _write_rgb8p(p: Planes, out: np.ndarray, g: FrameGeometry) -> None:
+    """C's index: 216 (transparent) for alpha below 0x80, else its 6x6x6 cube
+    (each of R, G, B divided by 47, modulo 6); the palette in the second plane."""
+    px = p.y.astype(np.uint16)
+    index = (px[..., 1] // 47 % 6) * 36 + (px[..., 2] // 47 % 6) * 6 + px[..., 3] // 47 % 6
+    index[px[..., 0] < 0x80] = 216
+    _put(out, g, 0, index.astype(np.uint8))
+    pal = RGB8P_PALETTE.view(np.uint8)
+    out[g.offsets[1] : g.offsets[1] + pal.shape[0]] = pal
+
+
+REPACKED: dict[str, Repacked] = {
+    r.name: r
+    for r in (
+        Repacked("GRAY10_LE32", "GRAY16_LE", None, 2, _write_gray10_le32,
+                 lambda g: [_luma_words(g)]),
+        Repacked("NV12_10LE32", "I420_10LE", (1, 1), 2, _write_10le32, _written_10le32(1)),
+        Repacked("NV16_10LE32", "I422_10LE", (1, 0), 2, _write_10le32, _written_10le32(0)),
+        Repacked("NV12_10LE40", "I420_10LE", (1, 1), 2, _write_10le40, _written_10le40),
+        Repacked("v210", "I422_10LE", (1, 0), 2, _write_v210,
+                 lambda g: [(0, g.height, 0, 16 * -(-g.width // 6))]),
+        Repacked("UYVP", "I422_10LE", (1, 0), 2, _write_uyvp,
+                 lambda g: [(0, g.height, 0, _uyvp_bytes(g))]),
+        Repacked("IYU1", "Y41B", (2, 0), 1, _write_iyu1, _written_iyu1),
+        Repacked("RGB8P", "ARGB", None, 4, _write_rgb8p,
+                 lambda g: [(0, g.height, 0, g.width), (1, 1, 0, RGB8P_PALETTE.nbytes)]),
+    )
+}  # fmt: skip
