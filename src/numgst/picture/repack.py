@@ -1,9 +1,10 @@
 """Formats whose samples do not sit at a fixed step in words, made from another's.
 
 v210, UYVP, IYU1, GRAY10_LE32, NV12_10LE32, NV16_10LE32, NV12_10LE40 and RGB8P pack
-several samples into one word or bit stream (or index a palette). Each has an
-*analog*: a format the :class:`~numgst.picture.pack.Packer` writes component by
-component, with the same subsampling and the same unpacked lines in GStreamer (so
+several samples into one word or bit stream (or index a palette); NV12_4L4,
+NV12_32L32, NV12_64Z32, NV12_16L32S and NV12_8L128 cut NV12's rows into tiles. Each
+has an *analog*: a format the :class:`~numgst.picture.pack.Packer` writes component
+by component, with the same subsampling and the same unpacked lines in GStreamer (so
 C's chroma filtering and its ``>> 6`` to 10 bits give the same samples). A frame is
 packed into the analog's planes, then the samples are rearranged here into the
 format's own bytes as C's pack function (``video-format.c``) writes them, including
@@ -15,6 +16,7 @@ them).
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable
 
 import numpy as np
@@ -49,6 +51,8 @@ class Repacked:
     word: int
     write: Callable[[Planes, np.ndarray, FrameGeometry], None]
     written: Callable[[FrameGeometry], list[tuple[int, int, int, int]]]
+    #: Instead of ``written``, the bytes as a mask (the tiled formats).
+    mask: Callable[[FrameGeometry], np.ndarray] | None = None
 
 
 def analog_geometry(r: Repacked, width: int, height: int) -> FrameGeometry:
@@ -85,6 +89,8 @@ def analog_planes(r: Repacked, raw: np.ndarray, g: FrameGeometry) -> Planes:
 
 def meaningful(r: Repacked, g: FrameGeometry) -> np.ndarray:
     """Bool mask of the frame bytes C's pack writes."""
+    if r.mask is not None:
+        return r.mask(g)
     m = np.zeros(g.size, bool)
     for plane, rows, first, nbytes in r.written(g):
         starts = g.offsets[plane] + first + np.arange(rows) * g.strides[plane]
@@ -266,6 +272,105 @@ def _write_rgb8p(p: Planes, out: np.ndarray, g: FrameGeometry) -> None:
     out[g.offsets[1] : g.offsets[1] + pal.shape[0]] = pal
 
 
+# -- tiled NV12: NV12's rows cut into tiles, placed by GStreamer's tile index ----------
+
+
+def _tile_index(
+    zflipz: bool, x: np.ndarray, y: np.ndarray, x_tiles: int, y_tiles: int
+) -> np.ndarray:
+    """``gst_video_tile_get_index`` for LINEAR and ZFLIPZ_2X2 (the Z-flip-Z order of
+    2x2 groups; a last even row of an odd count of rows is linear), vectorised."""
+    linear: np.ndarray = y * x_tiles + x
+    if not zflipz:
+        return linear
+    odd = (y & 1) == 1
+    last_single = (y == y_tiles - 1) & (y_tiles % 2 == 1)
+    shift = np.where(odd, 2 + (x & ~3), np.where(last_single, 0, (x + 2) & ~3))
+    index: np.ndarray = (y & ~1) * x_tiles + x + shift
+    return index
+
+
+@dataclasses.dataclass(frozen=True)
+class Tiles:
+    """An NV12 tiling (GStreamer's format table): tile width and height in bytes and
+    rows, the bytes of a Y and of a UV tile, and whether UV has tiles of its own
+    (``subtiles``: half as high) or shares one between two rows of Y tiles."""
+
+    width: int
+    height: int
+    y_size: int
+    uv_size: int
+    subtiles: bool
+    zflipz: bool = False
+
+    def places(self, g: FrameGeometry) -> tuple[np.ndarray, np.ndarray]:
+        """Frame byte of every Y sample (rows, width) and of every UV byte (chroma
+        rows, 2 * chroma columns), as C's pack_NV12_TILED puts them."""
+        return _tile_places(self, g)
+
+
+@functools.lru_cache(maxsize=8)
+def _tile_places(t: Tiles, g: FrameGeometry) -> tuple[np.ndarray, np.ndarray]:
+    tw, th = t.width, t.height
+    x = np.arange(g.width)
+    yy = np.arange(g.height)
+    xt0, yt0 = g.strides[0] & 0xFFFF, g.strides[0] >> 16
+    ty = (yy // th)[:, None]
+    tx = (x // tw)[None, :]
+    y_at = (
+        g.offsets[0]
+        + _tile_index(t.zflipz, tx, ty, xt0, yt0) * t.y_size
+        + (yy % th)[:, None] * tw
+        + (x % tw)[None, :]
+    )
+    cw, ch = sub_scale(g.width, 1), sub_scale(g.height, 1)
+    bx = np.arange(2 * cw)[None, :]  # a UV byte sits at the column of its pixel
+    cy = np.arange(ch)[:, None]
+    row = 2 * cy  # the frame row whose pack writes it
+    xt1, yt1 = g.strides[1] & 0xFFFF, g.strides[1] >> 16
+    half = th // 2
+    if t.subtiles:
+        index = _tile_index(t.zflipz, bx // tw, row // th, xt1, yt1)
+        extra = np.zeros_like(row)
+    else:
+        # Two rows of Y tiles share a UV tile, the odd one its second half.
+        index = _tile_index(t.zflipz, bx // tw, row // th // 2, xt1, yt1)
+        extra = ((row // th) & 1) * (t.uv_size // 2)
+    uv_at = g.offsets[1] + index * t.uv_size + extra + (cy % half) * tw + bx % tw
+    return y_at, uv_at
+
+
+def _tiled(
+    t: Tiles,
+) -> tuple[
+    Callable[[Planes, np.ndarray, FrameGeometry], None],
+    Callable[[FrameGeometry], np.ndarray],
+]:
+    def write(p: Planes, out: np.ndarray, g: FrameGeometry) -> None:
+        assert p.u is not None and p.v is not None
+        y_at, uv_at = t.places(g)
+        out[y_at] = p.y
+        out[uv_at] = _interleaved(p.u, p.v)
+
+    def mask(g: FrameGeometry) -> np.ndarray:
+        m = np.zeros(g.size, bool)
+        for at in t.places(g):
+            m[at] = True
+        return m
+
+    return write, mask
+
+
+#: GStreamer's NV12 tilings (video-format.c's TILE_* macros; the same in 1.22 and 1.26).
+TILINGS = {
+    "NV12_4L4": Tiles(4, 4, 16, 16, subtiles=False),
+    "NV12_32L32": Tiles(32, 32, 1024, 1024, subtiles=False),
+    "NV12_64Z32": Tiles(64, 32, 2048, 2048, subtiles=False, zflipz=True),
+    "NV12_16L32S": Tiles(16, 32, 512, 256, subtiles=True),
+    "NV12_8L128": Tiles(8, 128, 1024, 1024, subtiles=False),
+}
+
+
 REPACKED: dict[str, Repacked] = {
     r.name: r
     for r in (
@@ -281,5 +386,9 @@ REPACKED: dict[str, Repacked] = {
         Repacked("IYU1", "Y41B", (2, 0), 1, _write_iyu1, _written_iyu1),
         Repacked("RGB8P", "ARGB", None, 4, _write_rgb8p,
                  lambda g: [(0, g.height, 0, g.width), (1, 1, 0, RGB8P_PALETTE.nbytes)]),
+        *(
+            Repacked(name, "I420", (1, 1), 1, _tiled(t)[0], lambda g: [], _tiled(t)[1])
+            for name, t in TILINGS.items()
+        ),
     )
 }  # fmt: skip
