@@ -2,7 +2,8 @@
 
 v210, UYVP, IYU1, GRAY10_LE32, NV12_10LE32, NV16_10LE32, NV12_10LE40 and RGB8P pack
 several samples into one word or bit stream (or index a palette); NV12_4L4,
-NV12_32L32, NV12_64Z32, NV12_16L32S and NV12_8L128 cut NV12's rows into tiles. Each
+NV12_32L32, NV12_64Z32, NV12_16L32S and NV12_8L128 cut NV12's rows into tiles
+(NV12_10BE_8L128: 10-bit bit streams in tiles). Each
 has an *analog*: a format the :class:`~numgst.picture.pack.Packer` writes component
 by component, with the same subsampling and the same unpacked lines in GStreamer (so
 C's chroma filtering and its ``>> 6`` to 10 bits give the same samples). A frame is
@@ -361,6 +362,47 @@ def _tiled(
     return write, mask
 
 
+def _bits10_be(values: np.ndarray) -> np.ndarray:
+    """A most-significant-bit-first stream of 10-bit values, (rows, bytes)."""
+    p = _padded(values, 4)
+    groups: np.ndarray = (p[:, 0::4] << 30) | (p[:, 1::4] << 20) | (p[:, 2::4] << 10) | p[:, 3::4]
+    rows = groups.shape[0]
+    return groups.astype(">u8").view(np.uint8).reshape(rows, -1, 8)[:, :, 3:].reshape(rows, -1)
+
+
+@functools.lru_cache(maxsize=8)
+def _8l128_places(g: FrameGeometry) -> tuple[np.ndarray, np.ndarray]:
+    """Frame byte of each whole byte of the Y rows' and the UV rows' bit streams:
+    8-byte-wide, 128-row tiles in rows of tiles (pack_NV12_10BE_8L128). A stream's
+    last byte, when the values end inside it, keeps C's old bits: left out."""
+
+    def places(plane: int, rows: int, values: int) -> np.ndarray:
+        r = np.arange(rows)[:, None]
+        q = np.arange(10 * values // 8)[None, :]
+        line = (g.strides[plane] & 0xFFFF) << 10  # a row of tiles, 1024 bytes each
+        at: np.ndarray = (
+            g.offsets[plane] + (r >> 7) * line + (q >> 3) * 1024 + (r & 127) * 8 + (q & 7)
+        )
+        return at
+
+    cw, ch = sub_scale(g.width, 1), sub_scale(g.height, 1)
+    return places(0, g.height, g.width), places(1, ch, 2 * cw)
+
+
+def _write_10be_8l128(p: Planes, out: np.ndarray, g: FrameGeometry) -> None:
+    assert p.u is not None and p.v is not None
+    y_at, uv_at = _8l128_places(g)
+    out[y_at] = _bits10_be(p.y)[:, : y_at.shape[1]]
+    out[uv_at] = _bits10_be(_interleaved(p.u, p.v))[:, : uv_at.shape[1]]
+
+
+def _mask_10be_8l128(g: FrameGeometry) -> np.ndarray:
+    m = np.zeros(g.size, bool)
+    for at in _8l128_places(g):
+        m[at] = True
+    return m
+
+
 #: GStreamer's NV12 tilings (video-format.c's TILE_* macros; the same in 1.22 and 1.26).
 TILINGS = {
     "NV12_4L4": Tiles(4, 4, 16, 16, subtiles=False),
@@ -390,5 +432,7 @@ REPACKED: dict[str, Repacked] = {
             Repacked(name, "I420", (1, 1), 1, _tiled(t)[0], lambda g: [], _tiled(t)[1])
             for name, t in TILINGS.items()
         ),
+        Repacked("NV12_10BE_8L128", "I420_10LE", (1, 1), 2, _write_10be_8l128,
+                 lambda g: [], _mask_10be_8l128),
     )
 }  # fmt: skip
