@@ -36,7 +36,6 @@ import numpy as np
 from .. import pcm
 from ..base import Prop, PropertyRefusedError, mapped_array, set_times
 from ..base._native import ctypes_vfuncs
-from ..base._native.borrowed_vfuncs import borrow_vfunc
 from ..base.buffers import add_audio_meta, add_flags, buffer_pointer, set_size
 from ..base.caps import refuse_caps
 from ..base.control import bindings, value_array
@@ -117,7 +116,6 @@ class AudioSource(AudioCaps, Source):
     DEFAULT_CHANNELS = 1
     DEFAULT_RATE = 48000
     PROPS: tuple[Prop, ...] = SOURCE_PROPS
-    _borrowed: set[type] = set()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         if "__gsttemplates__" not in vars(cls):
@@ -130,15 +128,6 @@ class AudioSource(AudioCaps, Source):
 
     def __init__(self) -> None:
         super().__init__()
-        cls = type(self)
-        if cls not in AudioSource._borrowed:
-            # The C audiotestsrc's get_times does what ours does, in C: it saves a
-            # Python call per buffer (~5 us). Not at import: the plugin loader imports
-            # modules while it holds the lock that loading the donor plugin takes. A
-            # subclass with a get_times of its own keeps it.
-            AudioSource._borrowed.add(cls)
-            if cls.do_get_times is Source.do_get_times:
-                borrow_vfunc(cls, ("GstBase", "BaseSrcClass"), "get_times", "audiotestsrc")
         ctypes_vfuncs.take_over(self, "fill")
         self.stream = Stream()
         self._bindings = bindings(self)
