@@ -21,8 +21,7 @@ from numgst.toolkit import ArraySink, AudioFilter, AudioSource, VideoFilter, Vid
 
 def _slot(cls: type, field: str) -> int | None:
     struct, _ = ctypes_vfuncs.CALLBACKS[field]
-    offset = c.field_offset(*struct, field)
-    return ctypes.c_void_p.from_address(c.class_ref(hash(cls.__gtype__)) + offset).value
+    return c.class_slot(cls.__gtype__, *struct, field).value
 
 
 def _ours(field: str) -> int | None:

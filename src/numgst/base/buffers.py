@@ -70,16 +70,12 @@ class mapped_array:  # noqa: N801 - used like a function: with mapped_array(...)
 
     def __enter__(self) -> np.ndarray:
         buf = self.buf
-        if type(buf) is int:  # a pointer, from the ctypes vfuncs
-            ptr = buf
-        elif isinstance(buf, Gst.Buffer):
-            ptr = c.boxed_pointer(buf)
-        else:
+        if type(buf) is not int and not isinstance(buf, Gst.Buffer):  # int: a pointer
             raise TypeError(
                 f"mapped_array needs a Gst.Buffer, not {type(buf).__name__}"
                 " (a GstVideoFrame's buffer is None on PyGObject 3.42)"
             )
-        self.ptr = vp = _void_p(ptr)
+        self.ptr = vp = _void_p(buffer_pointer(buf))
         self.info = info = c.GstMapInfo()
         if not c.buffer_map_unchecked(vp, _byref(info), self.flags):
             raise MapError(f"could not map buffer (flags {self.flags})")
@@ -166,15 +162,25 @@ def buffer_pointer(buf: Gst.Buffer | int) -> int:
     return buf if type(buf) is int else c.boxed_pointer(buf)
 
 
-def set_times(buf: Gst.Buffer | int, pts: int, duration: int, offset: int, offset_end: int) -> None:
+def set_times(
+    buf: Gst.Buffer | int,
+    pts: int,
+    duration: int,
+    offset: int,
+    offset_end: int,
+    dts: int | None = None,
+) -> None:
     """Set a buffer's PTS, duration and offsets in one go.
 
     The same fields ``buf.pts = ...`` sets, written straight into the GstBuffer (one
     ctypes struct instead of four GI property calls, on the per-buffer path). Values
-    wrap modulo 2**64 as C's assignments to guint64 do. ``buf`` may be a pointer.
+    wrap modulo 2**64 as C's assignments to guint64 do. ``buf`` may be a pointer;
+    ``dts`` is set too when given.
     """
     t = _Times.from_address(buffer_pointer(buf) + _TIMES_OFFSET)
     t.pts = pts & 0xFFFFFFFFFFFFFFFF
+    if dts is not None:
+        t.dts = dts & 0xFFFFFFFFFFFFFFFF
     t.duration = duration & 0xFFFFFFFFFFFFFFFF
     t.offset = offset & 0xFFFFFFFFFFFFFFFF
     t.offset_end = offset_end & 0xFFFFFFFFFFFFFFFF

@@ -43,7 +43,7 @@ class Repacked:
     planes, None for a format of one plane; ``word``: bytes per sample of a planar
     analog, per pixel of a one-plane one (for its geometry); ``write(planes, out,
     geometry)`` writes the format's bytes; ``written(geometry)`` the bytes C's pack
-    writes: (plane, rows, first byte of each row, bytes from there).
+    writes, as arrays of frame byte indices.
     """
 
     name: str
@@ -51,9 +51,7 @@ class Repacked:
     subs: tuple[int, int] | None
     word: int
     write: Callable[[Planes, np.ndarray, FrameGeometry], None]
-    written: Callable[[FrameGeometry], list[tuple[int, int, int, int]]]
-    #: Instead of ``written``, the bytes as a mask (the tiled formats).
-    mask: Callable[[FrameGeometry], np.ndarray] | None = None
+    written: Callable[[FrameGeometry], list[np.ndarray]]
 
 
 def analog_geometry(r: Repacked, width: int, height: int) -> FrameGeometry:
@@ -90,13 +88,26 @@ def analog_planes(r: Repacked, raw: np.ndarray, g: FrameGeometry) -> Planes:
 
 def meaningful(r: Repacked, g: FrameGeometry) -> np.ndarray:
     """Bool mask of the frame bytes C's pack writes."""
-    if r.mask is not None:
-        return r.mask(g)
     m = np.zeros(g.size, bool)
-    for plane, rows, first, nbytes in r.written(g):
-        starts = g.offsets[plane] + first + np.arange(rows) * g.strides[plane]
-        m[(starts[:, None] + np.arange(nbytes)[None, :]).reshape(-1)] = True
+    for at in r.written(g):
+        m[at] = True
     return m
+
+
+Rows = list[tuple[int, int, int, int]]
+
+
+def _in_rows(spec: Callable[[FrameGeometry], Rows]) -> Callable[[FrameGeometry], list[np.ndarray]]:
+    """``written`` from row ranges: (plane, rows, first byte of each row, bytes)."""
+
+    def written(g: FrameGeometry) -> list[np.ndarray]:
+        return [
+            g.offsets[plane] + first + np.arange(rows)[:, None] * g.strides[plane]
+            + np.arange(nbytes)[None, :]
+            for plane, rows, first, nbytes in spec(g)
+        ]  # fmt: skip
+
+    return written
 
 
 # -- helpers ---------------------------------------------------------------------------
@@ -174,8 +185,8 @@ def _write_10le32(p: Planes, out: np.ndarray, g: FrameGeometry) -> None:
     _put(out, g, 1, _words3(uv[:, : 3 * whole]).view(np.uint8))
 
 
-def _written_10le32(h_sub: int) -> Callable[[FrameGeometry], list[tuple[int, int, int, int]]]:
-    def written(g: FrameGeometry) -> list[tuple[int, int, int, int]]:
+def _written_10le32(h_sub: int) -> Callable[[FrameGeometry], Rows]:
+    def written(g: FrameGeometry) -> Rows:
         whole = 2 * sub_scale(g.width, 1) // 3
         return [_luma_words(g), (1, sub_scale(g.height, h_sub), 0, 4 * whole)]
 
@@ -189,7 +200,7 @@ def _write_10le40(p: Planes, out: np.ndarray, g: FrameGeometry) -> None:
     _put(out, g, 1, _bits10(uv)[:, : -(-10 * uv.shape[1] // 8)])
 
 
-def _written_10le40(g: FrameGeometry) -> list[tuple[int, int, int, int]]:
+def _written_10le40(g: FrameGeometry) -> Rows:
     cols = sub_scale(g.width, 1)
     return [
         (0, g.height, 0, -(-10 * g.width // 8)),
@@ -242,10 +253,11 @@ def _write_iyu1(p: Planes, out: np.ndarray, g: FrameGeometry) -> None:
     b = np.empty((g.height, groups, 6), np.uint8)
     b[..., 0], b[..., 3] = p.u, p.v
     b[..., 1], b[..., 2], b[..., 4], b[..., 5] = y[:, 0::4], y[:, 1::4], y[:, 2::4], y[:, 3::4]
+    # Up to the last byte C writes in an incomplete group (see _written_iyu1).
     _put(out, g, 0, b.reshape(g.height, -1)[:, : 6 * (w // 4) + (0, 4, 4, 5)[w % 4]])
 
 
-def _written_iyu1(g: FrameGeometry) -> list[tuple[int, int, int, int]]:
+def _written_iyu1(g: FrameGeometry) -> Rows:
     # An incomplete last group: C writes U, Y0 and V, then Y1 and Y2 where they are.
     whole, rest = 6 * (g.width // 4), g.width % 4
     tail = {0: [], 1: [(whole, 2), (whole + 3, 1)], 2: [(whole, 4)], 3: [(whole, 5)]}[rest]
@@ -304,14 +316,20 @@ class Tiles:
     subtiles: bool
     zflipz: bool = False
 
-    def places(self, g: FrameGeometry) -> tuple[np.ndarray, np.ndarray]:
-        """Frame byte of every Y sample (rows, width) and of every UV byte (chroma
-        rows, 2 * chroma columns), as C's pack_NV12_TILED puts them."""
-        return _tile_places(self, g)
+    def write(self, p: Planes, out: np.ndarray, g: FrameGeometry) -> None:
+        assert p.u is not None and p.v is not None
+        y_at, uv_at = _tile_places(self, g)
+        out[y_at] = p.y
+        out[uv_at] = _interleaved(p.u, p.v)
+
+    def written(self, g: FrameGeometry) -> list[np.ndarray]:
+        return list(_tile_places(self, g))
 
 
 @functools.lru_cache(maxsize=8)
 def _tile_places(t: Tiles, g: FrameGeometry) -> tuple[np.ndarray, np.ndarray]:
+    """Frame byte of every Y sample (rows, width) and of every UV byte (chroma rows,
+    2 * chroma columns), as C's pack_NV12_TILED puts them."""
     tw, th = t.width, t.height
     x = np.arange(g.width)
     yy = np.arange(g.height)
@@ -339,27 +357,6 @@ def _tile_places(t: Tiles, g: FrameGeometry) -> tuple[np.ndarray, np.ndarray]:
         extra = ((row // th) & 1) * (t.uv_size // 2)
     uv_at = g.offsets[1] + index * t.uv_size + extra + (cy % half) * tw + bx % tw
     return y_at, uv_at
-
-
-def _tiled(
-    t: Tiles,
-) -> tuple[
-    Callable[[Planes, np.ndarray, FrameGeometry], None],
-    Callable[[FrameGeometry], np.ndarray],
-]:
-    def write(p: Planes, out: np.ndarray, g: FrameGeometry) -> None:
-        assert p.u is not None and p.v is not None
-        y_at, uv_at = t.places(g)
-        out[y_at] = p.y
-        out[uv_at] = _interleaved(p.u, p.v)
-
-    def mask(g: FrameGeometry) -> np.ndarray:
-        m = np.zeros(g.size, bool)
-        for at in t.places(g):
-            m[at] = True
-        return m
-
-    return write, mask
 
 
 def _bits10_be(values: np.ndarray) -> np.ndarray:
@@ -396,13 +393,6 @@ def _write_10be_8l128(p: Planes, out: np.ndarray, g: FrameGeometry) -> None:
     out[uv_at] = _bits10_be(_interleaved(p.u, p.v))[:, : uv_at.shape[1]]
 
 
-def _mask_10be_8l128(g: FrameGeometry) -> np.ndarray:
-    m = np.zeros(g.size, bool)
-    for at in _8l128_places(g):
-        m[at] = True
-    return m
-
-
 #: GStreamer's NV12 tilings (video-format.c's TILE_* macros; the same in 1.22 and 1.26).
 TILINGS = {
     "NV12_4L4": Tiles(4, 4, 16, 16, subtiles=False),
@@ -417,22 +407,23 @@ REPACKED: dict[str, Repacked] = {
     r.name: r
     for r in (
         Repacked("GRAY10_LE32", "GRAY16_LE", None, 2, _write_gray10_le32,
-                 lambda g: [_luma_words(g)]),
-        Repacked("NV12_10LE32", "I420_10LE", (1, 1), 2, _write_10le32, _written_10le32(1)),
-        Repacked("NV16_10LE32", "I422_10LE", (1, 0), 2, _write_10le32, _written_10le32(0)),
-        Repacked("NV12_10LE40", "I420_10LE", (1, 1), 2, _write_10le40, _written_10le40),
+                 _in_rows(lambda g: [_luma_words(g)])),
+        Repacked("NV12_10LE32", "I420_10LE", (1, 1), 2, _write_10le32,
+                 _in_rows(_written_10le32(1))),
+        Repacked("NV16_10LE32", "I422_10LE", (1, 0), 2, _write_10le32,
+                 _in_rows(_written_10le32(0))),
+        Repacked("NV12_10LE40", "I420_10LE", (1, 1), 2, _write_10le40,
+                 _in_rows(_written_10le40)),
         Repacked("v210", "I422_10LE", (1, 0), 2, _write_v210,
-                 lambda g: [(0, g.height, 0, 16 * -(-g.width // 6))]),
+                 _in_rows(lambda g: [(0, g.height, 0, 16 * -(-g.width // 6))])),
         Repacked("UYVP", "I422_10LE", (1, 0), 2, _write_uyvp,
-                 lambda g: [(0, g.height, 0, _uyvp_bytes(g))]),
-        Repacked("IYU1", "Y41B", (2, 0), 1, _write_iyu1, _written_iyu1),
+                 _in_rows(lambda g: [(0, g.height, 0, _uyvp_bytes(g))])),
+        Repacked("IYU1", "Y41B", (2, 0), 1, _write_iyu1, _in_rows(_written_iyu1)),
         Repacked("RGB8P", "ARGB", None, 4, _write_rgb8p,
-                 lambda g: [(0, g.height, 0, g.width), (1, 1, 0, RGB8P_PALETTE.nbytes)]),
-        *(
-            Repacked(name, "I420", (1, 1), 1, _tiled(t)[0], lambda g: [], _tiled(t)[1])
-            for name, t in TILINGS.items()
-        ),
+                 _in_rows(lambda g: [(0, g.height, 0, g.width),
+                                     (1, 1, 0, RGB8P_PALETTE.nbytes)])),
+        *(Repacked(name, "I420", (1, 1), 1, t.write, t.written) for name, t in TILINGS.items()),
         Repacked("NV12_10BE_8L128", "I420_10LE", (1, 1), 2, _write_10be_8l128,
-                 lambda g: [], _mask_10be_8l128),
+                 lambda g: list(_8l128_places(g))),
     )
 }  # fmt: skip

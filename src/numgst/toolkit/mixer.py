@@ -121,16 +121,23 @@ def _declare_mixer(
     if "PAD_PROPS" in vars(cls) or not hasattr(cls, "_pad_type"):
         cls._pad_type = _pad_class(cls, pad_base)
     if "__gsttemplates__" not in vars(cls):
-        cls.__gsttemplates__ = (
-            Gst.PadTemplate.new_with_gtype(
-                "sink_%u", Gst.PadDirection.SINK, Gst.PadPresence.REQUEST, sink,
-                cls._pad_type.__gtype__,
-            ),
-            Gst.PadTemplate.new_with_gtype(
-                "src", Gst.PadDirection.SRC, Gst.PadPresence.ALWAYS, src, src_pad.__gtype__,
-            ),
-        )  # fmt: skip
+        cls.__gsttemplates__ = mixer_templates(sink, src, cls._pad_type, src_pad)
     _common.declare(cls, klass)
+
+
+def mixer_templates(
+    sink: Gst.Caps, src: Gst.Caps, sink_pad: Any, src_pad: Any
+) -> tuple[Gst.PadTemplate, Gst.PadTemplate]:
+    """An aggregator's templates: request pads ``sink_%u`` of type ``sink_pad`` and
+    an always ``src`` pad of type ``src_pad``."""
+    return (
+        Gst.PadTemplate.new_with_gtype(
+            "sink_%u", Gst.PadDirection.SINK, Gst.PadPresence.REQUEST, sink, sink_pad.__gtype__
+        ),
+        Gst.PadTemplate.new_with_gtype(
+            "src", Gst.PadDirection.SRC, Gst.PadPresence.ALWAYS, src, src_pad.__gtype__
+        ),
+    )
 
 
 class PadsAsChildren:

@@ -30,7 +30,7 @@ import numpy as np
 from ..base import Prop, mapped_array, set_times
 from ..base._native import ctypes_vfuncs
 from ..base._native import gobject as c
-from ..base.buffers import buffer_pointer, buffer_size, buffer_times, set_size
+from ..base.buffers import buffer_pointer, buffer_size, set_size
 from ..base.caps import refuse_caps
 from ..base.control import bindings
 from ..base.gst import Gst
@@ -275,7 +275,7 @@ class VideoSource(Source):
         still = self._still
         if still is None:
             return False
-        if not self.still() or still.size != self.layout_size():
+        if not self.still() or self.layout is None or still.size != self.layout.size:
             self._still = None
             return False
         buf = c.buffer_copy_region(still.buf, c.BUFFER_COPY_MEMORY, 0, still.size)
@@ -284,9 +284,6 @@ class VideoSource(Source):
         out[0] = buf
         self._stamp(buf, self._pts, self._number)
         return True
-
-    def layout_size(self) -> int:
-        return self.layout.size if self.layout is not None else 0
 
     def _begin(self) -> int | None:
         """What comes before a frame is drawn: the checks, the controllers; None to go
@@ -334,8 +331,7 @@ class VideoSource(Source):
         else:
             next_time = self.settings.timestamp_offset
             duration = NONE64
-        set_times(buf, pts, duration, number, number + 1)
-        buffer_times(buf).dts = NONE64
+        set_times(buf, pts, duration, number, number + 1, dts=NONE64)
         self.running_time = next_time
 
 

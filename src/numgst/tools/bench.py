@@ -22,6 +22,7 @@ the tables (BENCH.md).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -363,9 +364,11 @@ FLOORS = {
 }
 
 
+@functools.cache
 def floors(n: int, reps: int) -> dict[str, float]:
     """Microseconds per buffer of an empty fill, called by PyGObject and by ctypes,
-    beside C's cheapest source (medians of ``reps``)."""
+    beside C's cheapest source (medians of ``reps``). Measured once per run: the
+    toolkit section and the floor section share it."""
     got: dict[str, list[float]] = {name: [] for name in FLOORS}
     for _ in range(reps):
         for name, element in FLOORS.items():
@@ -379,7 +382,7 @@ def toolkit(args: argparse.Namespace) -> list[dict[str, Any]]:
     """Per-buffer cost of each base class doing a trivial job, in-process (after
     preroll), against the C element doing it, a plain PyGObject subclass and the
     ctypes floor (measured in the same run)."""
-    n = 200 if args.quick else 20000
+    n = _toolkit_buffers(args)
     floor = floors(n, args.reps)["ctypes vfunc"]
     rows = []
     for kind, (template, base, c, ours, plain) in TOOLKIT_ROWS.items():
@@ -394,7 +397,11 @@ def toolkit(args: argparse.Namespace) -> list[dict[str, Any]]:
 
 
 def floor_section(args: argparse.Namespace) -> dict[str, float]:
-    return floors(200 if args.quick else 100000, args.reps)
+    return floors(_toolkit_buffers(args), args.reps)
+
+
+def _toolkit_buffers(args: argparse.Namespace) -> int:
+    return 200 if args.quick else 20000
 
 
 def _toolkit_row(kind: str, c: str, med: dict[str, float], floor: float) -> dict[str, Any]:

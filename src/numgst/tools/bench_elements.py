@@ -27,6 +27,7 @@ from ..toolkit import (
     VideoTransform,
 )
 from ..toolkit._audio import audio_caps
+from ..toolkit.mixer import mixer_templates
 from ..toolkit.transform import map_caps
 from ..toolkit.video import GstVideo
 from ..toolkit.videosrc import video_caps
@@ -296,12 +297,9 @@ class PlainHalfSize(PlainConverter):
 class PlainSum(GstAudio.AudioAggregator):
     __gtype_name__ = "NumgstBenchPlainSum"
     __gstmetadata__ = _meta("plain sum", "Filter/Effect/Audio")
-    __gsttemplates__ = (
-        Gst.PadTemplate.new_with_gtype("sink_%u", Gst.PadDirection.SINK, Gst.PadPresence.REQUEST,
-                                       AUDIO, GstAudio.AudioAggregatorConvertPad.__gtype__),
-        Gst.PadTemplate.new_with_gtype("src", Gst.PadDirection.SRC, Gst.PadPresence.ALWAYS,
-                                       AUDIO, GstAudio.AudioAggregatorConvertPad.__gtype__),
-    )  # fmt: skip
+    __gsttemplates__ = mixer_templates(
+        AUDIO, AUDIO, GstAudio.AudioAggregatorConvertPad, GstAudio.AudioAggregatorConvertPad
+    )
 
     def do_aggregate_one_buffer(
         self, pad: Any, inbuf: Gst.Buffer, in_offset: int, outbuf: Gst.Buffer,
@@ -318,12 +316,9 @@ class PlainSum(GstAudio.AudioAggregator):
 class PlainStack(GstVideo.VideoAggregator):
     __gtype_name__ = "NumgstBenchPlainStack"
     __gstmetadata__ = _meta("plain stack", "Filter/Editor/Video/Compositor")
-    __gsttemplates__ = (
-        Gst.PadTemplate.new_with_gtype("sink_%u", Gst.PadDirection.SINK, Gst.PadPresence.REQUEST,
-                                       VIDEO, GstVideo.VideoAggregatorPad.__gtype__),
-        Gst.PadTemplate.new_with_gtype("src", Gst.PadDirection.SRC, Gst.PadPresence.ALWAYS,
-                                       VIDEO, GstBase.AggregatorPad.__gtype__),
-    )  # fmt: skip
+    __gsttemplates__ = mixer_templates(
+        VIDEO, VIDEO, GstVideo.VideoAggregatorPad, GstBase.AggregatorPad
+    )
 
     def do_aggregate_frames(self, outbuf: Gst.Buffer) -> Gst.FlowReturn:
         # get_prepared_frame's buffer reads None under PyGObject 3.42: the pad's buffer.
@@ -370,8 +365,7 @@ def _empty_fill(src: int | None, offset: int, length: int, buf: int | None) -> i
 
 
 def _install_empty_fill() -> None:
-    offset = c.field_offset("GstBase", "BaseSrcClass", "fill")
-    slot = ctypes.c_void_p.from_address(c.class_ref(hash(FloorCtypes.__gtype__)) + offset)
+    slot = c.class_slot(FloorCtypes.__gtype__, "GstBase", "BaseSrcClass", "fill")
     slot.value = ctypes.cast(_empty_fill, ctypes.c_void_p).value
 
 

@@ -10,7 +10,6 @@ into ours. The Python method stays as the fallback when the C element is missing
 
 from __future__ import annotations
 
-import ctypes
 from typing import Any
 
 from ..gst import Gst
@@ -45,11 +44,8 @@ def borrow_vfunc(cls: Any, class_struct: tuple[str, str], field: str, donor_fact
     donor_type = factory.get_element_type() if factory is not None else None
     if not donor_type:
         return False
-    offset = c.field_offset(*class_struct, field)
-    # PyGObject hashes a GType by its value.
-    donor = ctypes.c_void_p.from_address(c.class_ref(hash(donor_type)) + offset)
+    donor = c.class_slot(donor_type, *class_struct, field)
     if not donor.value:
         return False
-    ours = ctypes.c_void_p.from_address(c.class_ref(hash(cls.__gtype__)) + offset)
-    ours.value = donor.value
+    c.class_slot(cls.__gtype__, *class_struct, field).value = donor.value
     return True

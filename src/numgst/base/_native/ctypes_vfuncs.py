@@ -117,8 +117,7 @@ def class_vfunc(cls: Any, struct: tuple[str, str], field: str, prototype: Any) -
     """The C function in ``cls``'s class structure ``struct`` at slot ``field`` (what
     GStreamer would call), callable through ctypes as ``prototype``; None if the
     slot is empty. For chaining to another implementation (GstBaseSrc's alloc)."""
-    offset = c.field_offset(*struct, field)
-    address = ctypes.c_void_p.from_address(c.class_ref(hash(cls.__gtype__)) + offset).value
+    address = c.class_slot(cls.__gtype__, *struct, field).value
     return prototype(address) if address else None
 
 
@@ -134,8 +133,7 @@ def install(cls: Any, field: str) -> bool:
     if owner is None or _definer(cls, "do_" + field) is not _definer(owner, "do_" + field):
         return False
     struct, callback = CALLBACKS[field]
-    offset = c.field_offset(*struct, field)
-    slot = ctypes.c_void_p.from_address(c.class_ref(hash(cls.__gtype__)) + offset)
+    slot = c.class_slot(cls.__gtype__, *struct, field)
     if not slot.value:
         # Only PyGObject's closure is replaced: an empty slot means something to the
         # base class (GstBaseTransform is in place only with a transform_ip).

@@ -133,6 +133,14 @@ def field_offset(namespace: str, type_name: str, field: str) -> int:
     raise LookupError(f"{namespace}.{type_name} has no field {field}")
 
 
+def class_slot(gtype: Any, namespace: str, struct: str, field: str) -> ctypes.c_void_p:
+    """The function pointer ``field`` of the class structure ``namespace.struct`` in
+    the class of ``gtype`` (a GObject.GType), as a writable ctypes view."""
+    # PyGObject hashes a GType by its value.
+    address = class_ref(hash(gtype)) + field_offset(namespace, struct, field)
+    return ctypes.c_void_p.from_address(address)
+
+
 buffer_get_meta = _gst_held.gst_buffer_get_meta
 buffer_get_meta.restype = ctypes.c_void_p
 buffer_get_meta.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
