@@ -134,7 +134,7 @@ def _thread_views() -> dict[tuple[Any, ...], np.ndarray]:
     return views
 
 
-class _Times(ctypes.Structure):
+class Times(ctypes.Structure):
     # GstBuffer's public fields from pts to offset_end, contiguous in 1.x.
     _fields_ = [
         ("pts", ctypes.c_uint64),
@@ -146,14 +146,14 @@ class _Times(ctypes.Structure):
 
 
 def _times_offset() -> int:
-    names = [field[0] for field in _Times._fields_]
+    names = [field[0] for field in Times._fields_]
     at = [c.field_offset("Gst", "Buffer", n) for n in names]
     if [a - at[0] for a in at] != [8 * i for i in range(len(names))]:
         raise ImportError("unexpected GstBuffer layout")
     return at[0]
 
 
-_TIMES_OFFSET = _times_offset()
+TIMES_OFFSET = _times_offset()
 
 
 def buffer_pointer(buf: Gst.Buffer | int) -> int:
@@ -177,7 +177,7 @@ def set_times(
     wrap modulo 2**64 as C's assignments to guint64 do. ``buf`` may be a pointer;
     ``dts`` is set too when given.
     """
-    t = _Times.from_address(buffer_pointer(buf) + _TIMES_OFFSET)
+    t = Times.from_address(buffer_pointer(buf) + TIMES_OFFSET)
     t.pts = pts & 0xFFFFFFFFFFFFFFFF
     if dts is not None:
         t.dts = dts & 0xFFFFFFFFFFFFFFFF
@@ -189,7 +189,7 @@ def set_times(
 def buffer_times(buf: Gst.Buffer | int) -> Any:
     """The buffer's pts, dts, duration, offset and offset_end as attributes of a
     ctypes struct over the GstBuffer itself (valid while the buffer is)."""
-    return _Times.from_address(buffer_pointer(buf) + _TIMES_OFFSET)
+    return Times.from_address(buffer_pointer(buf) + TIMES_OFFSET)
 
 
 def buffer_size(buf: Gst.Buffer | int) -> int:
@@ -198,12 +198,12 @@ def buffer_size(buf: Gst.Buffer | int) -> int:
 
 
 # GstMiniObject's flags: what GST_BUFFER_FLAG_SET writes.
-_FLAGS_OFFSET = c.field_offset("Gst", "MiniObject", "flags")
+FLAGS_OFFSET = c.field_offset("Gst", "MiniObject", "flags")
 
 
 def add_flags(buf: Gst.Buffer | int, flags: int) -> None:
     """Set ``flags`` (Gst.BufferFlags) on a buffer, which may be a pointer."""
-    word = ctypes.c_uint.from_address(buffer_pointer(buf) + _FLAGS_OFFSET)
+    word = ctypes.c_uint.from_address(buffer_pointer(buf) + FLAGS_OFFSET)
     word.value |= int(flags)
 
 

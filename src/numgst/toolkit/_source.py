@@ -4,14 +4,35 @@ first buffer after a start or a seek, and the LATENCY and CONVERT queries."""
 
 from __future__ import annotations
 
+import ctypes
+import dataclasses
+import time
+from collections.abc import Callable
 from typing import Any
 
 from ..base import INT64, ElementMixin, Prop
+from ..base._native import ctypes_vfuncs
+from ..base._native import gobject as c
 from ..base._native.borrowed_vfuncs import borrow_vfunc
+from ..base.control import bindings
 from ..base.element import ElementMeta
 from ..base.gst import GLib, Gst, GstBase
 
 NONE64 = (1 << 64) - 1  # GST_CLOCK_TIME_NONE as the vfuncs see it
+FLOW_OK = int(Gst.FlowReturn.OK)
+FLOW_ERROR = int(Gst.FlowReturn.ERROR)
+_SRC_CLASS = ("GstBase", "BaseSrcClass")
+# GstBaseSrc's public counter of the buffers num-buffers still allows (-1: no limit)
+_NUM_BUFFERS_LEFT = c.field_offset("GstBase", "BaseSrc", "num_buffers_left")
+_SRCPAD = c.field_offset("GstBase", "BaseSrc", "srcpad")
+_SEGMENT_STOP = c.field_offset("GstBase", "BaseSrc", "segment") + c.field_offset(
+    "Gst", "Segment", "stop"
+)
+# GstPad's count of the probes on it (public struct, written under the pad's lock)
+_NUM_PROBES = c.field_offset("Gst", "Pad", "num_probes")
+#: Each class's alloc (GstBaseSrc's, or a do_alloc of its own), for native_create.
+_ALLOC: dict[type, Any] = {}
+_ALLOC_IS_BASE: dict[type, bool] = {}
 
 
 #: A source's is-live property (C's blurb), driving GstBaseSrc's live mode.
@@ -41,6 +62,16 @@ def scale_round(val: int, num: int, denom: int) -> int:
     return (val * num + denom // 2) // denom
 
 
+@dataclasses.dataclass
+class Lists:
+    """Where a source stands with buffer lists (see :meth:`Source._list_count`)."""
+
+    made: int = 0  # creates that could hand out a list since they last could not
+    handed_at: int = 0  # monotonic ns when the last create returned (0: none yet)
+    handed_ns: int = 0  # the stream time it handed out
+    end: int | None = None  # end time of the last list handed out; None after a buffer
+
+
 class Source(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
     """Base of the toolkit's sources (see the module docstring). Subclasses answer
     :meth:`latency` and :meth:`query_more`, and may narrow the caps (``restrict``)
@@ -48,6 +79,11 @@ class Source(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
 
     __gtype_name__ = "NumgstSource"
     info: Any = None  # GstAudio.AudioInfo or GstVideo.VideoInfo, once caps are set
+    #: Buffers a non-live source may hand out per create at most, as one
+    #: GstBufferList (1: always one at a time); see :meth:`_list_count`.
+    LIST_LENGTH = 16
+    #: ... and bytes per list at most.
+    LIST_BYTES = 256 * 1024
 
     _borrowed: set[type] = set()
 
@@ -63,6 +99,11 @@ class Source(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
             Source._borrowed.add(cls)
             if cls.do_get_times is Source.do_get_times:
                 borrow_vfunc(cls, ("GstBase", "BaseSrcClass"), "get_times", "audiotestsrc")
+        if cls not in _ALLOC:
+            _ALLOC[cls] = ctypes_vfuncs.class_vfunc(cls, _SRC_CLASS, "alloc", ctypes_vfuncs.CREATE)
+        self._pointer = c.gobject_pointer(self)
+        self._bindings = bindings(self)
+        self.lists = Lists()
         self._reset_pending = True
         self.set_format(Gst.Format.TIME)
         self.set_live(self.settings.is_live)
@@ -146,12 +187,149 @@ class Source(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
             if ok:
                 query.set_convert(src_fmt, src_val, dest_fmt, dest)
             return bool(ok)
+        if query.type == Gst.QueryType.POSITION and self.lists.end is not None:
+            return self._list_position(query, self.lists.end)
         answered = self.query_more(query)
         if answered is not None:
             return answered
         return bool(GstBase.BaseSrc.do_query(self, query))
 
-    # -- for subclasses' fill -------------------------------------------------------------
+    # -- for subclasses' create and fill ------------------------------------------------
+
+    def _alloc(self, offset: int, length: int, out: Any) -> int:
+        """The class's alloc (GstBaseSrc's: from the negotiated pool), into ``out[0]``."""
+        alloc = _ALLOC[type(self)]
+        return int(alloc(self._pointer, offset, length, out)) if alloc else FLOW_ERROR
+
+    def _allocation(self) -> tuple[int, int, Any] | None:
+        """Where GstBaseSrc's alloc takes buffers from, for a run of allocations:
+        (pool, allocator, params), the two pointers new references or 0 (a pool if
+        one was negotiated, else the allocator, 0 for the default, with its params);
+        None if the class allocates in a do_alloc of its own. Release with
+        :meth:`_release_allocation`."""
+        cls = type(self)
+        if cls not in _ALLOC_IS_BASE:
+            alloc = c.class_slot(cls.__gtype__, *_SRC_CLASS, "alloc").value
+            base = c.class_slot(GstBase.BaseSrc.__gtype__, *_SRC_CLASS, "alloc").value
+            _ALLOC_IS_BASE[cls] = alloc == base
+        if not _ALLOC_IS_BASE[cls]:
+            return None
+        pool = c.base_src_get_buffer_pool(self._pointer) or 0
+        allocator, params = ctypes.c_void_p(), c.GstAllocationParams()
+        c.base_src_get_allocator(self._pointer, ctypes.byref(allocator), ctypes.byref(params))
+        return pool, allocator.value or 0, params
+
+    def _acquirer(
+        self, allocation: tuple[int, int, Any] | None, size: int, out: Any
+    ) -> Callable[[], int]:
+        """A function that puts a new buffer of ``size`` bytes in ``out[0]`` as
+        GstBaseSrc's alloc would (``allocation``: from :meth:`_allocation`), and
+        returns the flow; for a run of buffers."""
+        if allocation is None:
+            return lambda: self._alloc(NONE64, size, out)
+        pool, allocator, params = allocation
+        if pool:
+            pool_p = ctypes.c_void_p(pool)
+            return lambda: int(c.buffer_pool_acquire_unchecked(pool_p, out, None))
+        args = (ctypes.c_void_p(allocator), ctypes.c_size_t(size), ctypes.byref(params))
+
+        def allocate() -> int:
+            out[0] = c.buffer_new_allocate_unchecked(*args)
+            if not out[0]:
+                raise MemoryError(f"could not allocate a buffer of {size} bytes")
+            return FLOW_OK
+
+        return allocate
+
+    @staticmethod
+    def _release_allocation(allocation: tuple[int, int, Any] | None) -> None:
+        if allocation is not None:
+            for obj in allocation[:2]:
+                if obj:
+                    c.object_unref(obj)
+
+    def _list_count(self, most: int) -> int:
+        """How many buffers the next create hands out: 1, or a list of up to ``most``
+        (what the subclass can make in one go) and LIST_LENGTH.
+
+        Lists are for a source streaming faster than real time: not live (a live
+        buffer waits for its time), not synced to the clock downstream (see below),
+        no controllers (they are synced per buffer), no pad probe that would miss
+        the buffers of a list. They grow 1, 2, 4, ... from the start, a seek or a
+        wait downstream: the first buffer comes as soon as alone (preroll), and a
+        property set at preroll applies from the second buffer, as in C.
+        """
+        lists = self.lists
+        if time.monotonic_ns() - lists.handed_at > lists.handed_ns // 2:
+            # Downstream took the last buffers at about the pace of the stream (a
+            # sink synced to the clock) or more slowly: one at a time again, so that
+            # a property set now is heard as soon as in C.
+            lists.made = 0
+        if (
+            most < 2
+            or self.LIST_LENGTH < 2
+            or self.settings.is_live
+            or self._bindings.value
+            or self._probed()
+        ):
+            return 1
+        count = min(most, self.LIST_LENGTH, 1 << lists.made)
+        lists.made += 1
+        return self._buffers_allowed(count) if count > 1 else 1
+
+    def _handed(self, count: int, ns: int, end: int) -> None:
+        """What a create handed out: ``count`` buffers, ``ns`` of stream time, to the
+        end time ``end``."""
+        lists = self.lists
+        lists.handed_at = time.monotonic_ns()
+        lists.handed_ns = ns
+        lists.end = end if count > 1 else None
+
+    def _list_position(self, query: Gst.Query, end: int) -> bool:
+        # GstBaseSrc takes its position from the first buffer of a list: after a
+        # list, the end of its last buffer, as after the same buffers one by one.
+        fmt = query.parse_position()[0]
+        if fmt == Gst.Format.PERCENT:
+            return bool(GstBase.BaseSrc.do_query(self, query))
+        segment = self.segment
+        if segment.stop != NONE64 and end > segment.stop:
+            end = segment.stop
+        position = segment.to_stream_time(Gst.Format.TIME, end)
+        if fmt != Gst.Format.TIME and position != -1:
+            ok, position = self.info.convert(Gst.Format.TIME, position, fmt)
+            if not ok:
+                return False
+        query.set_position(fmt, position)
+        return True
+
+    def _segment_stop(self) -> int:
+        """GstBaseSrc's segment's stop, read in place (NONE64: none)."""
+        return ctypes.c_uint64.from_address(self._pointer + _SEGMENT_STOP).value
+
+    def _probed(self) -> bool:
+        """Whether a pad probe sits on the source pad or its peer: one that asks for
+        buffers (Gst.PadProbeType.BUFFER) would not see the buffers of a list, so
+        they go one at a time then, as in C."""
+        pad = ctypes.c_void_p.from_address(self._pointer + _SRCPAD).value
+        if not pad or ctypes.c_int.from_address(pad + _NUM_PROBES).value:
+            return True
+        peer = c.pad_get_peer(pad)
+        if not peer:
+            return False
+        probed = ctypes.c_int.from_address(peer + _NUM_PROBES).value != 0
+        c.object_unref(peer)
+        return probed
+
+    def _buffers_allowed(self, wanted: int) -> int:
+        """How many buffers num-buffers lets one create call hand out, at most
+        ``wanted``; GstBaseSrc counts each call as one buffer, so the others are
+        taken off its counter here."""
+        left = ctypes.c_int.from_address(self._pointer + _NUM_BUFFERS_LEFT)
+        if left.value < 0:  # no limit
+            return wanted
+        n = min(wanted, left.value + 1)  # GstBaseSrc took one off before this call
+        left.value -= n - 1
+        return n
 
     def _reset_if_pending(self) -> None:
         if self._reset_pending:

@@ -21,6 +21,10 @@ ways (the first it defines is used):
 ``write(first_sample, frames, raw)``
     ``raw`` is the buffer's bytes (uint8), for exact control of every format.
 
+A non-live source streaming faster than real time asks for several buffers' frames
+at once and hands them out as one GstBufferList (``Source._list_count`` says when;
+docs/toolkit.md, "Buffer lists", what changes).
+
 After caps are set, ``self.format`` (a :class:`numgst.pcm.Format`), ``self.rate``,
 ``self.channels``, ``self.planar`` and ``self.info`` say what they are, as in every
 audio base class.
@@ -28,6 +32,7 @@ audio base class.
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 from typing import Any
 
@@ -36,19 +41,30 @@ import numpy as np
 from .. import pcm
 from ..base import Prop, PropertyRefusedError, mapped_array, set_times
 from ..base._native import ctypes_vfuncs
-from ..base.buffers import add_audio_meta, add_flags, buffer_pointer, set_size
+from ..base._native import gobject as c
+from ..base.buffers import (
+    FLAGS_OFFSET,
+    TIMES_OFFSET,
+    Times,
+    add_audio_meta,
+    add_flags,
+    buffer_pointer,
+    set_size,
+)
 from ..base.caps import refuse_caps
-from ..base.control import bindings, value_array
+from ..base.control import value_array
 from ..base.gst import GLib, Gst, GstAudio, GstBase
 from . import _common
 from ._audio import MAX_INT, AudioCaps, audio_caps
-from ._source import IS_LIVE, NONE64, Source, scale_round, timestamp_offset
+from ._source import IS_LIVE, NONE64, Lists, Source, scale_round, timestamp_offset
 
 SECOND = Gst.SECOND  # a module constant: Gst.* lookups go through GI's proxy each time
 NONE32 = (1 << 32) - 1  # guint -1
 MAX_BLOCKSIZE = NONE32 - 1  # GstBaseSrc's blocksize is a guint; -1 means "unset"
 FLOW_OK = int(Gst.FlowReturn.OK)
 FLOW_EOS = int(Gst.FlowReturn.EOS)
+_MASK64 = (1 << 64) - 1
+_APPEND, _ZERO = ctypes.c_int(-1), ctypes.c_size_t(0)  # gst_buffer_list_insert at the end
 
 #: The properties every audio source has (subclasses add theirs: ``PROPS =
 #: AudioSource.PROPS + (...)``).
@@ -128,9 +144,10 @@ class AudioSource(AudioCaps, Source):
 
     def __init__(self) -> None:
         super().__init__()
-        ctypes_vfuncs.take_over(self, "fill")
+        ctypes_vfuncs.take_over(self, "fill", "create")
+        self._out = (ctypes.c_void_p * 1)()
+        self._scratch = np.empty(0, np.uint8)
         self.stream = Stream()
-        self._bindings = bindings(self)
         self.set_blocksize(NONE32)
 
     # -- what subclasses provide (one of them) ------------------------------------------
@@ -224,6 +241,7 @@ class AudioSource(AudioCaps, Source):
     def do_start(self) -> bool:
         # A new stream in the caps already negotiated (as C keeps its info).
         self.stream = Stream()
+        self.lists = Lists()
         self._reset_pending = True
         return True
 
@@ -248,6 +266,7 @@ class AudioSource(AudioCaps, Source):
         else:
             st.check_seek_stop = False
         st.eos_reached = False
+        self.lists = Lists()
         self._reset_pending = True
         return True
 
@@ -268,6 +287,137 @@ class AudioSource(AudioCaps, Source):
     def do_fill(self, offset: int, length: int, buf: Gst.Buffer) -> Gst.FlowReturn:
         # Called through PyGObject only where ctypes_vfuncs could not take its place.
         return Gst.FlowReturn(self.native_fill(buffer_pointer(buf), offset, length))
+
+    def native_create(self, offset: int, length: int, out: Any) -> int:
+        """GstBaseSrc's create (``out``: the GstBuffer** to set).
+
+        A non-live source streaming forward hands out up to LIST_LENGTH buffers per
+        call, as a GstBufferList (``gst_base_src_submit_buffer_list``): they are
+        rendered by one ``write`` and so pay the fixed cost of a render and of a
+        Python call once. Each buffer has the same bytes, times, offsets and flags it
+        would have had alone, and num-buffers and segment stops count them one by
+        one. Otherwise (live, pull mode, controllers, the planar layout, reverse):
+        one buffer, from the class's alloc, filled.
+        """
+        count = self._list_length(offset, length, out)
+        ts_offset = self.settings.timestamp_offset  # one snapshot for the whole list
+        if count > 1:
+            flow = self._create_list(count, length // self.bpf, ts_offset)
+        else:
+            flow = self._create_one(offset, length, out)
+        st = self.stream
+        self._handed(
+            count,
+            count * st.samples_in_buffer * SECOND // self.rate if self.rate else 0,
+            (ts_offset + st.next_time) & _MASK64,
+        )
+        return flow
+
+    def _create_one(self, offset: int, length: int, out: Any) -> int:
+        flow = self._alloc(offset, length, out)
+        if flow != FLOW_OK:
+            return flow
+        buf = out[0]
+        try:
+            flow = self.native_fill(buf, offset, length)
+        except BaseException:
+            out[0] = None
+            c.mini_object_unref(buf)
+            raise
+        if flow != FLOW_OK:
+            out[0] = None
+            c.mini_object_unref(buf)
+        return flow
+
+    def _list_length(self, offset: int, length: int, out: Any) -> int:
+        """How many buffers the next create hands out (see :meth:`native_create`)."""
+        st = self.stream
+        # The frames per buffer GstBaseSrc asks for (its blocksize), not the
+        # property: that may have changed since, from another thread.
+        spb = length // self.bpf if self.bpf else 0
+        if (
+            out[0]
+            or offset != NONE64
+            or length in (0, NONE32)
+            or length != spb * self.bpf
+            or st.reverse
+            or st.eos_reached
+            or self.planar
+        ):
+            return self._list_count(1)
+        most = self.LIST_BYTES // length
+        if st.check_seek_stop:
+            # Whole buffers that end before the stop; the last one is made alone,
+            # as C makes it (cut short, or followed by GstBaseSrc's EOS).
+            most = min(most, (st.sample_stop - st.next_sample - 1) // spb)
+        return self._list_count(most)
+
+    def _create_list(self, count: int, spb: int, ts_offset: int) -> int:
+        st = self.stream
+        if not st.tags_pushed:
+            self._push_tags()
+        self._reset_if_pending()
+        nbytes = spb * self.bpf
+        if self._scratch.shape[0] < count * nbytes:
+            self._scratch = np.empty(count * nbytes, np.uint8)
+        scratch = self._scratch[: count * nbytes]
+        self.write(st.next_sample, count * spb, scratch)
+        # One render, copied into buffers from the negotiated pool: wrapping parts of
+        # the render's memory in buffers instead costs more per buffer than the copy
+        # (and gives buffers downstream cannot write in place).
+        allocation = self._allocation()
+        blist = c.buffer_list_new_sized(count)
+        try:
+            flow = self._fill_list(blist, allocation, count, scratch.ctypes.data, spb, ts_offset)
+        except BaseException:
+            c.mini_object_unref(blist)
+            raise
+        finally:
+            self._release_allocation(allocation)
+        if flow != FLOW_OK:
+            c.mini_object_unref(blist)
+            return flow
+        c.base_src_submit_buffer_list(self._pointer, blist)
+        return FLOW_OK
+
+    def _fill_list(
+        self, blist: int, allocation: Any, count: int, src: int, spb: int, ts_offset: int
+    ) -> int:
+        """Put ``count`` buffers in ``blist``, allocated as GstBaseSrc allocates
+        (``allocation``: see ``Source._allocation``): the render's bytes from ``src``
+        on, with the times, offsets and flags each would have had alone."""
+        st = self.stream
+        rate, nbytes = self.rate, spb * self.bpf
+        flags = self.buffer_flags()
+        out = self._out
+        buf = ctypes.c_void_p.from_buffer(out)  # what out[0] holds, passed as it is
+        acquire = self._acquirer(allocation, nbytes, out)
+        list_p, size = ctypes.c_void_p(blist), ctypes.c_size_t(nbytes)
+        times, word = TIMES_OFFSET, FLAGS_OFFSET
+        start_time, sample = st.next_time, st.next_sample
+        for i in range(count):
+            flow = acquire()
+            if flow != FLOW_OK:
+                return flow
+            ptr: int = out[0] or 0
+            c.buffer_list_insert_unchecked(list_p, _APPEND, buf)
+            data = ctypes.c_void_p(src + i * nbytes)
+            if c.buffer_fill_unchecked(buf, _ZERO, data, size) != nbytes:
+                set_size(ptr, nbytes)  # a buffer of another size (a pool of its own)
+                c.buffer_fill_unchecked(buf, _ZERO, data, size)
+            end_time = (sample + spb) * SECOND // rate
+            t = Times.from_address(ptr + times)
+            t.pts = (ts_offset + start_time) & _MASK64
+            t.duration = end_time - start_time
+            t.offset, t.offset_end = sample, sample + spb
+            if flags:
+                ctypes.c_uint.from_address(ptr + word).value |= flags
+            start_time, sample = end_time, sample + spb
+        st.samples_in_buffer = spb
+        st.pts = (ts_offset + start_time) & _MASK64
+        st.next_time, st.next_sample = start_time, sample
+        st.next_byte += count * nbytes
+        return FLOW_OK
 
     def native_fill(self, buf: int, offset: int, length: int) -> int:
         """GstBaseSrc's fill on the buffer's pointer (see :mod:`.._native.ctypes_vfuncs`)."""

@@ -23,6 +23,7 @@ After caps are set, ``self.layout`` (format, size, planes), ``self.fps`` and
 
 from __future__ import annotations
 
+import ctypes
 from typing import Any
 
 import numpy as np
@@ -30,12 +31,11 @@ import numpy as np
 from ..base import Prop, mapped_array, set_times
 from ..base._native import ctypes_vfuncs
 from ..base._native import gobject as c
-from ..base.buffers import buffer_pointer, buffer_size, set_size
+from ..base.buffers import TIMES_OFFSET, Times, buffer_pointer, buffer_size, set_size
 from ..base.caps import refuse_caps
-from ..base.control import bindings
 from ..base.gst import Gst
 from . import _common
-from ._source import IS_LIVE, NONE64, Source, scale, timestamp_offset
+from ._source import IS_LIVE, NONE64, Lists, Source, scale, timestamp_offset
 from .video import GstVideo, VideoFrame, VideoLayout, video_info
 from .video_formats import PictureWriter
 
@@ -44,9 +44,8 @@ FLOW_OK = int(Gst.FlowReturn.OK)
 FLOW_EOS = int(Gst.FlowReturn.EOS)
 FLOW_NOT_NEGOTIATED = int(Gst.FlowReturn.NOT_NEGOTIATED)
 FLOW_ERROR = int(Gst.FlowReturn.ERROR)
-_SRC_CLASS = ("GstBase", "BaseSrcClass")
-#: Each class's alloc (GstBaseSrc's, or a do_alloc of its own), for native_create.
-_ALLOC: dict[type, Any] = {}
+_MASK64 = (1 << 64) - 1
+_APPEND, _ZERO = ctypes.c_int(-1), ctypes.c_size_t(0)  # gst_buffer_list_insert at the end
 
 
 class _Still:
@@ -111,13 +110,9 @@ class VideoSource(Source):
         self.info: Any = None
         self.fps = (0, 1)
         self._writer: PictureWriter | None = None
-        self._bindings = bindings(self)
         self._reset_time()
         self._still: _Still | None = None
-        cls = type(self)
         ctypes_vfuncs.take_over(self, "fill", "create")
-        if cls not in _ALLOC:
-            _ALLOC[cls] = ctypes_vfuncs.class_vfunc(cls, _SRC_CLASS, "alloc", ctypes_vfuncs.CREATE)
 
     def _reset_time(self) -> None:
         self.n_frames = 0
@@ -201,6 +196,7 @@ class VideoSource(Source):
     def do_start(self) -> bool:
         self._reset_time()
         self._still = None
+        self.lists = Lists()
         return True
 
     def do_stop(self) -> bool:
@@ -216,6 +212,7 @@ class VideoSource(Source):
         self.accum_frames = self.accum_rtime = 0
         self.running_time = scale(self.n_frames, fps_d * SECOND, fps_n) if fps_n else 0
         self._reset_pending = True
+        self.lists = Lists()
         return True
 
     def latency(self) -> int | None:
@@ -257,17 +254,70 @@ class VideoSource(Source):
         if flow is not None:
             return flow
         if not out[0] and self._share_still(out):
+            count = self._list_count(self._still_list_most())
+            if count > 1:
+                self._share_list(out, count)
+            fps_n, fps_d = self.fps
+            self._handed(count, scale(count, fps_d * SECOND, fps_n), self._next_pts())
             return FLOW_OK
+        self._handed(1, 0, 0)
         if not out[0]:  # else downstream gave the buffer to fill (pull mode)
-            alloc = _ALLOC[type(self)]
-            flow = alloc(c.gobject_pointer(self), offset, length, out) if alloc else FLOW_ERROR
+            flow = self._alloc(offset, length, out)
             if flow != FLOW_OK:
-                return int(flow)
+                return flow
         buf = out[0] or 0
         self._draw(buf)
         if self.still():
             self._still = _Still(buf)
         return FLOW_OK
+
+    def _still_list_most(self) -> int:
+        """How many frames of the kept still frame may go in one list: none when
+        GstBaseSrc must see each (a segment stop: it ends the stream after the
+        buffer that reaches the stop, and looks only at a list's first)."""
+        if self.reverse or not self.fps[0] or self._segment_stop() != NONE64:
+            return 1
+        return self.LIST_LENGTH
+
+    def _share_list(self, out: Any, count: int) -> None:
+        """Hand out ``out[0]`` (a shared still frame, stamped) and ``count - 1`` more
+        frames sharing the same memory as one GstBufferList."""
+        still = self._still
+        assert still is not None
+        blist = c.buffer_list_new_sized(count)
+        c.buffer_list_insert(blist, -1, out[0])
+        out[0] = None
+        # _begin and _stamp for each frame, forward at a frame rate (what
+        # _still_list_most allows), without controllers (_list_count): inlined, as
+        # this loop is all a frame costs.
+        fps_n, fps_d = self.fps
+        step = fps_d * SECOND
+        start = (self.accum_rtime + self.settings.timestamp_offset) & _MASK64
+        number, n, running = self.accum_frames + self.n_frames, self.n_frames, self.running_time
+        share = (ctypes.c_void_p(still.buf), ctypes.c_int(c.BUFFER_COPY_MEMORY), _ZERO)
+        size, list_p = ctypes.c_ssize_t(still.size), ctypes.c_void_p(blist)
+        try:
+            for _ in range(count - 1):
+                buf = c.buffer_copy_region_unchecked(*share, size)
+                if not buf:
+                    raise MemoryError("could not share a still frame")
+                c.buffer_list_insert_unchecked(list_p, _APPEND, ctypes.c_void_p(buf))
+                n += 1
+                next_time = n * step // fps_n
+                t = Times.from_address(buf + TIMES_OFFSET)
+                t.pts, t.dts, t.duration = (start + running) & _MASK64, NONE64, next_time - running
+                t.offset, t.offset_end = number, number + 1
+                number, running = number + 1, next_time
+        except BaseException:
+            c.mini_object_unref(blist)
+            raise
+        finally:
+            self.n_frames, self.running_time = n, running
+        c.base_src_submit_buffer_list(self._pointer, blist)
+
+    def _next_pts(self) -> int:
+        """The next frame's PTS: where the frames handed out end."""
+        return int(self.accum_rtime + self.settings.timestamp_offset + self.running_time)
 
     def _share_still(self, out: Any) -> bool:
         """Set ``out[0]`` to a new buffer sharing the kept still frame's memory, if
@@ -295,7 +345,7 @@ class VideoSource(Source):
         if (fps_n == 0 and self.n_frames == 1) or self.n_frames == -1:
             return FLOW_EOS  # a still image is one frame; reverse ends at -1
         self._reset_if_pending()
-        self._pts = pts = self.accum_rtime + self.settings.timestamp_offset + self.running_time
+        self._pts = pts = self._next_pts()
         if self._bindings.value:
             self.sync_values(pts)
         self._number = self.accum_frames + self.n_frames

@@ -29,6 +29,7 @@ import weakref
 from typing import Any
 
 from ..errors import report_exception
+from ..gst import GstBase
 from . import gobject as c
 from .thread_state import pin_thread_state
 
@@ -129,17 +130,34 @@ def install(cls: Any, field: str) -> bool:
     ``native_<field>`` method (which takes the arguments' pointers): a class with a
     ``do_<field>`` of its own keeps it.
     """
-    owner = _definer(cls, "native_" + field)
-    if owner is None or _definer(cls, "do_" + field) is not _definer(owner, "do_" + field):
-        return False
     struct, callback = CALLBACKS[field]
     slot = c.class_slot(cls.__gtype__, *struct, field)
+    ours = ctypes.cast(callback, ctypes.c_void_p).value
+    if not _own(cls, field) or any(not _own(cls, f) for f in _CALLS.get(field, ())):
+        if slot.value == ours and field in _CALLS:
+            # Inherited from a parent class that has it (GObject copies the parent's
+            # class structure): back to the C base class's own, which calls this
+            # class's vfuncs.
+            slot.value = c.class_slot(_C_BASE[struct].__gtype__, *struct, field).value
+        return False
     if not slot.value:
         # Only PyGObject's closure is replaced: an empty slot means something to the
         # base class (GstBaseTransform is in place only with a transform_ip).
         return False
-    slot.value = ctypes.cast(callback, ctypes.c_void_p).value
+    slot.value = ours
     return True
+
+
+# What a native method calls in place of other vfuncs: the base's create calls
+# native_fill, so a class with a do_fill of its own keeps PyGObject's create too.
+_CALLS = {"create": ("fill",)}
+_C_BASE = {("GstBase", "BaseSrcClass"): GstBase.BaseSrc}
+
+
+def _own(cls: type, field: str) -> bool:
+    """Whether ``cls``'s ``do_<field>`` is the one beside its ``native_<field>``."""
+    owner = _definer(cls, "native_" + field)
+    return owner is not None and _definer(cls, "do_" + field) is _definer(owner, "do_" + field)
 
 
 def _definer(cls: type, name: str) -> type | None:

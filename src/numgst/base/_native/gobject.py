@@ -157,3 +157,53 @@ buffer_add_audio_meta.argtypes = [
     ctypes.c_size_t,
     ctypes.c_void_p,
 ]
+
+# -- buffer lists, for sources that hand out several buffers per call ---------------
+# Called once per buffer of a list: unchecked (no argtypes), their arguments already
+# ctypes objects, as buffer_map_unchecked above.
+buffer_fill_unchecked = _gst_held["gst_buffer_fill"]
+buffer_fill_unchecked.restype = ctypes.c_size_t
+buffer_list_insert_unchecked = _gst_held["gst_buffer_list_insert"]
+buffer_list_insert_unchecked.restype = None
+# Releases the GIL: a pool with a maximum waits for a buffer to come back, perhaps
+# from a Python element downstream.
+buffer_pool_acquire_unchecked = _gst["gst_buffer_pool_acquire_buffer"]
+buffer_pool_acquire_unchecked.restype = ctypes.c_int
+buffer_list_insert = _gst_held.gst_buffer_list_insert
+buffer_list_insert.restype = None
+buffer_list_insert.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p]
+buffer_copy_region_unchecked = _gst_held["gst_buffer_copy_region"]
+buffer_copy_region_unchecked.restype = ctypes.c_void_p
+buffer_new_allocate_unchecked = _gst_held["gst_buffer_new_allocate"]
+buffer_new_allocate_unchecked.restype = ctypes.c_void_p
+buffer_list_new_sized = _gst_held.gst_buffer_list_new_sized
+buffer_list_new_sized.restype = ctypes.c_void_p
+buffer_list_new_sized.argtypes = [ctypes.c_uint]
+object_unref = _gst.gst_object_unref
+object_unref.restype = None
+object_unref.argtypes = [ctypes.c_void_p]
+_gstbase = ctypes.PyDLL(ctypes.util.find_library("gstbase-1.0") or "libgstbase-1.0.so.0")
+base_src_submit_buffer_list = _gstbase.gst_base_src_submit_buffer_list
+base_src_submit_buffer_list.restype = None
+base_src_submit_buffer_list.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+base_src_get_buffer_pool = _gstbase.gst_base_src_get_buffer_pool
+base_src_get_buffer_pool.restype = ctypes.c_void_p
+base_src_get_buffer_pool.argtypes = [ctypes.c_void_p]
+base_src_get_allocator = _gstbase.gst_base_src_get_allocator
+base_src_get_allocator.restype = None
+base_src_get_allocator.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
+
+
+class GstAllocationParams(ctypes.Structure):
+    _fields_ = [
+        ("flags", ctypes.c_int),
+        ("align", ctypes.c_size_t),
+        ("prefix", ctypes.c_size_t),
+        ("padding", ctypes.c_size_t),
+        ("_gst_reserved", ctypes.c_void_p * 4),
+    ]
+
+
+pad_get_peer = _gst_held.gst_pad_get_peer
+pad_get_peer.restype = ctypes.c_void_p
+pad_get_peer.argtypes = [ctypes.c_void_p]
