@@ -5,7 +5,6 @@ first buffer after a start or a seek, and the LATENCY and CONVERT queries."""
 from __future__ import annotations
 
 import ctypes
-import dataclasses
 import time
 from collections.abc import Callable
 from typing import Any
@@ -17,6 +16,7 @@ from ..base._native.borrowed_vfuncs import borrow_vfunc
 from ..base.control import bindings
 from ..base.element import ElementMeta
 from ..base.gst import GLib, Gst, GstBase
+from ._lists import Lists
 
 NONE64 = (1 << 64) - 1  # GST_CLOCK_TIME_NONE as the vfuncs see it
 FLOW_OK = int(Gst.FlowReturn.OK)
@@ -60,16 +60,6 @@ def scale(val: int, num: int, denom: int) -> int:
 def scale_round(val: int, num: int, denom: int) -> int:
     """gst_util_uint64_scale_round: val * num / denom rounded to nearest."""
     return (val * num + denom // 2) // denom
-
-
-@dataclasses.dataclass
-class Lists:
-    """Where a source stands with buffer lists (see :meth:`Source._list_count`)."""
-
-    made: int = 0  # creates that could hand out a list since they last could not
-    handed_at: int = 0  # monotonic ns when the last create returned (0: none yet)
-    handed_ns: int = 0  # the stream time it handed out
-    end: int | None = None  # end time of the last list handed out; None after a buffer
 
 
 class Source(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):

@@ -56,7 +56,8 @@ from ..base.control import value_array
 from ..base.gst import GLib, Gst, GstAudio, GstBase
 from . import _common
 from ._audio import MAX_INT, AudioCaps, audio_caps
-from ._source import IS_LIVE, NONE64, Lists, Source, scale_round, timestamp_offset
+from ._lists import Lists, Templates
+from ._source import IS_LIVE, NONE64, Source, scale_round, timestamp_offset
 
 SECOND = Gst.SECOND  # a module constant: Gst.* lookups go through GI's proxy each time
 NONE32 = (1 << 32) - 1  # guint -1
@@ -147,6 +148,7 @@ class AudioSource(AudioCaps, Source):
         ctypes_vfuncs.take_over(self, "fill", "create")
         self._out = (ctypes.c_void_p * 1)()
         self._scratch = np.empty(0, np.uint8)
+        self._templates = Templates()
         self.stream = Stream()
         self.set_blocksize(NONE32)
 
@@ -362,10 +364,16 @@ class AudioSource(AudioCaps, Source):
             self._scratch = np.empty(count * nbytes, np.uint8)
         scratch = self._scratch[: count * nbytes]
         self.write(st.next_sample, count * spb, scratch)
-        # One render, copied into buffers from the negotiated pool: wrapping parts of
-        # the render's memory in buffers instead costs more per buffer than the copy
-        # (and gives buffers downstream cannot write in place).
         allocation = self._allocation()
+        if allocation is not None and _default(allocation):
+            # GstBaseSrc would allocate with the default allocator: the template's
+            # copy is the same, made in one C call.
+            self._release_allocation(allocation)
+            self._copy_list(scratch, count, spb, ts_offset)
+            return FLOW_OK
+        # Else one render copied into each buffer from the negotiated pool or
+        # allocator (wrapping the render's memory would give buffers downstream
+        # cannot write in place).
         blist = c.buffer_list_new_sized(count)
         try:
             flow = self._fill_list(blist, allocation, count, scratch.ctypes.data, spb, ts_offset)
@@ -379,6 +387,27 @@ class AudioSource(AudioCaps, Source):
             return flow
         c.base_src_submit_buffer_list(self._pointer, blist)
         return FLOW_OK
+
+    def _copy_list(self, scratch: np.ndarray, count: int, spb: int, ts_offset: int) -> None:
+        """Hand out ``count`` buffers of ``spb`` frames, the render in ``scratch``, as
+        a deep copy of the template list over it, stamped first."""
+        st = self.stream
+        rate = self.rate
+        template = self._templates.get(scratch, count, spb * self.bpf)
+        template.set_flags(self.buffer_flags())
+        start_time, sample = st.next_time, st.next_sample
+        for t in template.times:
+            end_time = (sample + spb) * SECOND // rate
+            t.pts = (ts_offset + start_time) & _MASK64
+            t.duration = end_time - start_time
+            t.offset, t.offset_end = sample, sample + spb
+            start_time, sample = end_time, sample + spb
+        blist = template.copy()
+        st.samples_in_buffer = spb
+        st.pts = (ts_offset + start_time) & _MASK64
+        st.next_time, st.next_sample = start_time, sample
+        st.next_byte += count * spb * self.bpf
+        c.base_src_submit_buffer_list(self._pointer, blist)
 
     def _fill_list(
         self, blist: int, allocation: Any, count: int, src: int, spb: int, ts_offset: int
@@ -484,6 +513,14 @@ class AudioSource(AudioCaps, Source):
         st.next_sample = next_sample
         st.next_byte += -n * self.bpf if st.reverse else n * self.bpf
         return first, n
+
+
+def _default(allocation: tuple[int, int, Any]) -> bool:
+    """Whether GstBaseSrc allocates from the default allocator, no pool, no params."""
+    pool, allocator, params = allocation
+    return not (
+        pool or allocator or params.flags or params.align or params.prefix or params.padding
+    )
 
 
 def _too_big(spb: int, bpf: int) -> str:

@@ -35,7 +35,8 @@ from ..base.buffers import TIMES_OFFSET, Times, buffer_pointer, buffer_size, set
 from ..base.caps import refuse_caps
 from ..base.gst import Gst
 from . import _common
-from ._source import IS_LIVE, NONE64, Lists, Source, scale, timestamp_offset
+from ._lists import Lists
+from ._source import IS_LIVE, NONE64, Source, scale, timestamp_offset
 from .video import GstVideo, VideoFrame, VideoLayout, video_info
 from .video_formats import PictureWriter
 

@@ -207,3 +207,17 @@ class GstAllocationParams(ctypes.Structure):
 pad_get_peer = _gst_held.gst_pad_get_peer
 pad_get_peer.restype = ctypes.c_void_p
 pad_get_peer.argtypes = [ctypes.c_void_p]
+buffer_new_wrapped_full = _gst_held.gst_buffer_new_wrapped_full
+buffer_new_wrapped_full.restype = ctypes.c_void_p
+buffer_new_wrapped_full.argtypes = [
+    ctypes.c_int,
+    ctypes.c_void_p,
+    ctypes.c_size_t,
+    ctypes.c_size_t,
+    ctypes.c_size_t,
+    ctypes.c_void_p,
+    ctypes.c_void_p,
+]
+buffer_list_copy_deep = _gst_held.gst_buffer_list_copy_deep
+buffer_list_copy_deep.restype = ctypes.c_void_p
+buffer_list_copy_deep.argtypes = [ctypes.c_void_p]
