@@ -182,8 +182,8 @@ def test_a_still_video_source_hands_out_lists():
     # Straight into the sink: an element between (a capsfilter too) would take the
     # list apart, as GstBaseTransform does.
     sink = "appsink name=sink sync=false buffer-list=true"
-    sizes = _handed_out(f"videotestsrc_py pattern=checkers-8 num-buffers=60 ! {sink}")
-    assert sum(sizes) == 60 and max(sizes) == AudioSource.LIST_LENGTH, sizes
+    sizes = _handed_out(f"videotestsrc_py pattern=checkers-8 num-buffers=100 ! {sink}")
+    assert sum(sizes) == 100 and max(sizes) == AudioSource.LIST_LENGTH, sizes
     # Not for a moving picture: each frame is drawn.
     assert _handed_out(f"videotestsrc_py pattern=ball num-buffers=20 ! {sink}") == [1] * 20
 

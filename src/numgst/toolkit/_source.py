@@ -71,7 +71,7 @@ class Source(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
     info: Any = None  # GstAudio.AudioInfo or GstVideo.VideoInfo, once caps are set
     #: Buffers a non-live source may hand out per create at most, as one
     #: GstBufferList (1: always one at a time); see :meth:`_list_count`.
-    LIST_LENGTH = 16
+    LIST_LENGTH = 32
     #: ... and bytes per list at most.
     LIST_BYTES = 256 * 1024
 
