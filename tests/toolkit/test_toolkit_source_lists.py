@@ -133,17 +133,22 @@ def test_a_segment_stop_inside_a_list_like_c(stop_buffers):
     assert len(got["audiotestsrc_py"].buffers) >= stop_buffers
 
 
+def _positions_at_eos(description: str) -> list[tuple[bool, int]]:
+    """The TIME and DEFAULT position of the element ``src`` after EOS."""
+    pipeline = Gst.parse_launch(description)
+    pipeline.set_state(Gst.State.PLAYING)
+    pipeline.get_bus().timed_pop_filtered(10 * Gst.SECOND, Gst.MessageType.EOS)
+    src = pipeline.get_by_name("src")
+    got = [src.query_position(f) for f in (Gst.Format.TIME, Gst.Format.DEFAULT)]
+    pipeline.set_state(Gst.State.NULL)
+    return got
+
+
 def test_the_source_position_after_lists_is_where_c_says():
-    positions = {}
-    for name in ("audiotestsrc", "audiotestsrc_py"):
-        pipeline = Gst.parse_launch(f"{name} name=src num-buffers=50 ! fakesink")
-        pipeline.set_state(Gst.State.PLAYING)
-        pipeline.get_bus().timed_pop_filtered(10 * Gst.SECOND, Gst.MessageType.EOS)
-        src = pipeline.get_by_name("src")
-        positions[name] = [src.query_position(f) for f in (Gst.Format.TIME, Gst.Format.DEFAULT)]
-        pipeline.set_state(Gst.State.NULL)
-    assert positions["audiotestsrc_py"] == positions["audiotestsrc"]
-    assert positions["audiotestsrc"][1] == (True, 50 * 1024)
+    names = ("audiotestsrc", "audiotestsrc_py")
+    c, py = (_positions_at_eos(f"{n} name=src num-buffers=50 ! fakesink") for n in names)
+    assert py == c
+    assert c[1] == (True, 50 * 1024)
 
 
 class Counter(AudioSource):
@@ -221,19 +226,10 @@ def test_a_video_segment_stop_like_c():
 
 
 def test_the_video_source_position_after_lists_is_where_c_says():
-    positions = {}
-    for name in ("videotestsrc", "videotestsrc_py"):
-        pipeline = Gst.parse_launch(
-            f"{name} name=src pattern=white num-buffers=77 ! video/x-raw,width=16,height=16 ! "
-            "fakesink"
-        )
-        pipeline.set_state(Gst.State.PLAYING)
-        pipeline.get_bus().timed_pop_filtered(10 * Gst.SECOND, Gst.MessageType.EOS)
-        src = pipeline.get_by_name("src")
-        positions[name] = [src.query_position(f) for f in (Gst.Format.TIME, Gst.Format.DEFAULT)]
-        pipeline.set_state(Gst.State.NULL)
-    assert positions["videotestsrc_py"] == positions["videotestsrc"]
-    assert positions["videotestsrc"][0] == (True, 77 * Gst.SECOND // 30)
+    tail = "name=src pattern=white num-buffers=77 ! video/x-raw,width=16,height=16 ! fakesink"
+    c, py = (_positions_at_eos(f"{n} {tail}") for n in ("videotestsrc", "videotestsrc_py"))
+    assert py == c
+    assert c[0] == (True, 77 * Gst.SECOND // 30)
 
 
 LISTS_FREED = """

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ctypes
 import time
-from collections.abc import Callable
 from typing import Any
 
 from ..base import INT64, ElementMixin, Prop
@@ -191,52 +190,32 @@ class Source(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
         alloc = _ALLOC[type(self)]
         return int(alloc(self._pointer, offset, length, out)) if alloc else FLOW_ERROR
 
-    def _allocation(self) -> tuple[int, int, Any] | None:
-        """Where GstBaseSrc's alloc takes buffers from, for a run of allocations:
-        (pool, allocator, params), the two pointers new references or 0 (a pool if
-        one was negotiated, else the allocator, 0 for the default, with its params);
-        None if the class allocates in a do_alloc of its own. Release with
-        :meth:`_release_allocation`."""
+    def _allocates_by_default(self) -> bool:
+        """Whether GstBaseSrc's alloc would take the next buffer from the default
+        allocator with default params: no pool, allocator or params from downstream,
+        no do_alloc of the class's own. A list's buffers are allocated so (see
+        :mod:`._lists`); anything else goes one buffer at a time."""
         cls = type(self)
         if cls not in _ALLOC_IS_BASE:
             alloc = c.class_slot(cls.__gtype__, *_SRC_CLASS, "alloc").value
             base = c.class_slot(GstBase.BaseSrc.__gtype__, *_SRC_CLASS, "alloc").value
             _ALLOC_IS_BASE[cls] = alloc == base
         if not _ALLOC_IS_BASE[cls]:
-            return None
-        pool = c.base_src_get_buffer_pool(self._pointer) or 0
+            return False
+        pool = c.base_src_get_buffer_pool(self._pointer)
         allocator, params = ctypes.c_void_p(), c.GstAllocationParams()
         c.base_src_get_allocator(self._pointer, ctypes.byref(allocator), ctypes.byref(params))
-        return pool, allocator.value or 0, params
-
-    def _acquirer(
-        self, allocation: tuple[int, int, Any] | None, size: int, out: Any
-    ) -> Callable[[], int]:
-        """A function that puts a new buffer of ``size`` bytes in ``out[0]`` as
-        GstBaseSrc's alloc would (``allocation``: from :meth:`_allocation`), and
-        returns the flow; for a run of buffers."""
-        if allocation is None:
-            return lambda: self._alloc(NONE64, size, out)
-        pool, allocator, params = allocation
-        if pool:
-            pool_p = ctypes.c_void_p(pool)
-            return lambda: int(c.buffer_pool_acquire_unchecked(pool_p, out, None))
-        args = (ctypes.c_void_p(allocator), ctypes.c_size_t(size), ctypes.byref(params))
-
-        def allocate() -> int:
-            out[0] = c.buffer_new_allocate_unchecked(*args)
-            if not out[0]:
-                raise MemoryError(f"could not allocate a buffer of {size} bytes")
-            return FLOW_OK
-
-        return allocate
-
-    @staticmethod
-    def _release_allocation(allocation: tuple[int, int, Any] | None) -> None:
-        if allocation is not None:
-            for obj in allocation[:2]:
-                if obj:
-                    c.object_unref(obj)
+        for obj in (pool, allocator.value):
+            if obj:
+                c.object_unref(obj)
+        return not (
+            pool
+            or allocator.value
+            or params.flags
+            or params.align
+            or params.prefix
+            or params.padding
+        )
 
     def _list_count(self, most: int) -> int:
         """How many buffers the next create hands out: 1, or a list of up to ``most``
@@ -261,11 +240,17 @@ class Source(ElementMixin, GstBase.BaseSrc, metaclass=ElementMeta):
             or self.settings.is_live
             or self._bindings.value
             or self._probed()
+            or not self._lists_allowed()
         ):
             return 1
         count = min(most, self.LIST_LENGTH, 1 << lists.made)
         lists.made += 1
         return self._buffers_allowed(count) if count > 1 else 1
+
+    def _lists_allowed(self) -> bool:
+        """What a subclass adds to :meth:`_list_count`'s conditions, asked last
+        (the costliest): True by default."""
+        return True
 
     def _handed(self, count: int, ns: int, end: int) -> None:
         """What a create handed out: ``count`` buffers, ``ns`` of stream time, to the

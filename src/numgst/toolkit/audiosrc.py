@@ -32,7 +32,6 @@ audio base class.
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 from typing import Any
 
@@ -42,15 +41,7 @@ from .. import pcm
 from ..base import Prop, PropertyRefusedError, mapped_array, set_times
 from ..base._native import ctypes_vfuncs
 from ..base._native import gobject as c
-from ..base.buffers import (
-    FLAGS_OFFSET,
-    TIMES_OFFSET,
-    Times,
-    add_audio_meta,
-    add_flags,
-    buffer_pointer,
-    set_size,
-)
+from ..base.buffers import add_audio_meta, add_flags, buffer_pointer, set_size
 from ..base.caps import refuse_caps
 from ..base.control import value_array
 from ..base.gst import GLib, Gst, GstAudio, GstBase
@@ -65,7 +56,6 @@ MAX_BLOCKSIZE = NONE32 - 1  # GstBaseSrc's blocksize is a guint; -1 means "unset
 FLOW_OK = int(Gst.FlowReturn.OK)
 FLOW_EOS = int(Gst.FlowReturn.EOS)
 _MASK64 = (1 << 64) - 1
-_APPEND, _ZERO = ctypes.c_int(-1), ctypes.c_size_t(0)  # gst_buffer_list_insert at the end
 
 #: The properties every audio source has (subclasses add theirs: ``PROPS =
 #: AudioSource.PROPS + (...)``).
@@ -99,6 +89,17 @@ class Stream:
     reverse: bool = False
     tags_pushed: bool = False
     pts: int = 0  # the buffer being made, as the controllers see it
+
+    def list_room(self, samples: int, most: int) -> int:
+        """How many buffers of ``samples`` frames, at most ``most``, one list may
+        hold from here: whole buffers that end before a segment stop (the last one
+        is made alone, as C makes it: cut short, or followed by GstBaseSrc's EOS);
+        1 in reverse or at the end."""
+        if self.reverse or self.eos_reached:
+            return 1
+        if self.check_seek_stop:
+            return min(most, (self.sample_stop - self.next_sample - 1) // samples)
+        return most
 
     def cut(self, samples: int) -> tuple[int, int]:
         """The next buffer's frames and the sample after it: ``samples``, or fewer
@@ -146,7 +147,6 @@ class AudioSource(AudioCaps, Source):
     def __init__(self) -> None:
         super().__init__()
         ctypes_vfuncs.take_over(self, "fill", "create")
-        self._out = (ctypes.c_void_p * 1)()
         self._scratch = np.empty(0, np.uint8)
         self._templates = Templates()
         self.stream = Stream()
@@ -331,30 +331,28 @@ class AudioSource(AudioCaps, Source):
             c.mini_object_unref(buf)
         return flow
 
+    def _lists_allowed(self) -> bool:
+        # A list's buffers come from the default allocator (see _lists.Template).
+        return self._allocates_by_default()
+
     def _list_length(self, offset: int, length: int, out: Any) -> int:
         """How many buffers the next create hands out (see :meth:`native_create`)."""
-        st = self.stream
         # The frames per buffer GstBaseSrc asks for (its blocksize), not the
         # property: that may have changed since, from another thread.
-        spb = length // self.bpf if self.bpf else 0
+        spb = length // self.bpf
         if (
-            out[0]
+            out[0]  # pull mode, into a buffer given
             or offset != NONE64
-            or length in (0, NONE32)
+            or not 0 < length < NONE32
             or length != spb * self.bpf
-            or st.reverse
-            or st.eos_reached
             or self.planar
         ):
             return self._list_count(1)
-        most = self.LIST_BYTES // length
-        if st.check_seek_stop:
-            # Whole buffers that end before the stop; the last one is made alone,
-            # as C makes it (cut short, or followed by GstBaseSrc's EOS).
-            most = min(most, (st.sample_stop - st.next_sample - 1) // spb)
-        return self._list_count(most)
+        return self._list_count(self.stream.list_room(spb, self.LIST_BYTES // length))
 
     def _create_list(self, count: int, spb: int, ts_offset: int) -> int:
+        """Render ``count`` buffers of ``spb`` frames at once and hand them out as a
+        deep copy of the template list over the render, stamped first."""
         st = self.stream
         if not st.tags_pushed:
             self._push_tags()
@@ -364,37 +362,9 @@ class AudioSource(AudioCaps, Source):
             self._scratch = np.empty(count * nbytes, np.uint8)
         scratch = self._scratch[: count * nbytes]
         self.write(st.next_sample, count * spb, scratch)
-        allocation = self._allocation()
-        if allocation is not None and _default(allocation):
-            # GstBaseSrc would allocate with the default allocator: the template's
-            # copy is the same, made in one C call.
-            self._release_allocation(allocation)
-            self._copy_list(scratch, count, spb, ts_offset)
-            return FLOW_OK
-        # Else one render copied into each buffer from the negotiated pool or
-        # allocator (wrapping the render's memory would give buffers downstream
-        # cannot write in place).
-        blist = c.buffer_list_new_sized(count)
-        try:
-            flow = self._fill_list(blist, allocation, count, scratch.ctypes.data, spb, ts_offset)
-        except BaseException:
-            c.mini_object_unref(blist)
-            raise
-        finally:
-            self._release_allocation(allocation)
-        if flow != FLOW_OK:
-            c.mini_object_unref(blist)
-            return flow
-        c.base_src_submit_buffer_list(self._pointer, blist)
-        return FLOW_OK
-
-    def _copy_list(self, scratch: np.ndarray, count: int, spb: int, ts_offset: int) -> None:
-        """Hand out ``count`` buffers of ``spb`` frames, the render in ``scratch``, as
-        a deep copy of the template list over it, stamped first."""
-        st = self.stream
-        rate = self.rate
-        template = self._templates.get(scratch, count, spb * self.bpf)
+        template = self._templates.get(scratch, count, nbytes)
         template.set_flags(self.buffer_flags())
+        rate = self.rate
         start_time, sample = st.next_time, st.next_sample
         for t in template.times:
             end_time = (sample + spb) * SECOND // rate
@@ -406,46 +376,8 @@ class AudioSource(AudioCaps, Source):
         st.samples_in_buffer = spb
         st.pts = (ts_offset + start_time) & _MASK64
         st.next_time, st.next_sample = start_time, sample
-        st.next_byte += count * spb * self.bpf
-        c.base_src_submit_buffer_list(self._pointer, blist)
-
-    def _fill_list(
-        self, blist: int, allocation: Any, count: int, src: int, spb: int, ts_offset: int
-    ) -> int:
-        """Put ``count`` buffers in ``blist``, allocated as GstBaseSrc allocates
-        (``allocation``: see ``Source._allocation``): the render's bytes from ``src``
-        on, with the times, offsets and flags each would have had alone."""
-        st = self.stream
-        rate, nbytes = self.rate, spb * self.bpf
-        flags = self.buffer_flags()
-        out = self._out
-        buf = ctypes.c_void_p.from_buffer(out)  # what out[0] holds, passed as it is
-        acquire = self._acquirer(allocation, nbytes, out)
-        list_p, size = ctypes.c_void_p(blist), ctypes.c_size_t(nbytes)
-        times, word = TIMES_OFFSET, FLAGS_OFFSET
-        start_time, sample = st.next_time, st.next_sample
-        for i in range(count):
-            flow = acquire()
-            if flow != FLOW_OK:
-                return flow
-            ptr: int = out[0] or 0
-            c.buffer_list_insert_unchecked(list_p, _APPEND, buf)
-            data = ctypes.c_void_p(src + i * nbytes)
-            if c.buffer_fill_unchecked(buf, _ZERO, data, size) != nbytes:
-                set_size(ptr, nbytes)  # a buffer of another size (a pool of its own)
-                c.buffer_fill_unchecked(buf, _ZERO, data, size)
-            end_time = (sample + spb) * SECOND // rate
-            t = Times.from_address(ptr + times)
-            t.pts = (ts_offset + start_time) & _MASK64
-            t.duration = end_time - start_time
-            t.offset, t.offset_end = sample, sample + spb
-            if flags:
-                ctypes.c_uint.from_address(ptr + word).value |= flags
-            start_time, sample = end_time, sample + spb
-        st.samples_in_buffer = spb
-        st.pts = (ts_offset + start_time) & _MASK64
-        st.next_time, st.next_sample = start_time, sample
         st.next_byte += count * nbytes
+        c.base_src_submit_buffer_list(self._pointer, blist)
         return FLOW_OK
 
     def native_fill(self, buf: int, offset: int, length: int) -> int:
@@ -513,14 +445,6 @@ class AudioSource(AudioCaps, Source):
         st.next_sample = next_sample
         st.next_byte += -n * self.bpf if st.reverse else n * self.bpf
         return first, n
-
-
-def _default(allocation: tuple[int, int, Any]) -> bool:
-    """Whether GstBaseSrc allocates from the default allocator, no pool, no params."""
-    pool, allocator, params = allocation
-    return not (
-        pool or allocator or params.flags or params.align or params.prefix or params.padding
-    )
 
 
 def _too_big(spb: int, bpf: int) -> str:

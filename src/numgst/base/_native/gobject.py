@@ -161,21 +161,13 @@ buffer_add_audio_meta.argtypes = [
 # -- buffer lists, for sources that hand out several buffers per call ---------------
 # Called once per buffer of a list: unchecked (no argtypes), their arguments already
 # ctypes objects, as buffer_map_unchecked above.
-buffer_fill_unchecked = _gst_held["gst_buffer_fill"]
-buffer_fill_unchecked.restype = ctypes.c_size_t
 buffer_list_insert_unchecked = _gst_held["gst_buffer_list_insert"]
 buffer_list_insert_unchecked.restype = None
-# Releases the GIL: a pool with a maximum waits for a buffer to come back, perhaps
-# from a Python element downstream.
-buffer_pool_acquire_unchecked = _gst["gst_buffer_pool_acquire_buffer"]
-buffer_pool_acquire_unchecked.restype = ctypes.c_int
 buffer_list_insert = _gst_held.gst_buffer_list_insert
 buffer_list_insert.restype = None
 buffer_list_insert.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p]
 buffer_copy_region_unchecked = _gst_held["gst_buffer_copy_region"]
 buffer_copy_region_unchecked.restype = ctypes.c_void_p
-buffer_new_allocate_unchecked = _gst_held["gst_buffer_new_allocate"]
-buffer_new_allocate_unchecked.restype = ctypes.c_void_p
 buffer_list_new_sized = _gst_held.gst_buffer_list_new_sized
 buffer_list_new_sized.restype = ctypes.c_void_p
 buffer_list_new_sized.argtypes = [ctypes.c_uint]
