@@ -116,6 +116,51 @@ def test_red_walk_stays_in_bounds_and_state_carries():
     assert np.abs(steps).max() <= 1.0 + 1e-12
 
 
+def _red_walk(n: int, size: int, seed: int) -> np.ndarray:
+    """The red walk's states over ``n`` samples rendered ``size`` at a time (amp 1:
+    the samples are the states / 16, exactly)."""
+    st = waves.Voice(seed)
+    catalog.changed(catalog.RED_NOISE, st)
+    p = WaveParams(0.0, 1.0, 8000, "double")
+    out = np.empty((n, 1))
+    for a in range(0, n, size):
+        catalog.values(catalog.RED_NOISE, p, st, 0, out[a : a + size])
+    return out[:, 0] * 16
+
+
+@pytest.mark.parametrize("where", ["everywhere", "beyond 7", "beyond 7.5"])
+def test_red_step_is_uniform_on_what_stays_inside(where):
+    # C's kernel: from x, a step uniform on [-1, 1), drawn again until x + step is in
+    # [-8, 8]. So the next state's place t in [max(-8, x - 1), min(8, x + 1)] is
+    # uniform, whatever x. Beyond 7 is where steps that would leave are mapped onto
+    # those that stay (2 % of all steps): a clamp would pile t up at an end, a
+    # reflection double its density near it. Each of 20 bins holds its count within
+    # 6 sigma.
+    x = _red_walk(400_000, 4000, seed=21)
+    assert np.array_equal(x * 2.0**40, np.round(x * 2.0**40))  # on the 2**-40 grid
+    prev = np.concatenate(([0.0], x[:-1]))
+    lo, hi = np.maximum(prev - 1.0, -8.0), np.minimum(prev + 1.0, 8.0)
+    t = (x - lo) / (hi - lo)
+    edge = {"everywhere": -1.0, "beyond 7": 7.0, "beyond 7.5": 7.5}[where]
+    t = t[np.abs(prev) > edge]
+    assert t.size > {"everywhere": 399_000, "beyond 7": 25_000, "beyond 7.5": 9_000}[where]
+    assert t.min() >= 0.0 and t.max() <= 1.0
+    counts = np.bincount(np.minimum((t * 20).astype(int), 19), minlength=20)
+    sigma = np.sqrt(t.size * (1 / 20) * (19 / 20))
+    assert np.abs(counts - t.size / 20).max() < 6 * sigma, counts
+
+
+def test_red_walk_spends_c_time_near_the_bounds():
+    # The chain's stationary density is proportional to the length of the interval a
+    # step can take (2 within 7 of the middle, 9 - |x| beyond): 3/31 of the time
+    # beyond 7 (a reflecting walk: 1/8). Its samples are correlated over about a
+    # thousand steps: the fraction over 400000 samples spread by 0.0021 (standard
+    # deviation over 120 seeds, for this walk and for the last version's, which drew
+    # each step from the interval that stays inside), so the bound is 6 of those.
+    x = _red_walk(400_000, 8000, seed=5)
+    assert abs(np.mean(np.abs(x) > 7.0) - 3 / 31) < 0.013
+
+
 @pytest.mark.parametrize(
     "wave", [catalog.WHITE_NOISE, catalog.GAUSSIAN_NOISE], ids=lambda w: WAVE_NICKS[w]
 )

@@ -3,11 +3,11 @@
 The algorithms are C's (white uniform, Voss-McCartney pink with 12 rows and C's
 integer arithmetic, a bounded random walk for red) with two exceptions that keep the
 distributions: Gaussian noise is drawn by numpy's ziggurat instead of C's Box-Muller,
-and the red walk draws its step from the interval C's rejection loop accepts instead
-of rejecting. The random numbers are numpy's, not GLib's Mersenne Twister, so only
-the statistics match C, never the samples. Every generator consumes its random stream
-in a fixed order per sample, so a seeded stream gives the same samples however it is
-cut into buffers.
+and the red walk maps a step that would leave its bounds onto the steps that stay
+inside instead of drawing again. The random numbers are numpy's, not GLib's Mersenne
+Twister, so only the statistics match C, never the samples. Every generator consumes
+its random stream in a fixed order per sample, so a seeded stream gives the same
+samples however it is cut into buffers.
 """
 
 from __future__ import annotations
@@ -44,8 +44,11 @@ def _pink_back() -> np.ndarray:
 
 _PINK_BACK = _pink_back()
 
-RED_BOUND = 8.0
-RED_INNER = RED_BOUND - 1.0  # within this, a step can never leave the bounds
+# The red walk's grid: 2**-40, far below any sample format's resolution, and its
+# bound (8) in grid units; the free walk over a buffer list stays far inside int64.
+RED_UNIT = 1 << 40
+RED_TOP = 8 * RED_UNIT
+_RED_BLOCK = 32  # samples whose free walk's extremes are looked at together
 
 
 class NoiseState:
@@ -195,12 +198,19 @@ def _c_pink_random(h: np.ndarray, out: np.ndarray) -> None:
 def red(state: NoiseState, amp: float, out: np.ndarray) -> None:
     """Brownian noise: a random walk in [-8, 8] by uniform [-1, 1) steps, / 16.
 
-    C draws a step, and draws again while the step would leave the bounds: the step
-    it takes from state x is uniform on [max(-1, -8 - x), min(1, 8 - x)). Here it is
-    drawn from that interval directly (one uniform per sample, none rejected): the
-    same law, step by step. The walk is sequential; within 7 of the middle a step
-    cannot leave the bounds and is just ``2u - 1``. One walk is shared by all
-    channels, in interleaved order.
+    C draws a step, and draws again while the step would leave the bounds: from state
+    x it takes a step uniform on the part of [-1, 1) that stays inside. Here each
+    sample has one uniform draw. Its step is taken as it is when it stays inside;
+    when it would leave (2 % of the samples, all within 1 of a bound), the step is
+    mapped linearly from the part that leaves onto the part that stays, which gives
+    the same law as C's redraw: uniform on what stays inside. The random numbers
+    differ from C's, the chain is the same.
+
+    The walk lives on a grid of 2**-40 (:data:`RED_UNIT`), in int64, so that the
+    steps between two events are one exact cumulative sum, and the few events are
+    found and taken in Python (:func:`_red_events`): the samples come out the same
+    however the stream is cut into buffers. One walk is shared by all channels, in
+    interleaved order.
 
     ``out``: float64, any shape, C-contiguous.
     """
@@ -210,19 +220,97 @@ def red(state: NoiseState, amp: float, out: np.ndarray) -> None:
         return
     u = state.scratch.get("red-uniform", m)
     state.rng.random(out=u)
-    x = state.red_state
-    walk: list[float] = []
-    step = walk.append
-    for v in u.tolist():
-        if x > RED_INNER:
-            x = (x - 1.0) + v * (RED_BOUND + 1.0 - x)
-        elif x < -RED_INNER:
-            x = v * (x + RED_BOUND + 1.0) - RED_BOUND
-        else:
-            x += v + v - 1.0
-        step(x)
-    state.red_state = x
-    flat[:] = walk
-    # C: amp * state * 0.0625f, evaluated left to right.
+    blocks = -(-m // _RED_BLOCK)
+    walk = state.scratch.get("red-walk", blocks * _RED_BLOCK, np.int64)
+    free = walk[:m]
+    np.multiply(u, float(2 * RED_UNIT), out=u)  # exact: a 53-bit u times 2**41
+    np.copyto(free, u, casting="unsafe")  # the floor, u being >= 0: the step's cell
+    np.subtract(free, RED_UNIT, out=free)
+    np.cumsum(free, out=free)  # the free walk from 0
+    walk[m:] = walk[m - 1]
+    x0 = round(state.red_state * RED_UNIT)
+    at, shifts = _red_events(walk, u, m, x0)
+    off = state.scratch.get("red-offset", m, np.int64)
+    off.fill(0)
+    off[0] = x0
+    if at:
+        off[at] += shifts
+    np.cumsum(off, out=off)
+    free += off
+    state.red_state = float(free[-1]) / RED_UNIT
+    # C: amp * state * 0.0625f; the state is free / 2**40, exactly.
+    np.multiply(free, 1.0 / RED_UNIT, out=flat)
     flat *= amp
     flat *= 0.0625
+
+
+def _red_events(walk: np.ndarray, u: np.ndarray, m: int, x0: int) -> tuple[list[int], list[int]]:
+    """Where the walk's step would leave the bounds, and by how much the walk moves
+    there against its free walk.
+
+    The state before sample j is ``base + walk[j - 1]`` and the step's proposal is
+    ``base + walk[j]``, ``base`` changing at each event only. Blocks of
+    :data:`_RED_BLOCK` samples whose free walk stays within the bounds are skipped
+    on their extremes; the others are looked at sample by sample.
+    """
+    rows = walk.reshape(-1, _RED_BLOCK)
+    top, bottom = rows.max(axis=1).tolist(), rows.min(axis=1).tolist()
+    at: list[int] = []
+    shifts: list[int] = []
+    base = x0
+    hi, lo = RED_TOP - base, -RED_TOP - base
+    b, i, blocks = 0, 0, len(top)
+    row: list[int] = []
+    while True:
+        if i == 0:
+            b = _red_skip(top, bottom, b, hi, lo)
+            if b == blocks:
+                break
+            row = walk[b * _RED_BLOCK : (b + 1) * _RED_BLOCK].tolist()
+        for k in range(i, _RED_BLOCK):  # from where the last event was
+            if not lo <= row[k] <= hi:
+                i = k
+                break
+        else:
+            b, i = b + 1, 0
+            continue
+        j = b * _RED_BLOCK + i
+        if j >= m:
+            break
+        before = base + (row[i - 1] if i else _red_free_before(walk, j))
+        new_base = _red_step(before, base + row[i], float(u[j])) - row[i]
+        at.append(j)
+        shifts.append(new_base - base)
+        base = new_base
+        hi, lo = RED_TOP - base, -RED_TOP - base
+        i += 1
+        if i == _RED_BLOCK:
+            b, i = b + 1, 0
+    return at, shifts
+
+
+def _red_skip(top: list[int], bottom: list[int], b: int, hi: int, lo: int) -> int:
+    """The first block from ``b`` whose free walk's extremes leave [lo, hi]."""
+    blocks = len(top)
+    while b < blocks and top[b] <= hi and bottom[b] >= lo:
+        b += 1
+    return b
+
+
+def _red_free_before(walk: np.ndarray, j: int) -> int:
+    return int(walk[j - 1]) if j else 0
+
+
+def _red_step(x: int, proposal: int, scaled_u: float) -> int:
+    """The state after a step from ``x`` whose proposal leaves the bounds, in grid
+    units: the proposal's place among the cells that leave (with the 12 bits of
+    ``u`` below a cell, ``scaled_u`` being u * 2**41) mapped onto the cells that stay
+    inside, in exact integers; so uniform on them, as C's redraw."""
+    fine = int((scaled_u - int(scaled_u)) * 4096.0)
+    if proposal > RED_TOP:
+        left, first = x + RED_UNIT - 1 - RED_TOP, x - RED_UNIT  # cells that leave
+        where, stay = proposal - RED_TOP - 1, RED_TOP - x + RED_UNIT + 1
+    else:
+        left, first = RED_UNIT - RED_TOP - x, -RED_TOP
+        where, stay = proposal - (x - RED_UNIT), x + RED_UNIT + RED_TOP
+    return first + ((where * 4096 + fine) * stay) // (left * 4096)
