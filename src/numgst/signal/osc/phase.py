@@ -20,8 +20,12 @@ from .templates import MAX_STEP, Templates
 from .walk import Position, Span, Walk
 
 # Periods walked at once: later blocks of the stream take their periods from the same
-# walk (its numpy calls cost more than the arithmetic of one block's few periods).
+# walk (its numpy calls cost more than the arithmetic of one block's few periods). At
+# least WALK_AHEAD, and WALK_BLOCKS blocks' worth: a walk is dropped when the next block
+# does not fit in what is left of it, so a walk of barely two blocks (a long buffer
+# list) would be walked again for every block, wasting up to half its periods.
 WALK_AHEAD = 1024
+WALK_BLOCKS = 4
 
 
 def accumulate_phase(
@@ -171,8 +175,9 @@ def _placed(tpl: Templates, where: Position, period: int) -> tuple[Position, int
 def _new_walk(tpl: Templates, where: Position, n: int, memo: PhaseMemo) -> Walk | None:
     # Periods touched: this one and at most count - 1 more, each min_length or longer.
     count = (n - tpl.items[where.t].length + where.j) // tpl.min_length + 2
-    got = _walk(tpl, where.m, max(count, WALK_AHEAD), memo)
-    if got is None and count < WALK_AHEAD:
+    ahead = max(WALK_BLOCKS * count, WALK_AHEAD)
+    got = _walk(tpl, where.m, ahead, memo)
+    if got is None and count < ahead:
         # A guess far ahead did not settle: this block's own periods may.
         got = _walk(tpl, where.m, count, memo)
     memo.walk = Walk(tpl, *got) if got is not None else None
