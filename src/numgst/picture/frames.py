@@ -9,7 +9,9 @@ that to redo per frame:
 * indexed pictures pack their few colours once and each frame is one gather of packed
   pixels (formats without subsampled chroma), or colours then pack (others);
 * frames up to :data:`CACHE_BYTES` keep more than C does: the zone plates their
-  frame-independent phase, blink its two frames, smpte the rows above its snow.
+  frame-independent phase, blink its two frames, smpte the rows above its snow (and
+  the columns left of it, in formats whose pixels have no chroma shared with a
+  neighbour; smpte's colours and lines are worked out once per scene).
 
 Frames are painted and packed in bands of rows (:data:`BAND_BYTES` of painted pixels
 at most, a multiple of 4 rows so that chroma row groups fall as in C): what is held
@@ -87,6 +89,12 @@ class Frames:
             top = pattern.still_rows(layout.height) // 4 * 4
             if _band_layout(fmt, layout, top, layout.height) is not None:
                 self.top = top
+        # In those rows, columns before `left` are kept too where a pixel's bytes are
+        # its own (no chroma shared with a neighbour).
+        self.left = 0
+        if self.top and pattern.still_columns is not None and self.direct is not None:
+            self.left = pattern.still_columns(layout.width)
+        self._palette_of: np.ndarray | None = None
 
     def draw(self, frame: int, out: np.ndarray, time: int = 0) -> None:
         """Frame number ``frame`` (C's counter) into ``out``, the frame's bytes;
@@ -121,7 +129,7 @@ class Frames:
                 np.copyto(out[:size], self.cached)
             else:
                 np.copyto(out[:size], self.cached)
-                self._draw(out, self.top)
+                self._draw(out, self.top, self.left)
         else:
             self._draw(out)
 
@@ -132,8 +140,9 @@ class Frames:
         product = _i64(self.speed * self.scene.frame)
         return product % self.layout.width  # C adds width to a negative remainder
 
-    def _draw(self, out: np.ndarray, top: int = 0) -> None:
-        """Paint and pack the frame, or only its rows from ``top`` on, band by band."""
+    def _draw(self, out: np.ndarray, top: int = 0, left: int = 0) -> None:
+        """Paint and pack the frame, or only its rows from ``top`` on (of those, the
+        columns from ``left`` on where the pixels are gathered), band by band."""
         h = self.layout.height
         step = self.band or h
         s = self.scene
@@ -143,7 +152,7 @@ class Frames:
         try:
             for y0 in range(top, h, step):
                 s.top, s.bottom = y0, min(h, y0 + step)
-                picture, lines = self._band_picture(out, x, step)
+                picture, lines = self._band_picture(out, x, step, left)
                 if picture is not None:
                     last = (y0, picture)
         finally:
@@ -156,7 +165,7 @@ class Frames:
                 cache.convert(_scroll(line[None], x)[0], y, out)
 
     def _band_picture(
-        self, out: np.ndarray, x: int, step: int
+        self, out: np.ndarray, x: int, step: int, left: int = 0
     ) -> tuple[np.ndarray | None, list[tuple[int, np.ndarray]]]:
         """Paint the scene's band and pack it into ``out``: the painted picture (None
         when it went straight in as packed colours) and the rows C converts again."""
@@ -168,7 +177,7 @@ class Frames:
         else:
             index = _scroll(painted.index, x)
             if self.direct is not None and not painted.rows:
-                self._gather(index, painted.palette, out, layout)
+                self._gather(index, painted.palette, out, layout, left)
                 return None, []
             picture = _lookup(painted.palette, index, self._picture(step))
             lines = [(y, painted.palette[line]) for y, line in painted.rows]
@@ -212,26 +221,39 @@ class Frames:
         return done
 
     def _gather(
-        self, index: np.ndarray, palette: np.ndarray, out: np.ndarray, lay: FrameGeometry
+        self,
+        index: np.ndarray,
+        palette: np.ndarray,
+        out: np.ndarray,
+        lay: FrameGeometry,
+        left: int = 0,
     ) -> None:
-        """Pixels of formats without subsampling are their colour's packed bytes."""
+        """Pixels of formats without subsampling are their colour's packed bytes
+        (from column ``left`` on)."""
         assert self.direct is not None
-        if self._palette_key is None or not np.array_equal(self._palette_key, palette):
+        # A read-only palette seen last time is the painter's kept one: unchanged.
+        if not (palette is self._palette_of and not palette.flags.writeable) and (
+            self._palette_key is None or not np.array_equal(self._palette_key, palette)
+        ):
             self._packed = self._pack_palette(palette)
             self._palette_key = palette.copy()
+        self._palette_of = palette
+        if left:
+            index = index[:, left:]
         for (plane, bpp), packed in zip(self.direct, self._packed, strict=True):
             word = np.dtype(f"V{bpp}") if bpp not in (1, 2, 4, 8) else np.dtype(f"u{bpp}")
             view = np.ndarray(
-                (lay.height, lay.width),
+                (lay.height, lay.width - left),
                 word,
                 buffer=out,
-                offset=lay.offsets[plane],
+                offset=lay.offsets[plane] + left * bpp,
                 strides=(lay.strides[plane], bpp),
             )
+            words = packed.view(word).reshape(-1)
             if word.kind == "u" and view.flags.c_contiguous:
-                np.take(packed.view(word).reshape(-1), index, out=view, mode="clip")
-            else:
-                view[...] = packed.view(word).reshape(-1)[index]
+                np.take(words, index, out=view, mode="clip")
+            else:  # odd pixel sizes, or some columns only: rows apart in the frame
+                view[...] = np.take(words, index, mode="clip")
 
     def _pack_palette(self, palette: np.ndarray) -> list[np.ndarray]:
         """Each colour packed as a one-row picture: its bytes in every plane."""

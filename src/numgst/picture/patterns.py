@@ -127,6 +127,9 @@ class Scene:
     time: int = 0
     top: int = 0
     bottom: int | None = None
+    # What a painter works out once for these settings (its colours, its lines); a
+    # scene is made anew when the caps or a property change.
+    memo: dict[str, Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
     @property
     def band(self) -> tuple[int, int]:
@@ -185,11 +188,31 @@ def _rows(line: np.ndarray, rows: int) -> np.ndarray:
 def smpte(s: Scene) -> Painted:
     w, h = s.width, s.height
     top, bottom = s.band
-    y1, y2 = 2 * h // 3, 3 * h // 4
-    colors = s.colors
-    # Indices 0-11: the colour table; 12 on: the noise blend (mix value + 12).
-    palette = np.concatenate([s.palette(list(colors)), s.blend()])
+    y2 = 3 * h // 4
+    made = s.memo.get("smpte")
+    if made is None:
+        made = s.memo["smpte"] = _smpte_lines(s)
+    palette, blocks = made
     index = np.empty((bottom - top, w), np.uint16)
+    for a, b, ln in blocks:
+        if max(a, top) < min(b, bottom):
+            index[max(a, top) - top : min(b, bottom) - top] = ln
+    first = max(y2, top)  # the snow's rows in this band, drawn in raster order
+    x1 = w * 3 // 4
+    if first < bottom:
+        noise = s.rng.bytes((bottom - first) * (w - x1)).reshape(bottom - first, w - x1)
+        np.add(noise, np.uint16(12), out=index[first - top :, x1:], dtype=np.uint16)
+    return Indexed(index, palette)
+
+
+def _smpte_lines(s: Scene) -> tuple[np.ndarray, list[tuple[int, int, np.ndarray]]]:
+    """smpte's palette and its blocks of rows (first row, end, the line they repeat),
+    the same in every frame: only the snow changes."""
+    w, h = s.width, s.height
+    y1, y2 = 2 * h // 3, 3 * h // 4
+    # Indices 0-11: the colour table; 12 on: the noise blend (mix value + 12).
+    palette = np.concatenate([s.palette(list(s.colors)), s.blend()])
+    palette.flags.writeable = False  # the same object every frame (see Frames._gather)
     # C's line buffer: a block of rows repaints it only if it has rows, and what a row
     # does not paint stays from before.
     line = np.zeros(w, np.uint16)
@@ -201,21 +224,13 @@ def smpte(s: Scene) -> Painted:
     if y2 > y1:
         line[:] = np.where(bars & 1, Index.BLACK, 6 - bars)
         blocks.append((y1, y2, line.copy()))
-    x1 = w * 3 // 4
     if y2 < h:
         for i, k in enumerate((Index.NEG_I, Index.WHITE, Index.POS_Q)):
             line[i * w // 6 : (i + 1) * w // 6] = k
         for i, k in enumerate((Index.SUPER_BLACK, Index.BLACK, Index.DARK_GREY)):
             line[w // 2 + i * w // 12 : w // 2 + (i + 1) * w // 12] = k
         blocks.append((y2, h, line))
-    for a, b, ln in blocks:
-        if max(a, top) < min(b, bottom):
-            index[max(a, top) - top : min(b, bottom) - top] = ln
-    first = max(y2, top)  # the snow's rows in this band, drawn in raster order
-    if first < bottom:
-        noise = s.rng.bytes((bottom - first) * (w - x1)).reshape(bottom - first, w - x1)
-        np.add(noise, np.uint16(12), out=index[first - top :, x1:], dtype=np.uint16)
-    return Indexed(index, palette)
+    return palette, blocks
 
 
 def _bars_only(colors: tuple[Color, ...]) -> Callable[[Scene], Painted]:
@@ -667,13 +682,21 @@ class Pattern:
     timed: bool = False  # zone plates: moving when a time coefficient is set
     cycle: int = 0  # its frames repeat every `cycle` frames (blink: 2)
     # Rows above still_rows(height) are the same in every frame (smpte: all but the
-    # snow), so only the rest is repainted.
+    # snow), so only the rest is repainted; in those rows, the columns left of
+    # still_columns(width) are the same too.
     still_rows: Callable[[int], int] | None = None
+    still_columns: Callable[[int], int] | None = None
 
 
 PATTERNS: tuple[Pattern, ...] = (
     Pattern(
-        0, "smpte", "SMPTE 100% color bars", smpte, moving=True, still_rows=lambda h: 3 * h // 4
+        0,
+        "smpte",
+        "SMPTE 100% color bars",
+        smpte,
+        moving=True,
+        still_rows=lambda h: 3 * h // 4,
+        still_columns=lambda w: w * 3 // 4,
     ),
     Pattern(1, "snow", "Random (television snow)", snow, moving=True),
     Pattern(2, "black", "100% Black", black, scrolls=False),
