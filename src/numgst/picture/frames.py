@@ -231,16 +231,9 @@ class Frames:
         """Pixels of formats without subsampling are their colour's packed bytes
         (from column ``left`` on)."""
         assert self.direct is not None
-        # A read-only palette seen last time is the painter's kept one: unchanged.
-        if not (palette is self._palette_of and not palette.flags.writeable) and (
-            self._palette_key is None or not np.array_equal(self._palette_key, palette)
-        ):
-            self._packed = self._pack_palette(palette)
-            self._palette_key = palette.copy()
-        self._palette_of = palette
         if left:
             index = index[:, left:]
-        for (plane, bpp), packed in zip(self.direct, self._packed, strict=True):
+        for (plane, bpp), packed in zip(self.direct, self._packed_palette(palette), strict=True):
             word = np.dtype(f"V{bpp}") if bpp not in (1, 2, 4, 8) else np.dtype(f"u{bpp}")
             view = np.ndarray(
                 (lay.height, lay.width - left),
@@ -254,6 +247,17 @@ class Frames:
                 np.take(words, index, out=view, mode="clip")
             else:  # odd pixel sizes, or some columns only: rows apart in the frame
                 view[...] = np.take(words, index, mode="clip")
+
+    def _packed_palette(self, palette: np.ndarray) -> list[np.ndarray]:
+        """The palette's colours packed, kept while the palette is the same."""
+        # A read-only palette seen last time is the painter's kept one: unchanged.
+        if not (palette is self._palette_of and not palette.flags.writeable) and (
+            self._palette_key is None or not np.array_equal(self._palette_key, palette)
+        ):
+            self._packed = self._pack_palette(palette)
+            self._palette_key = palette.copy()
+        self._palette_of = palette
+        return self._packed
 
     def _pack_palette(self, palette: np.ndarray) -> list[np.ndarray]:
         """Each colour packed as a one-row picture: its bytes in every plane."""
