@@ -81,5 +81,11 @@ def with_overlay(pattern: Pattern, mode: int) -> Pattern:
         return Picture(pixels, rows)
 
     return dataclasses.replace(
-        pattern, paint=paint, moving=True, timed=False, cycle=0, still_rows=None
+        pattern,
+        paint=paint,
+        moving=True,
+        timed=False,
+        cycle=0,
+        still_rows=None,
+        still_columns=None,
     )
