@@ -66,6 +66,14 @@ def test_common_rates(freq, rate):
     check_blocks(phase_step(freq, rate), [1024, 1024, 1, 7, 1023, 4096, 333])
 
 
+# Steps above MAX_STEP (13.1 kHz at 48 kHz) wrap past 8, where the row method's
+# iteration mostly does not settle: it falls back on the C loop frame by frame, and
+# goes there straight for the stream's next blocks. Long blocks are a buffer list's.
+@pytest.mark.parametrize("freq", [13300.0, 15000.0, 16800.0, 18000.0, 19000.0, 21000.0, 23900.0])
+def test_steps_wrapping_past_8_over_long_blocks(freq):
+    check_blocks(phase_step(freq, 48000), [65536, 1024, 4096, 3, 65536])
+
+
 def test_random_rates_freqs_lengths():
     rng = np.random.default_rng(1234)
     for _ in range(60):

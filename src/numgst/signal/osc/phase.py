@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .memo import PhaseMemo, Resume
-from .reference import TWO_PI, accumulate_fast_wrapping, accumulate_periods
+from .reference import TWO_PI, accumulate_frames, accumulate_periods
 from .rows import GRID_INV, accumulate_rows
 from .templates import MAX_STEP, Templates
 from .walk import Position, Span, Walk
@@ -53,7 +53,7 @@ def accumulate_phase(
     if n == 0:
         return acc
     if step >= TWO_PI:
-        return accumulate_fast_wrapping(acc, step, out)
+        return accumulate_frames(acc, step, out)
     if not (0.0 < step and 0.0 <= acc < TWO_PI):
         # freq == 0, or an accumulator left outside [0, 2*pi) by forced caps.
         return accumulate_periods(acc, step, out)

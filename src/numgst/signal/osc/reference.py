@@ -61,17 +61,24 @@ def accumulate_periods(acc: float, step: float, out: np.ndarray) -> float:
     return acc
 
 
-def accumulate_fast_wrapping(acc: float, step: float, out: np.ndarray) -> float:
-    """The C loop itself, for steps of 2*pi or more (freq >= rate).
+def accumulate_frames(acc: float, step: float, out: np.ndarray) -> float:
+    """The C loop itself, frame by frame, in Python floats (IEEE doubles rounded as C's
+    are): ``acc += step``, less 2*pi once it reaches 2*pi. Exact for any start and
+    step; returns the last phase.
 
-    C wraps once per frame but acc still drifts upward; each frame depends on the
-    rounding of the one before. Only reachable with caps forced far below the
-    Nyquist rate, so a plain loop keeps exact parity without complicating the normal
-    path.
+    For steps of 2*pi or more (freq >= rate, only with caps forced far below the
+    Nyquist rate), where C wraps every frame and acc still drifts upward; and for
+    periods of a few frames, where the faster methods do not apply (steps above
+    :data:`~.templates.MAX_STEP` wrap past 8, where doubles are twice as coarse) and
+    a cumulative sum per period (:func:`accumulate_periods`) costs a numpy call for
+    every two or three frames. About 0.1 us a frame, where those calls cost 2 us.
     """
-    for j in range(out.shape[0]):
+    phases: list[float] = []
+    keep = phases.append
+    for _ in range(out.shape[0]):
         acc += step
         if acc >= TWO_PI:
             acc -= TWO_PI
-        out[j] = acc
+        keep(acc)
+    out[:] = phases
     return acc
