@@ -119,13 +119,10 @@ def test_red_walk_stays_in_bounds_and_state_carries():
 def _red_walk(n: int, size: int, seed: int) -> np.ndarray:
     """The red walk's states over ``n`` samples rendered ``size`` at a time (amp 1:
     the samples are the states / 16, exactly)."""
-    st = waves.Voice(seed)
-    catalog.changed(catalog.RED_NOISE, st)
     p = WaveParams(0.0, 1.0, 8000, "double")
-    out = np.empty((n, 1))
-    for a in range(0, n, size):
-        catalog.values(catalog.RED_NOISE, p, st, 0, out[a : a + size])
-    return out[:, 0] * 16
+    return (
+        np.concatenate(py_buffers(catalog.RED_NOISE, p, 1, [size] * (n // size), seed))[:, 0] * 16
+    )
 
 
 @pytest.mark.parametrize("where", ["everywhere", "beyond 7", "beyond 7.5"])

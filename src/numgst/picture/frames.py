@@ -129,7 +129,7 @@ class Frames:
                 np.copyto(out[:size], self.cached)
             else:
                 np.copyto(out[:size], self.cached)
-                self._draw(out, self.top, self.left)
+                self._draw(out, self.top)
         else:
             self._draw(out)
 
@@ -140,9 +140,10 @@ class Frames:
         product = _i64(self.speed * self.scene.frame)
         return product % self.layout.width  # C adds width to a negative remainder
 
-    def _draw(self, out: np.ndarray, top: int = 0, left: int = 0) -> None:
+    def _draw(self, out: np.ndarray, top: int = 0) -> None:
         """Paint and pack the frame, or only its rows from ``top`` on (of those, the
-        columns from ``left`` on where the pixels are gathered), band by band."""
+        columns from :attr:`left` on where the pixels are gathered), band by band."""
+        left = self.left if top else 0
         h = self.layout.height
         step = self.band or h
         s = self.scene

@@ -185,10 +185,16 @@ def _rows(line: np.ndarray, rows: int) -> np.ndarray:
     return np.broadcast_to(line, (rows, line.shape[0]))
 
 
+def smpte_snow(w: int, h: int) -> tuple[int, int]:
+    """Where smpte's snow begins (column, row): it fills the rest of the frame, the
+    only part that changes from frame to frame."""
+    return w * 3 // 4, 3 * h // 4
+
+
 def smpte(s: Scene) -> Painted:
     w, h = s.width, s.height
     top, bottom = s.band
-    y2 = 3 * h // 4
+    x1, y2 = smpte_snow(w, h)
     made = s.memo.get("smpte")
     if made is None:
         made = s.memo["smpte"] = _smpte_lines(s)
@@ -198,7 +204,6 @@ def smpte(s: Scene) -> Painted:
         if max(a, top) < min(b, bottom):
             index[max(a, top) - top : min(b, bottom) - top] = ln
     first = max(y2, top)  # the snow's rows in this band, drawn in raster order
-    x1 = w * 3 // 4
     if first < bottom:
         noise = s.rng.bytes((bottom - first) * (w - x1)).reshape(bottom - first, w - x1)
         np.add(noise, np.uint16(12), out=index[first - top :, x1:], dtype=np.uint16)
@@ -209,7 +214,7 @@ def _smpte_lines(s: Scene) -> tuple[np.ndarray, list[tuple[int, int, np.ndarray]
     """smpte's palette and its blocks of rows (first row, end, the line they repeat),
     the same in every frame: only the snow changes."""
     w, h = s.width, s.height
-    y1, y2 = 2 * h // 3, 3 * h // 4
+    y1, y2 = 2 * h // 3, smpte_snow(w, h)[1]
     # Indices 0-11: the colour table; 12 on: the noise blend (mix value + 12).
     palette = np.concatenate([s.palette(list(s.colors)), s.blend()])
     palette.flags.writeable = False  # the same object every frame (see Frames._gather)
@@ -695,8 +700,8 @@ PATTERNS: tuple[Pattern, ...] = (
         "SMPTE 100% color bars",
         smpte,
         moving=True,
-        still_rows=lambda h: 3 * h // 4,
-        still_columns=lambda w: w * 3 // 4,
+        still_rows=lambda h: smpte_snow(0, h)[1],
+        still_columns=lambda w: smpte_snow(w, 0)[0],
     ),
     Pattern(1, "snow", "Random (television snow)", snow, moving=True),
     Pattern(2, "black", "100% Black", black, scrolls=False),

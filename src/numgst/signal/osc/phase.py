@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .memo import PhaseMemo, Resume
-from .reference import TWO_PI, accumulate_frames, accumulate_periods
+from .reference import TWO_PI, accumulate_exact
 from .rows import GRID_INV, accumulate_rows
 from .templates import MAX_STEP, Templates
 from .walk import Position, Span, Walk
@@ -52,11 +52,9 @@ def accumulate_phase(
     n = out.shape[0]
     if n == 0:
         return acc
-    if step >= TWO_PI:
-        return accumulate_frames(acc, step, out)
-    if not (0.0 < step and 0.0 <= acc < TWO_PI):
-        # freq == 0, or an accumulator left outside [0, 2*pi) by forced caps.
-        return accumulate_periods(acc, step, out)
+    if not (0.0 < step < TWO_PI and 0.0 <= acc < TWO_PI):
+        # freq == 0 or >= rate, or an accumulator left outside [0, 2*pi) by forced caps.
+        return accumulate_exact(acc, step, out)
     if memo is None:
         memo = PhaseMemo()
     span = block_span(acc, step, n, memo)

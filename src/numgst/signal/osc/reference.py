@@ -67,11 +67,10 @@ def accumulate_frames(acc: float, step: float, out: np.ndarray) -> float:
     step; returns the last phase.
 
     For steps of 2*pi or more (freq >= rate, only with caps forced far below the
-    Nyquist rate), where C wraps every frame and acc still drifts upward; and for
-    periods of a few frames, where the faster methods do not apply (steps above
-    :data:`~.templates.MAX_STEP` wrap past 8, where doubles are twice as coarse) and
-    a cumulative sum per period (:func:`accumulate_periods`) costs a numpy call for
-    every two or three frames. About 0.1 us a frame, where those calls cost 2 us.
+    Nyquist rate), C wraps every frame and acc still drifts upward. For periods of a
+    few frames (steps above :data:`~.templates.MAX_STEP` wrap past 8, where the faster
+    methods do not apply) a cumulative sum per period costs a numpy call for every
+    two or three frames: about 0.2 us a frame here, against 3 us.
     """
     phases: list[float] = []
     keep = phases.append
@@ -82,3 +81,16 @@ def accumulate_frames(acc: float, step: float, out: np.ndarray) -> float:
         keep(acc)
     out[:] = phases
     return acc
+
+
+# Periods (frames) below which the loop frame by frame beats a cumulative sum per
+# period: a numpy call costs about as much as 20 frames of the loop.
+LOOP_PERIOD = 20.0
+
+
+def accumulate_exact(acc: float, step: float, out: np.ndarray) -> float:
+    """The next phases from any start and any step, exactly, by the cheaper of
+    :func:`accumulate_frames` and :func:`accumulate_periods` for the step's period:
+    what the faster methods fall back on."""
+    short = step > 0.0 and TWO_PI / step < LOOP_PERIOD
+    return (accumulate_frames if short else accumulate_periods)(acc, step, out)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .reference import TWO_PI, accumulate_frames, accumulate_periods
+from .reference import TWO_PI, accumulate_exact
 
 GRID = 2.0**-50  # spacing of doubles in [4, 8), where the wraps happen
 GRID_INV = 2.0**50
@@ -29,9 +29,6 @@ GRID_INV = 2.0**50
 # Each round fixes at least one more period; adversarial steps (ties in rounding that
 # alternate with the last bit of the start) could otherwise need one round per period.
 _MAX_ROUNDS = 6
-# Periods shorter than this (frames) fall back on the C loop frame by frame, longer
-# ones on a cumulative sum per period: each costs about 20 frames of the loop.
-_LOOP_PERIOD = 20.0
 
 
 class Workspace:
@@ -64,16 +61,15 @@ def accumulate_rows(
     period = TWO_PI / step
     row_len = min(int(period) + 3, n + 1)
     if row_len > n:
-        # At most one wrap in this block: the per-period loop does one or two cumsums.
-        return accumulate_periods(acc, step, out), workspace
+        # At most one wrap in this block: the exact loops do it in one or two steps.
+        return accumulate_exact(acc, step, out), workspace
     rows = n // max(int(period) - 1, 1) + 2
     if workspace is None or workspace.key != (step, rows, row_len):
         workspace = Workspace(step, rows, row_len)
     got = _settle(acc, step, out, workspace) if workspace.settles else None
     if got is None:  # not settled (steps that wrap past 8 mostly): exact for any start
         workspace.settles = False
-        fallback = accumulate_frames if period < _LOOP_PERIOD else accumulate_periods
-        return fallback(acc, step, out), workspace
+        return accumulate_exact(acc, step, out), workspace
     return got, workspace
 
 
