@@ -140,6 +140,57 @@ def get(name: str) -> Format:
     return fmt
 
 
+Layout = tuple[np.dtype, tuple[int, ...], int, tuple[int, ...]]
+
+
+def sample_layout(
+    fmt: Format,
+    frames: int,
+    channels: int,
+    planar: bool = False,
+    offsets: tuple[int, ...] | None = None,
+    size: int | None = None,
+) -> Layout:
+    """Where a buffer's samples lie: what :func:`samples` views, as the arguments of
+    ``np.ndarray(shape, dtype, buffer=raw, offset=offset, strides=strides)``.
+
+    Parameters
+    ----------
+    fmt : Format
+    frames, channels : int
+    planar : bool
+        Non-interleaved data: one plane of ``frames`` samples per channel.
+    offsets : tuple of int, optional
+        Planar data: the byte offset of each plane (a GstAudioMeta's); by default
+        the planes lie back to back. They must be evenly spaced.
+    size : int, optional
+        The buffer's size in bytes, checked to hold the samples.
+
+    Returns
+    -------
+    (dtype, shape, offset, strides)
+        ``fmt.dtype`` and (frames, channels), or uint8 and (frames, channels, 3) for
+        the 3-byte formats; the first sample's byte offset; strides in bytes.
+    """
+    width = fmt.width
+    if planar:
+        first, step = _plane_spacing(offsets, frames * width)
+        frame_step = width
+        end = first + (channels - 1) * step + frames * width
+    else:
+        first, step, frame_step = 0, width, channels * width
+        end = frames * channels * width
+    if size is not None and (size < end or first < 0):
+        layout = "planes" if planar else "interleaved frames"
+        raise ValueError(
+            f"a buffer of {size} bytes cannot hold {frames} {layout} of {channels} "
+            f"{fmt.name} samples at offset {first}, {step} bytes apart"
+        )
+    if width == 3:
+        return np.dtype(np.uint8), (frames, channels, 3), first, (frame_step, step, 1)
+    return fmt.word, (frames, channels), first, (frame_step, step)
+
+
 def samples(
     raw: np.ndarray,
     fmt: Format,
@@ -152,7 +203,7 @@ def samples(
 
     Parameters
     ----------
-    raw : ndarray of uint8, 1-D
+    raw : ndarray of uint8, 1-D, contiguous
         The buffer's bytes.
     fmt : Format
     frames, channels : int
@@ -166,25 +217,12 @@ def samples(
     -------
     ndarray
         (frames, channels) of ``fmt.dtype``, or (frames, channels, 3) uint8 for the
-        3-byte formats; writable if ``raw`` is.
+        3-byte formats (:func:`sample_layout`); writable if ``raw`` is.
     """
-    width = fmt.width
-    if not planar:
-        view = raw[: frames * channels * width]
-        if width == 3:
-            return view.reshape(frames, channels, 3)
-        return view.view(fmt.word).reshape(frames, channels)
-    first, step = _plane_spacing(offsets, frames * width)
-    if raw.shape[0] < first + (channels - 1) * step + frames * width or first < 0:
-        raise ValueError(
-            f"a buffer of {raw.shape[0]} bytes cannot hold {channels} planes of {frames} "
-            f"{fmt.name} samples at offset {first}, {step} bytes apart"
-        )
-    if width == 3:
-        return np.ndarray(
-            (frames, channels, 3), np.uint8, buffer=raw, offset=first, strides=(3, step, 1)
-        )
-    return np.ndarray((frames, channels), fmt.word, buffer=raw, offset=first, strides=(width, step))
+    dtype, shape, offset, strides = sample_layout(
+        fmt, frames, channels, planar, offsets, raw.shape[0]
+    )
+    return np.ndarray(shape, dtype, buffer=raw, offset=offset, strides=strides)
 
 
 def _plane_spacing(offsets: tuple[int, ...] | None, plane: int) -> tuple[int, int]:

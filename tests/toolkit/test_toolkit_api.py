@@ -158,6 +158,34 @@ def test_drain_pushes_what_is_held_back_after_the_last_buffer(fmt):
     assert tail.duration == Gst.util_uint64_scale_int(100, Gst.SECOND, 44100)
 
 
+class _DelayThenPass(_Delay):
+    """Delays two buffers, then lets the rest pass untouched (transform not called)."""
+
+    __gtype_name__ = "NumgstTestDelayThenPass"
+
+    def reset(self):
+        super().reset()
+        self.seen = 0
+
+    def passthrough(self):
+        return self.seen >= 2
+
+    def transform(self, x):
+        self.seen += 1
+        return super().transform(x)
+
+
+def test_drain_after_passthrough_buffers_follows_the_last_of_them():
+    Gst.Element.register(None, "numgst_test_delay_then_pass", Gst.Rank.NONE, _DelayThenPass)
+    src = "audiotestsrc samplesperbuffer=300 num-buffers=4 ! audio/x-raw,format=F32LE,channels=2"
+    r = capture(f"{src} ! numgst_test_delay_then_pass ! appsink name=sink")
+    assert r.error is None, r.error_debug
+    assert [len(b.data) // 8 for b in r.buffers] == [300, 300, 300, 300, 100]
+    last, tail = r.buffers[-2], r.buffers[-1]
+    assert last.pts == 3 * Gst.util_uint64_scale_int(300, Gst.SECOND, 44100)
+    assert tail.pts == last.pts + last.duration
+
+
 def test_reset_runs_at_start_and_after_a_flushing_seek():
     _Delay.resets = 0
 

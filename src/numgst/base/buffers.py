@@ -53,9 +53,24 @@ class mapped_array:  # noqa: N801 - used like a function: with mapped_array(...)
     Copies (``np.array(out)``, ``out.copy()``, arithmetic results) are new memory and
     are never caught. READ maps give a read-only array. ``buf`` must be a
     ``Gst.Buffer`` (anything else is a TypeError, never a crash).
+
+    ``shape`` covers the whole mapping, or with ``strides`` (bytes) the array starts
+    ``offset`` bytes in and may cover less (planes, samples of a layout).
     """
 
-    __slots__ = ("buf", "dtype", "shape", "flags", "info", "ptr", "array", "key", "views")
+    __slots__ = (
+        "buf",
+        "dtype",
+        "shape",
+        "flags",
+        "offset",
+        "strides",
+        "info",
+        "ptr",
+        "array",
+        "key",
+        "views",
+    )
     ptr: ctypes.c_void_p
     array: np.ndarray | None
 
@@ -64,9 +79,13 @@ class mapped_array:  # noqa: N801 - used like a function: with mapped_array(...)
         buf: Gst.Buffer | int,
         dtype: npt.DTypeLike,
         shape: tuple[int, ...],
-        flags: Gst.MapFlags = Gst.MapFlags.WRITE,
+        flags: Gst.MapFlags | int = Gst.MapFlags.WRITE,
+        *,
+        offset: int = 0,
+        strides: tuple[int, ...] | None = None,
     ) -> None:
         self.buf, self.dtype, self.shape, self.flags = buf, dtype, shape, int(flags)
+        self.offset, self.strides = offset, strides
 
     def __enter__(self) -> np.ndarray:
         buf = self.buf
@@ -83,7 +102,8 @@ class mapped_array:  # noqa: N801 - used like a function: with mapped_array(...)
         # Buffers from a pool come back with the same memory: the array made for it
         # last time is reused, unless anything still holds it (then a stale view
         # would come back to life), which makes a map about a third cheaper.
-        self.key = key = (info.data, info.size, self.dtype, self.shape, writable)
+        key = (info.data, info.size, self.dtype, self.shape, writable, self.offset, self.strides)
+        self.key = key
         self.views = views = _thread_views()
         arr = views.get(key)
         if (
@@ -94,13 +114,18 @@ class mapped_array:  # noqa: N801 - used like a function: with mapped_array(...)
             if writable:
                 arr.setflags(write=True)  # half of what the flags attribute costs
         else:
-            raw = c.memory_view(info.data, info.size, c.PYBUF_WRITE if writable else c.PYBUF_READ)
-            arr = np.frombuffer(raw, self.dtype).reshape(self.shape)
+            arr = self._new_view(info, writable)
             if len(views) >= _VIEWS_KEPT:
                 views.clear()
             views[key] = arr
         self.array = arr
         return arr
+
+    def _new_view(self, info: Any, writable: int) -> np.ndarray:
+        raw = c.memory_view(info.data, info.size, c.PYBUF_WRITE if writable else c.PYBUF_READ)
+        if self.strides is None:  # the whole mapping, exactly
+            return np.frombuffer(raw, self.dtype).reshape(self.shape)
+        return np.ndarray(self.shape, self.dtype, raw, self.offset, self.strides)
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         arr = self.array

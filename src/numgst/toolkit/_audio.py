@@ -8,13 +8,14 @@ import sys
 import numpy as np
 
 from .. import pcm
-from ..base.buffers import add_audio_meta, audio_meta, buffer_size
+from ..base.buffers import add_audio_meta, audio_meta, buffer_size, mapped_array
 from ..base.caps import audio_info, refuse_caps
 from ..base.gst import Gst, GstAudio
 
 MAX_INT = 2147483647
 LAYOUTS = ("interleaved", "non-interleaved")
 _NON_INTERLEAVED = GstAudio.AudioLayout.NON_INTERLEAVED
+_WRITE = int(Gst.MapFlags.WRITE)
 
 
 def audio_caps(
@@ -69,6 +70,7 @@ class AudioCaps:
         self.info, self.format = info, fmt
         self.rate, self.channels, self.bpf = info.rate, info.channels, info.bpf
         self.planar = info.layout == _NON_INTERLEAVED
+        self._layouts: dict[int, pcm.Layout] = {}
         return True
 
     def _frames(self, buf: Gst.Buffer | int) -> tuple[int, tuple[int, ...] | None]:
@@ -86,6 +88,24 @@ class AudioCaps:
         fmt = self.format
         assert fmt is not None
         return pcm.samples(raw, fmt, frames, self.channels, self.planar, offsets)
+
+    def _mapped_samples(self, buf: int, flags: int = _WRITE) -> mapped_array:
+        """``with self._mapped_samples(buf) as words``: the buffer's samples as
+        :func:`numgst.pcm.samples` views them, mapped straight to that view (no
+        derived view to let go of). Interleaved layouts are worked out once per size."""
+        fmt = self.format
+        assert fmt is not None
+        size = buffer_size(buf)
+        if self.planar:
+            frames, offsets = self._frames(buf)
+            layout = pcm.sample_layout(fmt, frames, self.channels, True, offsets, size)
+        else:
+            layout = self._layouts.get(size)  # type: ignore[assignment]
+            if layout is None:
+                layout = pcm.sample_layout(fmt, size // self.bpf, self.channels, size=size)
+                self._layouts[size] = layout
+        dtype, shape, offset, strides = layout
+        return mapped_array(buf, dtype, shape, flags, offset=offset, strides=strides)
 
     def _add_meta(self, buf: Gst.Buffer | int, frames: int) -> None:
         """Planar buffers say where their planes are (planes back to back)."""

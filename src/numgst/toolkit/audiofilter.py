@@ -31,8 +31,7 @@ from typing import Any
 import numpy as np
 
 from .. import pcm
-from ..base import mapped_array
-from ..base.buffers import buffer_pointer, buffer_size, buffer_times
+from ..base.buffers import buffer_pointer
 from ..base.control import value_array
 from ..base.gst import Gst
 from . import _common
@@ -40,6 +39,7 @@ from ._audio import LAYOUTS, MAX_INT, AudioCaps, FloatWork, audio_caps
 from ._filter import Filter
 
 FLOW_OK = int(Gst.FlowReturn.OK)
+_READ = int(Gst.MapFlags.READ)
 _NONE = Gst.CLOCK_TIME_NONE
 _FRAMES = "(frames, channels)"
 
@@ -65,7 +65,6 @@ class AudioFilter(AudioCaps, Filter):
     def __init__(self) -> None:
         super().__init__()
         self._work = FloatWork()
-        self._end = _NONE  # where the last output buffer ended, for drain()
 
     # -- what subclasses provide ----------------------------------------------------
 
@@ -88,10 +87,6 @@ class AudioFilter(AudioCaps, Filter):
 
     # -- GstBaseTransform ------------------------------------------------------------
 
-    def do_start(self) -> bool:
-        self._end = _NONE
-        return bool(super().do_start())
-
     def do_set_caps(self, incaps: Gst.Caps, outcaps: Gst.Caps) -> bool:
         return self._take_audio_caps(incaps) and self._caps_set()
 
@@ -103,15 +98,11 @@ class AudioFilter(AudioCaps, Filter):
         return Gst.FlowReturn(self.native_transform(buffer_pointer(inbuf), buffer_pointer(outbuf)))
 
     def native_transform_ip(self, buf: int) -> int:
-        """GstBaseTransform's transform_ip on the buffer's pointer."""
+        """GstBaseTransform's transform_ip on the buffer's pointer (never called in
+        passthrough: see ``Filter``)."""
         fmt = self.format
         assert fmt is not None
-        if self.is_passthrough():  # BaseTransform still calls here, the buffer unwritable
-            self._ended(buf)
-            return FLOW_OK
-        frames, offsets = self._frames(buf)
-        with mapped_array(buf, np.uint8, (buffer_size(buf),)) as raw:
-            words = self._samples(raw, frames, offsets)
+        with self._mapped_samples(buf) as words:
             x = words if fmt.native_float else self._floats(words)
             got = self.transform(x)
             y = x if got is None or got is x else _common.checked(got, x.shape, self._who, _FRAMES)
@@ -119,25 +110,23 @@ class AudioFilter(AudioCaps, Filter):
                 self._store(y, words)
             elif y is not x:
                 np.copyto(words, y, casting="unsafe")
-            del words, x, got, y
+            del x, got, y
         self._work.release()
-        self._ended(buf)
         return FLOW_OK
 
     def native_transform(self, inbuf: int, outbuf: int) -> int:
         """GstBaseTransform's transform on the buffers' pointers."""
         fmt = self.format
         assert fmt is not None
-        frames, offsets = self._frames(inbuf)
+        frames, _ = self._frames(inbuf)
         self._add_meta(outbuf, frames)
-        out_frames, out_offsets = self._frames(outbuf)
         with (
-            mapped_array(inbuf, np.uint8, (buffer_size(inbuf),), Gst.MapFlags.READ) as a,
-            mapped_array(outbuf, np.uint8, (buffer_size(outbuf),)) as b,
+            self._mapped_samples(inbuf, _READ) as words,
+            self._mapped_samples(outbuf) as out,
         ):
-            x = self._samples(a, frames, offsets)
+            x = words
             if not fmt.native_float:
-                x = self._floats(x)
+                x = self._floats(words)
                 x.flags.writeable = False
             got = self.transform(x)
             if got is None:
@@ -146,10 +135,9 @@ class AudioFilter(AudioCaps, Filter):
                     f"the output, real numbers of shape {x.shape} {_FRAMES}"
                 )
             got = _common.checked(got, x.shape, self._who, _FRAMES)
-            self._store(got, self._samples(b, out_frames, out_offsets))
+            self._store(got, out)
             del x, got
         self._work.release()
-        self._ended(inbuf)
         return FLOW_OK
 
     # -- helpers ----------------------------------------------------------------------
@@ -169,11 +157,6 @@ class AudioFilter(AudioCaps, Filter):
         assert fmt is not None
         pcm.from_float(y, fmt, words)
 
-    def _ended(self, buf: Gst.Buffer | int) -> None:
-        t = buffer_times(buf)
-        pts, duration = t.pts, t.duration
-        self._end = pts + duration if pts != _NONE and duration != _NONE else _NONE
-
     def _push_drained(self) -> None:
         if self.format is None:
             return
@@ -186,10 +169,14 @@ class AudioFilter(AudioCaps, Filter):
             return
         buf = Gst.Buffer.new_allocate(None, frames * self.bpf, None)
         self._add_meta(buf, frames)
-        with mapped_array(buf, np.uint8, (frames * self.bpf,)) as raw:
-            self._store(arr, self._samples(raw, frames))
-        if self._end != _NONE:
-            buf.pts = self._end
+        with self._mapped_samples(buffer_pointer(buf)) as out:
+            self._store(arr, out)
+        # GstBaseTransform keeps where the input reached (the end of its last
+        # buffer, passthrough ones included) in the segment's position.
+        segment = self.segment
+        end = segment.position
+        if end != _NONE and segment.format == Gst.Format.TIME:
+            buf.pts = end
             buf.duration = Gst.util_uint64_scale_int(frames, Gst.SECOND, self.rate)
         self.get_static_pad("src").push(buf)
 

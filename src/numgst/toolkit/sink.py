@@ -30,6 +30,7 @@ from .video import FORMATS, VideoFrame, VideoLayout, video_info
 from .videosrc import video_caps
 
 FLOW_OK = int(Gst.FlowReturn.OK)
+_READ = int(Gst.MapFlags.READ)
 AUDIO_FORMATS = tuple(pcm.FORMATS)
 VIDEO_FORMATS = (*FORMATS, "GRAY16_LE", "Y444", "YV12", "NV21", "AYUV")
 
@@ -79,10 +80,9 @@ class ArraySink(AudioCaps, ElementMixin, GstBase.BaseSink, metaclass=ElementMeta
 
     def native_render(self, buf: int) -> int:
         """GstBaseSink's render on the buffer's pointer."""
-        size = buffer_size(buf)
         t = buffer_times(buf)
         if self.layout is not None:
-            with mapped_array(buf, np.uint8, (size,), Gst.MapFlags.READ) as raw:
+            with mapped_array(buf, np.uint8, (buffer_size(buf),), _READ) as raw:
                 frame = VideoFrame(raw, self.layout.for_buffer(buf), t.offset, t.pts)
                 try:
                     self.render(frame, t.pts)
@@ -91,11 +91,10 @@ class ArraySink(AudioCaps, ElementMixin, GstBase.BaseSink, metaclass=ElementMeta
             return FLOW_OK
         fmt = self.format
         assert fmt is not None
-        frames, offsets = self._frames(buf)
-        with mapped_array(buf, np.uint8, (size,), Gst.MapFlags.READ) as raw:
-            x = self._samples(raw, frames, offsets)
+        with self._mapped_samples(buf, _READ) as words:
+            x = words
             if not fmt.native_float:
-                x = pcm.to_float(x, fmt, self._work.get(x.shape[:2], fmt.float_dtype))
+                x = pcm.to_float(words, fmt, self._work.get(words.shape[:2], fmt.float_dtype))
                 x.flags.writeable = False
             self.render(x, t.pts)
             del x

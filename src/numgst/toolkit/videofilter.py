@@ -66,11 +66,10 @@ class VideoFilter(Filter):
         return Gst.FlowReturn(self.native_transform(buffer_pointer(inbuf), buffer_pointer(outbuf)))
 
     def native_transform_ip(self, buf: int) -> int:
-        """GstBaseTransform's transform_ip on the buffer's pointer."""
+        """GstBaseTransform's transform_ip on the buffer's pointer (never called in
+        passthrough: see ``Filter``)."""
         layout = self.layout
         assert layout is not None
-        if self.is_passthrough():  # BaseTransform still calls here, the buffer unwritable
-            return FLOW_OK
         t = buffer_times(buf)
         with mapped_array(buf, np.uint8, (buffer_size(buf),)) as raw:
             frame = VideoFrame(raw, layout.for_buffer(buf), t.offset, t.pts)
