@@ -58,6 +58,7 @@ class Filter(ElementMixin, GstBase.BaseTransform, metaclass=ElementMeta):
             ).value = 0
         ctypes_vfuncs.take_over(self, "transform_ip", "transform")
         self._bindings = bindings(self)
+        self._who = f"{type(self).__name__}.transform()"  # what errors name
         self._pts = 0  # the buffer being processed, as the controllers see it
         self.set_in_place(self.IN_PLACE)
 

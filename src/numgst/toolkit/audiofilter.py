@@ -142,10 +142,6 @@ class AudioFilter(AudioCaps, Filter):
 
     # -- helpers ----------------------------------------------------------------------
 
-    @property
-    def _who(self) -> str:
-        return f"{type(self).__name__}.transform()"
-
     def _floats(self, words: np.ndarray) -> np.ndarray:
         fmt = self.format
         assert fmt is not None

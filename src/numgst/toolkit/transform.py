@@ -30,6 +30,8 @@ from .video import FORMATS, VideoFrame, VideoLayout, video_info
 from .videosrc import video_caps
 
 FLOW_OK = int(Gst.FlowReturn.OK)
+_READ = int(Gst.MapFlags.READ)
+_OUT_FRAMES = "(frames, out_channels)"
 _SINK = Gst.PadDirection.SINK
 
 
@@ -168,20 +170,22 @@ class AudioTransform(AudioCaps, _Transform):
         frames, offsets = self._frames(inbuf)
         if self.planar:
             add_audio_meta(outbuf, self.out_info, frames)
+        out_layout = pcm.sample_layout(
+            out_fmt, frames, self.out_channels, self.planar, size=buffer_size(outbuf)
+        )
+        dtype, shape, offset, strides = out_layout
         with (
-            mapped_array(inbuf, np.uint8, (buffer_size(inbuf),), Gst.MapFlags.READ) as a,
-            mapped_array(outbuf, np.uint8, (buffer_size(outbuf),)) as b,
+            self._mapped_samples(inbuf, _READ) as words,
+            mapped_array(outbuf, dtype, shape, offset=offset, strides=strides) as out,
         ):
-            x = self._samples(a, frames, offsets)
+            x = words
             if not fmt.native_float:
-                x = pcm.to_float(x, fmt, self._work.get(x.shape[:2], fmt.float_dtype))
+                x = pcm.to_float(words, fmt, self._work.get(words.shape[:2], fmt.float_dtype))
                 x.flags.writeable = False
             got = self.transform(x)
-            who = f"{type(self).__name__}.transform()"
-            y = _common.checked(got, (frames, self.out_channels), who, "(frames, out_channels)")
-            out = pcm.samples(b, out_fmt, frames, self.out_channels, self.planar)
+            y = _common.checked(got, (frames, self.out_channels), self._who, _OUT_FRAMES)
             pcm.from_float(y, out_fmt, out)
-            del x, got, y, out
+            del x, got, y
         self._work.release()
         return FLOW_OK
 
