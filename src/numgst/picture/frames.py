@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .pack import FrameGeometry, Packer, PixelFormat
+from .pack import FrameGeometry, Packer, PixelFormat, sub_scale
 from .patterns import (
     SINE_TABLE,
     Indexed,
@@ -81,20 +81,30 @@ class Frames:
         self.band = rows if _band_layout(fmt, layout, 0, min(rows, layout.height)) else 0
         self._bands: dict[int, tuple[FrameGeometry, Packer]] = {}
         self._pixels: np.ndarray | None = None
-        # Rows from `top` on are repainted, those above kept from the first frame;
-        # `top` is a multiple of 4 so that chroma row groups (1, 2 or 4 rows) fall as
-        # in C.
-        self.top = 0
-        if pattern.still_rows is not None and not speed and self.small:
-            top = pattern.still_rows(layout.height) // 4 * 4
-            if _band_layout(fmt, layout, top, layout.height) is not None:
-                self.top = top
-        # In those rows, columns before `left` are kept too where a pixel's bytes are
-        # its own (no chroma shared with a neighbour).
-        self.left = 0
-        if self.top and pattern.still_columns is not None and self.direct is not None:
-            self.left = pattern.still_columns(layout.width)
+        # A band's window (see _pack_window): its geometry, packer, bytes and pixels.
+        self._window: dict[int, tuple[FrameGeometry, Packer, np.ndarray, np.ndarray]] = {}
+        self.top, self.left = self._still_area()
         self._palette_of: np.ndarray | None = None
+
+    def _still_area(self) -> tuple[int, int]:
+        """(top, left): rows from ``top`` on are repainted, those above kept from the
+        first frame; of those rows, columns before ``left`` are kept too."""
+        pattern, fmt, layout = self.pattern, self.fmt, self.layout
+        if pattern.still_rows is None or self.speed or not self.small:
+            return 0, 0
+        # A multiple of 4 so that chroma row groups (1, 2 or 4 rows) fall as in C.
+        top = pattern.still_rows(layout.height) // 4 * 4
+        if not top or _band_layout(fmt, layout, top, layout.height) is None:
+            return 0, 0
+        # Columns are kept where a pixel's bytes are its own (no chroma shared with a
+        # neighbour), and in planar formats, whose chroma is packed from a window of
+        # columns some way before `left`.
+        if pattern.still_columns is None:
+            return top, 0
+        left = pattern.still_columns(layout.width)
+        if self.direct is not None or window_start(fmt, left) is not None:
+            return top, left
+        return top, 0
 
     def draw(self, frame: int, out: np.ndarray, time: int = 0) -> None:
         """Frame number ``frame`` (C's counter) into ``out``, the frame's bytes;
@@ -180,10 +190,57 @@ class Frames:
             if self.direct is not None and not painted.rows:
                 self._gather(index, painted.palette, out, layout, left)
                 return None, []
+            if left and not painted.rows:
+                self._pack_window(index, painted.palette, out, layout, left)
+                return None, []
             picture = _lookup(painted.palette, index, self._picture(step))
             lines = [(y, painted.palette[line]) for y, line in painted.rows]
         packer.pack(picture, out)
         return picture, lines
+
+    def _pack_window(
+        self,
+        index: np.ndarray,
+        palette: np.ndarray,
+        out: np.ndarray,
+        lay: FrameGeometry,
+        left: int,
+    ) -> None:
+        """Pack only the columns from ``left`` on of a band (planar formats): the band
+        from a window starting :data:`MARGIN` columns earlier goes into a scratch
+        frame, whose left edge filters the chroma differently than the whole row
+        would, and the columns past the margin are copied into ``out``."""
+        start = window_start(self.fmt, left)
+        assert start is not None
+        key = lay.offsets[0]
+        done = self._window.get(key)
+        if done is None or done[0].height != lay.height:
+            sub = _tight(self.fmt, self.layout.width - start, lay.height)
+            scratch = np.zeros(sub.size, np.uint8)
+            pixels = np.empty((lay.height, sub.width, 4), np.uint8)
+            packer = Packer(self.fmt, sub, *self.cosited)
+            done = self._window[key] = (sub, packer, scratch, pixels)
+        sub, packer, scratch, pixels = done
+        packer.pack(_lookup(palette, index[:, start:], pixels), scratch)
+        for plane, (w_sub, h_sub, px) in _plane_units(self.fmt).items():
+            rows = sub_scale(lay.height, h_sub)
+            first, skip = (start >> w_sub) * px, (MARGIN >> w_sub) * px
+            end = sub_scale(self.layout.width, w_sub) * px
+            dst = np.ndarray(
+                (rows, end - first - skip),
+                np.uint8,
+                buffer=out,
+                offset=lay.offsets[plane] + first + skip,
+                strides=(lay.strides[plane], 1),
+            )
+            src = np.ndarray(
+                dst.shape,
+                np.uint8,
+                buffer=scratch,
+                offset=sub.offsets[plane] + skip,
+                strides=(sub.strides[plane], 1),
+            )
+            dst[...] = src
 
     def _picture(self, rows: int) -> np.ndarray:
         """The painted pixels of one band, reused from band to band."""
@@ -305,6 +362,42 @@ def _lookup(palette: np.ndarray, index: np.ndarray, out: np.ndarray) -> np.ndarr
     dst = out[: index.shape[0]]
     np.take(words, index, out=dst.view(np.uint32).reshape(index.shape), mode="clip")
     return dst
+
+
+#: Columns packed before a window's first kept column: more than any chroma
+#: filter's reach, and a multiple of every horizontal subsampling.
+MARGIN = 16
+
+
+def window_start(fmt: PixelFormat, left: int) -> int | None:
+    """The first column of the window packed to repaint the columns from ``left``
+    on (see Frames._pack_window), or None where a window cannot be packed alone:
+    formats whose planes mix samplings or sample sizes (packed 4:2:2, tails,
+    repacked ones), and windows too close to the left edge to gain anything."""
+    if fmt.repack is not None or not _plane_units(fmt):
+        return None
+    start = (left - 2 * MARGIN) // MARGIN * MARGIN
+    return start if start > 0 else None
+
+
+def _plane_units(fmt: PixelFormat) -> dict[int, tuple[int, int, int]]:
+    """{plane: (w_sub, h_sub, bytes per sample)} when each plane's components share
+    one sampling and sample size, else {}."""
+    units: dict[int, tuple[int, int, int]] = {}
+    for c in fmt.components:
+        if units.setdefault(c.plane, (c.w_sub, c.h_sub, c.step)) != (c.w_sub, c.h_sub, c.step):
+            return {}
+    return units
+
+
+def _tight(fmt: PixelFormat, width: int, height: int) -> FrameGeometry:
+    """A frame of ``width`` x ``height`` with its planes back to back, rows unpadded."""
+    offsets, strides, at = [], [], 0
+    for _plane, (w_sub, h_sub, px) in sorted(_plane_units(fmt).items()):
+        offsets.append(at)
+        strides.append(sub_scale(width, w_sub) * px)
+        at += strides[-1] * sub_scale(height, h_sub)
+    return FrameGeometry(width, height, tuple(offsets), tuple(strides), at)
 
 
 def _direct_planes(fmt: PixelFormat, layout: FrameGeometry) -> list[tuple[int, int]] | None:

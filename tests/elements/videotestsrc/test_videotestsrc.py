@@ -17,6 +17,7 @@ from _gicompat import describe, pspecs
 
 from numgst.base.gst import Gst
 from numgst.elements.videotestsrc import FORMATS
+from numgst.picture.frames import _direct_planes, window_start
 from numgst.picture.pack import FrameGeometry, meaningful
 from numgst.picture.patterns import PATTERNS
 from numgst.picture.repack import REPACKED, TILINGS
@@ -122,6 +123,28 @@ def test_formats_packed_from_an_analog_at_every_tail(fmt, size):
 # treats a last single row of tiles apart), partial tiles at the right and bottom.
 @pytest.mark.parametrize("size", [(200, 100), (130, 70), (40, 300), (67, 259)])
 @pytest.mark.parametrize("fmt", [*sorted(TILINGS), "NV12_10BE_8L128"])
+def _windowed(fmt: str) -> bool:
+    pf = pixel_format(GstVideo.VideoFormat.from_string(fmt))
+    return window_start(pf, 75) is not None and _direct_planes(pf, None) is None
+
+
+WINDOWED = [f for f in FORMATS if _windowed(f)]
+
+
+@pytest.mark.parametrize("fmt", WINDOWED)
+def test_smpte_snow_repacked_from_a_window_of_columns(fmt):
+    # Planar formats repaint smpte's snow from a window of columns, whose left edge
+    # filters chroma unlike the whole row: what is copied back must not show it.
+    # 101x37: the snow from column 75, the window from 32, odd sizes for the chroma.
+    assert_same("pattern=smpte", caps(fmt, 101, 37), frames=3)
+
+
+@pytest.mark.parametrize("site", ["jpeg", "mpeg2", "dv", "cosited"])
+@pytest.mark.parametrize("fmt", ["I420", "NV12", "Y41B", "YUV9"])
+def test_smpte_window_under_every_chroma_site(fmt, site):
+    assert_same("pattern=smpte", caps(fmt, 101, 37, f",chroma-site={site}"), frames=3)
+
+
 def test_tiled_formats_over_many_tiles(fmt, size):
     for pattern in ("smpte", "zone-plate", "ball"):
         assert_same(f"pattern={pattern} kx2=20 ky2=20", caps(fmt, *size), frames=2)
