@@ -258,6 +258,9 @@ def to_float(words: np.ndarray, fmt: Format, out: np.ndarray | None = None) -> n
     if out is None:
         out = np.empty(shape, fmt.float_dtype)
     if fmt.floating:
+        if out.dtype.itemsize >= fmt.width:  # nothing to overflow (errstate costs us)
+            np.copyto(out, words, casting="unsafe")
+            return out
         with np.errstate(over="ignore"):  # F64 beyond float32's range: inf, as a cast
             np.copyto(out, words, casting="unsafe")
         return out

@@ -10,13 +10,21 @@ import gc
 
 import numpy as np
 import pytest
+from _isolated import LEAKS_ENV, leaked_objects, run_python
 
 import numgst
 from numgst.base._native import ctypes_vfuncs
 from numgst.base._native import gobject as c
 from numgst.base.gst import Gst
 from numgst.testing import capture
-from numgst.toolkit import ArraySink, AudioFilter, AudioSource, VideoFilter, VideoSource
+from numgst.toolkit import (
+    ArraySink,
+    AudioFilter,
+    AudioMixer,
+    AudioSource,
+    VideoFilter,
+    VideoSource,
+)
 
 
 def _slot(cls: type, field: str) -> int | None:
@@ -105,6 +113,17 @@ class _Broken(AudioSource):
         raise ZeroDivisionError("made to fail")
 
 
+class _Sum(AudioMixer):
+    """Sums"""
+
+    __gtype_name__ = "NumgstTestCtSum"
+
+    def mix(self, inputs, out):
+        for i in inputs:
+            if i.data is not None:
+                out += i.data
+
+
 ELEMENTS = {
     "numgst_test_ct_ones": _Ones,
     "numgst_test_ct_halve": _Halve,
@@ -114,6 +133,7 @@ ELEMENTS = {
     "numgst_test_ct_look": _Look,
     "numgst_test_ct_own_fill": _OwnFill,
     "numgst_test_ct_broken": _Broken,
+    "numgst_test_ct_sum": _Sum,
 }
 
 
@@ -155,6 +175,64 @@ def test_video_source_filter_and_sink_go_through_ctypes():
     assert _slot(_Grey, "fill") == _ours("fill")
     assert _slot(_Flip, "transform_ip") == _ours("transform_ip")
     assert _slot(_Look, "render") == _ours("render")
+
+
+def test_an_audio_mixer_goes_through_ctypes_and_sums_like_c():
+    src = "audiotestsrc num-buffers=5 samplesperbuffer=300 freq={} ! audio/x-raw,format=F32LE"
+    both = f"{src.format(440)} ! m. {src.format(1000)} ! m."
+    ours = capture(f"numgst_test_ct_sum name=m ! appsink name=sink {both}")
+    ref = capture(f"audiomixer name=m ! appsink name=sink {both}")
+    assert ours.error is None, ours.error_debug
+    np.testing.assert_allclose(
+        np.frombuffer(ours.data, np.float32), np.frombuffer(ref.data, np.float32), atol=1e-6
+    )
+    assert [b.pts for b in ours.buffers] == [b.pts for b in ref.buffers]
+    assert _slot(_Sum, "aggregate_one_buffer") == _ours("aggregate_one_buffer")
+    assert _slot(_Sum, "finish_buffer") == _ours("finish_buffer")
+
+
+MIXER_FREED = """
+import gc
+import numgst
+from numgst.base.gst import Gst
+from numgst.toolkit import AudioMixer
+numgst.register()
+
+class Sum(AudioMixer):
+    \"\"\"Sums, or fails at the third buffer\"\"\"
+    __gtype_name__ = "NumgstLeakSum"
+    fail = False
+    def mix(self, inputs, out):
+        self.n = getattr(self, "n", 0) + 1
+        if self.fail and self.n == 3:
+            raise RuntimeError("made to fail")
+        for i in inputs:
+            if i.data is not None:
+                out += i.data
+
+Gst.Element.register(None, "numgst_leak_sum", Gst.Rank.NONE, Sum)
+src = "audiotestsrc num-buffers=20 ! audio/x-raw,format=F32LE ! m."
+for fail in (False, True):
+    Sum.fail = fail
+    p = Gst.parse_launch(f"numgst_leak_sum name=m ! fakesink {src} {src}")
+    p.set_state(Gst.State.PLAYING)
+    ends = Gst.MessageType.EOS | Gst.MessageType.ERROR
+    msg = p.get_bus().timed_pop_filtered(10 * Gst.SECOND, ends)
+    want = Gst.MessageType.ERROR if fail else Gst.MessageType.EOS
+    assert msg.type == want, msg.type
+    p.set_state(Gst.State.NULL)
+    del p, msg
+gc.collect()
+Gst.deinit()
+print("done")
+"""
+
+
+def test_a_mixer_frees_its_output_buffers_also_when_mix_raises():
+    r = run_python(MIXER_FREED, timeout=60, env=LEAKS_ENV)
+    assert r.returncode == 0 and "done" in r.stdout, r.stderr[-3000:]
+    leaked = leaked_objects(r.stderr)
+    assert leaked == [], "\n".join(leaked[:20])
 
 
 def test_a_class_with_its_own_do_fill_keeps_pygobjects_and_works():

@@ -232,6 +232,12 @@ def add_flags(buf: Gst.Buffer | int, flags: int) -> None:
     word.value |= int(flags)
 
 
+def clear_flags(buf: Gst.Buffer | int, flags: int) -> None:
+    """Unset ``flags`` (Gst.BufferFlags) on a buffer, which may be a pointer."""
+    word = ctypes.c_uint.from_address(buffer_pointer(buf) + FLAGS_OFFSET)
+    word.value &= ~int(flags) & 0xFFFFFFFF
+
+
 def set_size(buf: Gst.Buffer | int, size: int) -> None:
     """gst_buffer_set_size on a buffer, which may be a pointer."""
     c.buffer_set_size(buffer_pointer(buf), size)

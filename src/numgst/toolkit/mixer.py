@@ -26,6 +26,7 @@ input in another format than the output's is an error that says which.
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 from contextlib import ExitStack
 from typing import Any
@@ -34,7 +35,9 @@ import numpy as np
 
 from .. import pcm
 from ..base import mapped_array
-from ..base._native import floating_refs
+from ..base._native import ctypes_vfuncs, floating_refs
+from ..base._native import gobject as c
+from ..base.buffers import buffer_pointer, buffer_size, buffer_times, clear_flags
 from ..base.control import bindings
 from ..base.element import ElementMeta, ElementMixin
 from ..base.gst import Gst, GstAudio, GstBase
@@ -45,7 +48,16 @@ from .video import FORMATS, GstVideo, VideoFrame, VideoLayout, video_info
 from .videosrc import video_caps
 
 FLOW_OK = Gst.FlowReturn.OK
+FLOW_NOT_NEGOTIATED = int(Gst.FlowReturn.NOT_NEGOTIATED)
 NONE64 = Gst.CLOCK_TIME_NONE
+_READ = int(Gst.MapFlags.READ)
+_GAP = int(Gst.BufferFlags.GAP)
+_PADS_COOKIE = c.field_offset("Gst", "Element", "pads_cookie")
+_FRAMES = "(frames, channels)"
+# What AudioMixer's finish_buffer passes the mixed buffer on to: GstAggregator's.
+_AGGREGATOR_FINISH = ctypes_vfuncs.class_vfunc(
+    GstAudio.AudioAggregator, ("GstBase", "AggregatorClass"), "finish_buffer", ctypes_vfuncs.FINISH
+)
 
 
 @dataclasses.dataclass
@@ -227,13 +239,18 @@ class AudioMixer(
 
     def __init__(self) -> None:
         super().__init__()
-        self._parts: dict[Any, np.ndarray] = {}
+        self._parts: dict[int, np.ndarray] = {}  # by the pad's pointer
         self._out = FloatWork()
+        self._pointer = c.gobject_pointer(self)
+        self._pads: list[tuple[Any, int]] = []
+        self._pads_cookie = -1
+        ctypes_vfuncs.take_over(self, "aggregate_one_buffer", "finish_buffer")
 
     def mix(self, inputs: list[Input], out: np.ndarray) -> np.ndarray | None:
         """Mix ``inputs`` into ``out`` (see the module docstring)."""
         raise NotImplementedError(f"{type(self).__name__} must define mix()")
 
+    # PyGObject calls these two only where ctypes_vfuncs could not take their place.
     def do_aggregate_one_buffer(
         self,
         pad: Any,
@@ -243,48 +260,89 @@ class AudioMixer(
         out_offset: int,
         num_frames: int,
     ) -> bool:
-        fmt, ch = self.format, self.channels
-        if fmt is None:
-            return False
-        frames = outbuf.get_size() // self.bpf
-        part = self._parts.get(pad)
-        if part is None or part.shape[0] < frames:
-            part = self._parts[pad] = np.zeros((frames, ch), fmt.float_dtype)
-        with mapped_array(inbuf, np.uint8, (inbuf.get_size(),), Gst.MapFlags.READ) as raw:
-            words = pcm.samples(raw, fmt, in_offset + num_frames, ch)[in_offset:]
-            pcm.to_float(words, fmt, part[out_offset : out_offset + num_frames])
-            del words
-        return True
+        return bool(
+            self.native_aggregate_one_buffer(
+                c.gobject_pointer(pad),
+                buffer_pointer(inbuf),
+                in_offset,
+                buffer_pointer(outbuf),
+                out_offset,
+                num_frames,
+            )
+        )
 
     def do_finish_buffer(self, outbuf: Gst.Buffer) -> Gst.FlowReturn:
-        fmt, ch = self.format, self.channels
-        if fmt is None:
+        if self.format is None:
             return Gst.FlowReturn.NOT_NEGOTIATED
-        frames = outbuf.get_size() // self.bpf
-        pads = self.sinkpads
-        _sync_pads(self, pads, outbuf.pts)
+        self._mix_into(buffer_pointer(outbuf))
+        return GstAudio.AudioAggregator.do_finish_buffer(self, outbuf)
+
+    def native_aggregate_one_buffer(
+        self, pad: int, inbuf: int, in_offset: int, outbuf: int, out_offset: int, num_frames: int
+    ) -> int:
+        """GstAudioAggregator's aggregate_one_buffer on pointers: the pad's samples as
+        floats, kept for ``mix`` (inputs come in the output's format)."""
+        fmt = self.format
+        if fmt is None:
+            return 0
+        frames = buffer_size(outbuf) // self.bpf
+        part = self._parts.get(pad)
+        if part is None or part.shape[0] < frames:
+            part = self._parts[pad] = np.zeros((frames, self.channels), fmt.float_dtype)
+        with self._mapped_samples(inbuf, _READ) as words:
+            chunk = words[in_offset : in_offset + num_frames]
+            pcm.to_float(chunk, fmt, part[out_offset : out_offset + num_frames])
+            del chunk
+        return 1
+
+    def native_finish_buffer(self, buf: int) -> int:
+        """GstAggregator's finish_buffer on the output's pointer, which it owns: mixed,
+        then passed on to GstAggregator's (which pushes it), or freed on an error."""
+        try:
+            if self.format is None:
+                c.mini_object_unref(buf)
+                return FLOW_NOT_NEGOTIATED
+            self._mix_into(buf)
+        except BaseException:
+            c.mini_object_unref(buf)
+            raise
+        return int(_AGGREGATOR_FINISH(self._pointer, buf))
+
+    def _mix_into(self, buf: int) -> None:
+        fmt, ch = self.format, self.channels
+        assert fmt is not None
+        frames = buffer_size(buf) // self.bpf
+        pads = self._sink_pads()
+        _sync_pads(self, [pad for pad, _ in pads], buffer_times(buf).pts)
+        parts = self._parts
         inputs = []
-        for pad in pads:
-            part = self._parts.pop(pad, None)
+        for pad, ptr in pads:
+            part = parts.pop(ptr, None)
             # The last output buffer before EOS is cut to what was written.
             inputs.append(Input(pad, None if part is None else part[:frames]))
-        self._parts.clear()
+        parts.clear()
         out = self._out.get((frames, ch), fmt.float_dtype)
         out.fill(0.0)
         got = self.mix(inputs, out)
-        if got is None:
-            y = out
-        else:
-            who = f"{type(self).__name__}.mix()"
-            y = _common.checked(got, out.shape, who, "(frames, channels)")
-        with mapped_array(outbuf, np.uint8, (outbuf.get_size(),)) as raw:
-            words = pcm.samples(raw, fmt, frames, ch)
+        y = out if got is None else _common.checked(got, out.shape, self._who, _FRAMES)
+        with self._mapped_samples(buf) as words:
             pcm.from_float(y, fmt, words)
-            del words
         del inputs, out, got, y
         self._out.release()
-        outbuf.unset_flags(Gst.BufferFlags.GAP)
-        return GstAudio.AudioAggregator.do_finish_buffer(self, outbuf)
+        clear_flags(buf, _GAP)
+
+    def _sink_pads(self) -> list[tuple[Any, int]]:
+        """The sink pads and their pointers, asked of PyGObject again only when
+        GstElement's pads cookie says they changed (a list of wrappers a buffer)."""
+        cookie = ctypes.c_uint32.from_address(self._pointer + _PADS_COOKIE).value
+        if cookie != self._pads_cookie:
+            self._pads = [(pad, c.gobject_pointer(pad)) for pad in self.sinkpads]
+            self._pads_cookie = cookie
+        return self._pads
+
+    @property
+    def _who(self) -> str:
+        return f"{type(self).__name__}.mix()"
 
     def do_negotiated_src_caps(self, caps: Gst.Caps) -> bool:
         return self._take_audio_caps(caps) and bool(

@@ -49,6 +49,14 @@ TRANSFORM = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, cty
 CREATE = ctypes.CFUNCTYPE(ctypes.c_int, _P, ctypes.c_uint64, ctypes.c_uint, ctypes.POINTER(_P))
 # GstFlowReturn (*render) (GstBaseSink *sink, GstBuffer *buffer)
 RENDER = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
+# gboolean (*aggregate_one_buffer) (GstAudioAggregator *aagg, GstAudioAggregatorPad *pad,
+#     GstBuffer *inbuf, guint in_offset, GstBuffer *outbuf, guint out_offset,
+#     guint num_frames)
+_U = ctypes.c_uint
+AGGREGATE_ONE = ctypes.CFUNCTYPE(ctypes.c_int, _P, _P, _P, _U, _P, _U, _U)
+# GstFlowReturn (*finish_buffer) (GstAggregator *aggregator, GstBuffer *buffer): the
+# buffer is the callee's (transfer full)
+FINISH = ctypes.CFUNCTYPE(ctypes.c_int, _P, _P)
 
 _elements: dict[int, weakref.ref[Any]] = {}
 
@@ -64,19 +72,21 @@ def adopt(element: Any) -> None:
     _elements[ptr] = weakref.ref(element, gone)
 
 
-def _call(ptr: int | None, method: str, where: str, *args: Any) -> int:
+def _call(ptr: int | None, method: str, where: str, *args: Any, failed: int = _FLOW_ERROR) -> int:
+    """``element.method(*args)`` for the element at ``ptr``; ``failed`` (what the
+    vfunc returns for an error) where there is none, it failed before or raises."""
     ref = _elements.get(ptr or 0)
     element = ref() if ref is not None else None
     if element is None:
-        return _FLOW_ERROR
+        return failed
     try:
         pin_thread_state()
         if getattr(element, _FAILED, False):
-            return _FLOW_ERROR
+            return failed
         return int(getattr(element, method)(*args))
     except BaseException as exc:  # noqa: BLE001 - every exception must reach the bus
         report_exception(element, where, exc)
-        return _FLOW_ERROR
+        return failed
 
 
 @FILL
@@ -104,6 +114,31 @@ def _render(sink: int | None, buf: int | None) -> int:
     return _call(sink, "native_render", "do_render", buf or 0)
 
 
+@AGGREGATE_ONE
+def _aggregate_one_buffer(
+    agg: int | None,
+    pad: int | None,
+    inbuf: int | None,
+    in_offset: int,
+    outbuf: int | None,
+    out_offset: int,
+    num_frames: int,
+) -> int:
+    args = (pad or 0, inbuf or 0, in_offset, outbuf or 0, out_offset, num_frames)
+    return _call(agg, "native_aggregate_one_buffer", "do_aggregate_one_buffer", *args, failed=0)
+
+
+@FINISH
+def _finish_buffer(agg: int | None, buf: int | None) -> int:
+    ref = _elements.get(agg or 0)
+    element = ref() if ref is not None else None
+    if element is None or getattr(element, _FAILED, False):
+        c.mini_object_unref(buf)  # owned here, and going nowhere
+        return _FLOW_ERROR
+    # native_finish_buffer passes the buffer on, or frees it if it raises.
+    return _call(agg, "native_finish_buffer", "do_finish_buffer", buf or 0)
+
+
 #: vfunc field -> (class structure, callback)
 CALLBACKS: dict[str, tuple[tuple[str, str], Any]] = {
     "fill": (("GstBase", "BaseSrcClass"), _fill),
@@ -111,6 +146,8 @@ CALLBACKS: dict[str, tuple[tuple[str, str], Any]] = {
     "transform": (("GstBase", "BaseTransformClass"), _transform),
     "render": (("GstBase", "BaseSinkClass"), _render),
     "create": (("GstBase", "BaseSrcClass"), _create),
+    "aggregate_one_buffer": (("GstAudio", "AudioAggregatorClass"), _aggregate_one_buffer),
+    "finish_buffer": (("GstBase", "AggregatorClass"), _finish_buffer),
 }
 
 
