@@ -93,6 +93,11 @@ class VideoLayout:
         fmt = GstVideo.VideoFormat.to_string(fi.format)
         return cls(fmt, info.width, info.height, info.size, planes, info)
 
+    @functools.cached_property
+    def end(self) -> int:
+        """Bytes a buffer must have to hold every plane."""
+        return max((p.offset + p.nbytes for p in self.planes), default=0)
+
     def for_buffer(self, buf: Gst.Buffer | int) -> VideoLayout:
         """This layout, or the buffer's own if its GstVideoMeta says otherwise
         (``buf`` may be the buffer's pointer)."""
@@ -173,7 +178,15 @@ class VideoFrame:
     @property
     def planes(self) -> list[np.ndarray]:
         if self._planes is None:
-            self._planes = [_plane_view(self.raw, p) for p in self.layout.planes]
+            raw, layout = self.raw, self.layout
+            if raw.shape[0] < layout.end:
+                raise ValueError(f"a buffer of {raw.shape[0]} bytes cannot hold {layout}")
+            # np.ndarray over raw (a view: its base is the mapped array, so a plane kept
+            # past the map is caught like any view of it); as_strided costs ten times
+            # more, keywords a third more.
+            self._planes = [
+                np.ndarray(p.shape, p.dtype, raw, p.offset, p.strides) for p in layout.planes
+            ]
         return self._planes
 
     @property
@@ -187,11 +200,3 @@ class VideoFrame:
 
 
 _NO_BYTES = np.zeros(0, np.uint8)
-
-
-def _plane_view(raw: np.ndarray, p: Plane) -> np.ndarray:
-    # np.ndarray over raw (a view: its base is the mapped array, so a plane kept past
-    # the map is caught like any view of it); as_strided costs ten times more.
-    if raw.shape[0] < p.offset + p.nbytes:
-        raise ValueError(f"a buffer of {raw.shape[0]} bytes cannot hold plane {p}")
-    return np.ndarray(p.shape, p.dtype, buffer=raw, offset=p.offset, strides=p.strides)
