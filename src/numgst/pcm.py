@@ -205,19 +205,14 @@ def samples(
     ----------
     raw : ndarray of uint8, 1-D, contiguous
         The buffer's bytes.
-    fmt : Format
-    frames, channels : int
-    planar : bool
-        Non-interleaved data: one plane of ``frames`` samples per channel.
-    offsets : tuple of int, optional
-        Planar data: the byte offset of each plane (a GstAudioMeta's); by default
-        the planes lie back to back. They must be evenly spaced.
+    fmt, frames, channels, planar, offsets
+        As for :func:`sample_layout`.
 
     Returns
     -------
     ndarray
         (frames, channels) of ``fmt.dtype``, or (frames, channels, 3) uint8 for the
-        3-byte formats (:func:`sample_layout`); writable if ``raw`` is.
+        3-byte formats; writable if ``raw`` is.
     """
     dtype, shape, offset, strides = sample_layout(
         fmt, frames, channels, planar, offsets, raw.shape[0]

@@ -125,6 +125,7 @@ class mapped_array:  # noqa: N801 - used like a function: with mapped_array(...)
         raw = c.memory_view(info.data, info.size, c.PYBUF_WRITE if writable else c.PYBUF_READ)
         if self.strides is None:  # the whole mapping, exactly
             return np.frombuffer(raw, self.dtype).reshape(self.shape)
+        _check_reach(info.size, np.dtype(self.dtype), self.shape, self.offset, self.strides)
         return np.ndarray(self.shape, self.dtype, raw, self.offset, self.strides)
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
@@ -142,6 +143,21 @@ class mapped_array:  # noqa: N801 - used like a function: with mapped_array(...)
         c.buffer_unmap_unchecked(self.ptr, _byref(self.info))
         if escaped and exc_type is None:
             raise EscapedViewError("a numpy view of a Gst.Buffer outlived its map")
+
+
+def _check_reach(
+    size: int, dtype: np.dtype, shape: tuple[int, ...], offset: int, strides: tuple[int, ...]
+) -> None:
+    """A ValueError that says so if the array does not fit in ``size`` bytes (numpy's
+    own says only "buffer is too small")."""
+    if 0 in shape:
+        return
+    end = offset + sum((n - 1) * st for n, st in zip(shape, strides, strict=True)) + dtype.itemsize
+    if offset < 0 or end > size:
+        raise ValueError(
+            f"a buffer of {size} bytes cannot hold {dtype} of shape {shape}, strides "
+            f"{strides} from byte {offset}"
+        )
 
 
 # Arrays over recently mapped memory, per thread: a view is only reused by the thread

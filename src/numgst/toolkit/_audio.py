@@ -40,6 +40,13 @@ def _int_range(bounds: tuple[int, int]) -> str:
     return str(lo) if lo == hi else f"[{lo}, {hi}]"
 
 
+def mapped_samples(buf: int, layout: pcm.Layout, flags: int = _WRITE) -> mapped_array:
+    """``with mapped_samples(buf, layout) as words``: the buffer mapped straight to the
+    samples' view that ``layout`` (:func:`numgst.pcm.sample_layout`) describes."""
+    dtype, shape, offset, strides = layout
+    return mapped_array(buf, dtype, shape, flags, offset=offset, strides=strides)
+
+
 class AudioCaps:
     """What the negotiated audio caps say, under the same names in every audio base.
 
@@ -95,17 +102,15 @@ class AudioCaps:
         derived view to let go of). Interleaved layouts are worked out once per size."""
         fmt = self.format
         assert fmt is not None
-        size = buffer_size(buf)
         if self.planar:
             frames, offsets = self._frames(buf)
-            layout = pcm.sample_layout(fmt, frames, self.channels, True, offsets, size)
-        else:
-            layout = self._layouts.get(size)  # type: ignore[assignment]
-            if layout is None:
-                layout = pcm.sample_layout(fmt, size // self.bpf, self.channels, size=size)
-                self._layouts[size] = layout
-        dtype, shape, offset, strides = layout
-        return mapped_array(buf, dtype, shape, flags, offset=offset, strides=strides)
+            layout = pcm.sample_layout(fmt, frames, self.channels, True, offsets)
+            return mapped_samples(buf, layout, flags)
+        size = buffer_size(buf)
+        known = self._layouts.get(size)
+        if known is None:
+            known = self._layouts[size] = pcm.sample_layout(fmt, size // self.bpf, self.channels)
+        return mapped_samples(buf, known, flags)
 
     def _add_meta(self, buf: Gst.Buffer | int, frames: int) -> None:
         """Planar buffers say where their planes are (planes back to back)."""

@@ -118,8 +118,8 @@ class AudioFilter(AudioCaps, Filter):
         """GstBaseTransform's transform on the buffers' pointers."""
         fmt = self.format
         assert fmt is not None
-        frames, _ = self._frames(inbuf)
-        self._add_meta(outbuf, frames)
+        if self.planar:
+            self._add_meta(outbuf, self._frames(inbuf)[0])
         with (
             self._mapped_samples(inbuf, _READ) as words,
             self._mapped_samples(outbuf) as out,

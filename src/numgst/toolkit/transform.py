@@ -24,7 +24,7 @@ from ..base.buffers import add_audio_meta, buffer_pointer, buffer_size, buffer_t
 from ..base.caps import audio_info, refuse_caps
 from ..base.gst import Gst, GstAudio
 from . import _common
-from ._audio import MAX_INT, AudioCaps, FloatWork, audio_caps
+from ._audio import MAX_INT, AudioCaps, FloatWork, audio_caps, mapped_samples
 from ._filter import Filter
 from .video import FORMATS, VideoFrame, VideoLayout, video_info
 from .videosrc import video_caps
@@ -167,24 +167,19 @@ class AudioTransform(AudioCaps, _Transform):
         """GstBaseTransform's transform on the buffers' pointers."""
         fmt, out_fmt = self.format, self.out_format
         assert fmt is not None and out_fmt is not None
-        frames, offsets = self._frames(inbuf)
-        if self.planar:
-            add_audio_meta(outbuf, self.out_info, frames)
-        out_layout = pcm.sample_layout(
-            out_fmt, frames, self.out_channels, self.planar, size=buffer_size(outbuf)
-        )
-        dtype, shape, offset, strides = out_layout
-        with (
-            self._mapped_samples(inbuf, _READ) as words,
-            mapped_array(outbuf, dtype, shape, offset=offset, strides=strides) as out,
-        ):
+        with self._mapped_samples(inbuf, _READ) as words:
+            frames = words.shape[0]
             x = words
             if not fmt.native_float:
                 x = pcm.to_float(words, fmt, self._work.get(words.shape[:2], fmt.float_dtype))
                 x.flags.writeable = False
             got = self.transform(x)
             y = _common.checked(got, (frames, self.out_channels), self._who, _OUT_FRAMES)
-            pcm.from_float(y, out_fmt, out)
+            if self.planar:
+                add_audio_meta(outbuf, self.out_info, frames)
+            layout = pcm.sample_layout(out_fmt, frames, self.out_channels, self.planar)
+            with mapped_samples(outbuf, layout) as out:
+                pcm.from_float(y, out_fmt, out)
             del x, got, y
         self._work.release()
         return FLOW_OK
