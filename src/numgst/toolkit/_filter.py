@@ -17,7 +17,6 @@ from . import _common
 _NONE = Gst.CLOCK_TIME_NONE
 _FLUSH_STOP = Gst.EventType.FLUSH_STOP
 _EOS = Gst.EventType.EOS
-_skipping: set[type] = set()  # classes whose transform_ip_on_passthrough is off
 
 
 class Filter(ElementMixin, GstBase.BaseTransform, metaclass=ElementMeta):
@@ -46,17 +45,14 @@ class Filter(ElementMixin, GstBase.BaseTransform, metaclass=ElementMeta):
 
     def __init__(self) -> None:
         super().__init__()
-        cls = type(self)
-        if cls not in _skipping:
+        if ctypes_vfuncs.take_over(self, "transform_ip", "transform"):
             # GstBaseTransform would call transform_ip on passthrough buffers too, to
             # let an element look at them; a toolkit filter's passthrough means
             # "transform() is not called", so the base class skips it and no buffer
             # pays for asking is_passthrough().
-            _skipping.add(cls)
             c.class_field(
-                cls.__gtype__, "GstBase", "BaseTransformClass", "transform_ip_on_passthrough"
+                type(self).__gtype__, "GstBase", "BaseTransformClass", "transform_ip_on_passthrough"
             ).value = 0
-        ctypes_vfuncs.take_over(self, "transform_ip", "transform")
         self._bindings = bindings(self)
         self._who = f"{type(self).__name__}.transform()"  # what errors name
         self._pts = 0  # the buffer being processed, as the controllers see it

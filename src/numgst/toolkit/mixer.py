@@ -297,15 +297,12 @@ class AudioMixer(
 
     def native_finish_buffer(self, buf: int) -> int:
         """GstAggregator's finish_buffer on the output's pointer, which it owns: mixed,
-        then passed on to GstAggregator's (which pushes it), or freed on an error."""
-        try:
-            if self.format is None:
-                c.mini_object_unref(buf)
-                return FLOW_NOT_NEGOTIATED
-            self._mix_into(buf)
-        except BaseException:
+        then passed on to GstAggregator's (which pushes it). If this raises, the
+        ctypes callback frees the buffer."""
+        if self.format is None:
             c.mini_object_unref(buf)
-            raise
+            return FLOW_NOT_NEGOTIATED
+        self._mix_into(buf)
         return int(_AGGREGATOR_FINISH(self._pointer, buf))
 
     def _mix_into(self, buf: int) -> None:

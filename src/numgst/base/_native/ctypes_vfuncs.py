@@ -128,15 +128,18 @@ def _aggregate_one_buffer(
     return _call(agg, "native_aggregate_one_buffer", "do_aggregate_one_buffer", *args, failed=0)
 
 
+_KEPT = -(1 << 30)  # no GstFlowReturn: the method was not called, or raised
+
+
 @FINISH
 def _finish_buffer(agg: int | None, buf: int | None) -> int:
-    ref = _elements.get(agg or 0)
-    element = ref() if ref is not None else None
-    if element is None or getattr(element, _FAILED, False):
-        c.mini_object_unref(buf)  # owned here, and going nowhere
+    # The buffer is ours: native_finish_buffer passes it on (its last step), so
+    # when it did not run or raised, nobody else will free it.
+    flow = _call(agg, "native_finish_buffer", "do_finish_buffer", buf or 0, failed=_KEPT)
+    if flow == _KEPT:
+        c.mini_object_unref(buf)
         return _FLOW_ERROR
-    # native_finish_buffer passes the buffer on, or frees it if it raises.
-    return _call(agg, "native_finish_buffer", "do_finish_buffer", buf or 0)
+    return flow
 
 
 #: vfunc field -> (class structure, callback)
@@ -205,13 +208,16 @@ def _definer(cls: type, name: str) -> type | None:
 _installed: set[type] = set()
 
 
-def take_over(element: Any, *fields: str) -> None:
+def take_over(element: Any, *fields: str) -> bool:
     """Make ``element`` findable by the callbacks, and install them for its class
-    the first time one is made (by then PyGObject has filled the class structure).
+    the first time one is made (by then PyGObject has filled the class structure);
+    True that first time, for a caller with more to set in the class structure.
     """
     cls = type(element)
-    if cls not in _installed:
+    first = cls not in _installed
+    if first:
         _installed.add(cls)
         for field in fields:
             install(cls, field)
     adopt(element)
+    return first

@@ -133,19 +133,21 @@ def field_offset(namespace: str, type_name: str, field: str) -> int:
     raise LookupError(f"{namespace}.{type_name} has no field {field}")
 
 
+def _class_member(gtype: Any, namespace: str, struct: str, field: str) -> int:
+    # PyGObject hashes a GType by its value.
+    return int(class_ref(hash(gtype))) + field_offset(namespace, struct, field)
+
+
 def class_field(gtype: Any, namespace: str, struct: str, field: str) -> ctypes.c_int:
     """The gboolean or gint ``field`` of the class structure ``namespace.struct`` in
     the class of ``gtype``, as a writable ctypes view."""
-    address = class_ref(hash(gtype)) + field_offset(namespace, struct, field)
-    return ctypes.c_int.from_address(address)
+    return ctypes.c_int.from_address(_class_member(gtype, namespace, struct, field))
 
 
 def class_slot(gtype: Any, namespace: str, struct: str, field: str) -> ctypes.c_void_p:
     """The function pointer ``field`` of the class structure ``namespace.struct`` in
     the class of ``gtype`` (a GObject.GType), as a writable ctypes view."""
-    # PyGObject hashes a GType by its value.
-    address = class_ref(hash(gtype)) + field_offset(namespace, struct, field)
-    return ctypes.c_void_p.from_address(address)
+    return ctypes.c_void_p.from_address(_class_member(gtype, namespace, struct, field))
 
 
 buffer_get_meta = _gst_held.gst_buffer_get_meta
