@@ -84,6 +84,9 @@ class Frames:
         # A band's window (see _pack_window): its geometry, packer, bytes and pixels.
         self._window: dict[int, tuple[FrameGeometry, Packer, np.ndarray, np.ndarray]] = {}
         self.top, self.left = self._still_area()
+        # Planar formats repaint the columns from `left` on from a window (0: none).
+        self._start = 0 if self.direct is not None else window_start(fmt, self.left) or 0
+        self._units = _plane_units(fmt)
         self._palette_of: np.ndarray | None = None
 
     def _still_area(self) -> tuple[int, int]:
@@ -190,8 +193,8 @@ class Frames:
             if self.direct is not None and not painted.rows:
                 self._gather(index, painted.palette, out, layout, left)
                 return None, []
-            if left and not painted.rows:
-                self._pack_window(index, painted.palette, out, layout, left)
+            if left and not painted.rows:  # left > 0 here: a window (see _still_area)
+                self._pack_window(index, painted.palette, out, layout)
                 return None, []
             picture = _lookup(painted.palette, index, self._picture(step))
             lines = [(y, painted.palette[line]) for y, line in painted.rows]
@@ -204,43 +207,30 @@ class Frames:
         palette: np.ndarray,
         out: np.ndarray,
         lay: FrameGeometry,
-        left: int,
     ) -> None:
-        """Pack only the columns from ``left`` on of a band (planar formats): the band
+        """Pack only the columns from :attr:`left` on of a band (planar formats): the band
         from a window starting :data:`MARGIN` columns earlier goes into a scratch
         frame, whose left edge filters the chroma differently than the whole row
         would, and the columns past the margin are copied into ``out``."""
-        start = window_start(self.fmt, left)
-        assert start is not None
+        start = self._start
         key = lay.offsets[0]
         done = self._window.get(key)
         if done is None or done[0].height != lay.height:
-            sub = _tight(self.fmt, self.layout.width - start, lay.height)
+            sub = _tight(self._units, self.layout.width - start, lay.height)
             scratch = np.zeros(sub.size, np.uint8)
             pixels = np.empty((lay.height, sub.width, 4), np.uint8)
             packer = Packer(self.fmt, sub, *self.cosited)
             done = self._window[key] = (sub, packer, scratch, pixels)
         sub, packer, scratch, pixels = done
         packer.pack(_lookup(palette, index[:, start:], pixels), scratch)
-        for plane, (w_sub, h_sub, px) in _plane_units(self.fmt).items():
-            rows = sub_scale(lay.height, h_sub)
+        for plane, (w_sub, h_sub, px) in self._units.items():
             first, skip = (start >> w_sub) * px, (MARGIN >> w_sub) * px
-            end = sub_scale(self.layout.width, w_sub) * px
-            dst = np.ndarray(
-                (rows, end - first - skip),
-                np.uint8,
-                buffer=out,
-                offset=lay.offsets[plane] + first + skip,
-                strides=(lay.strides[plane], 1),
+            shape = (
+                sub_scale(lay.height, h_sub),
+                (sub_scale(self.layout.width, w_sub) * px) - first - skip,
             )
-            src = np.ndarray(
-                dst.shape,
-                np.uint8,
-                buffer=scratch,
-                offset=sub.offsets[plane] + skip,
-                strides=(sub.strides[plane], 1),
-            )
-            dst[...] = src
+            dst = _bytes(out, lay.offsets[plane] + first + skip, lay.strides[plane], shape)
+            dst[...] = _bytes(scratch, sub.offsets[plane] + skip, sub.strides[plane], shape)
 
     def _picture(self, rows: int) -> np.ndarray:
         """The painted pixels of one band, reused from band to band."""
@@ -390,10 +380,16 @@ def _plane_units(fmt: PixelFormat) -> dict[int, tuple[int, int, int]]:
     return units
 
 
-def _tight(fmt: PixelFormat, width: int, height: int) -> FrameGeometry:
-    """A frame of ``width`` x ``height`` with its planes back to back, rows unpadded."""
+def _bytes(buf: np.ndarray, offset: int, stride: int, shape: tuple[int, int]) -> np.ndarray:
+    """Rows of bytes in ``buf``, ``stride`` apart from ``offset`` on."""
+    return np.ndarray(shape, np.uint8, buffer=buf, offset=offset, strides=(stride, 1))
+
+
+def _tight(units: dict[int, tuple[int, int, int]], width: int, height: int) -> FrameGeometry:
+    """A frame of ``width`` x ``height`` of planes ``units`` (see :func:`_plane_units`)
+    back to back, rows unpadded."""
     offsets, strides, at = [], [], 0
-    for _plane, (w_sub, h_sub, px) in sorted(_plane_units(fmt).items()):
+    for _plane, (w_sub, h_sub, px) in sorted(units.items()):
         offsets.append(at)
         strides.append(sub_scale(width, w_sub) * px)
         at += strides[-1] * sub_scale(height, h_sub)
