@@ -55,6 +55,37 @@ def leaked_objects(stderr: str) -> list[str]:
 
 LEAKS_ENV = {"GST_TRACERS": "leaks", "GST_DEBUG": "GST_TRACER:7", "GST_DEBUG_NO_COLOR": "1"}
 
+# What a leak check's code starts with: numgst registered, and play(desc), which runs
+# a pipeline to its end and gives the type of the message that ended it.
+_LEAK_PRELUDE = """
+import gc
+import numgst
+from numgst.base.gst import Gst
+numgst.register()
+
+def play(desc):
+    p = Gst.parse_launch(desc)
+    p.set_state(Gst.State.PLAYING)
+    ends = Gst.MessageType.EOS | Gst.MessageType.ERROR
+    msg = p.get_bus().timed_pop_filtered(10 * Gst.SECOND, ends)
+    p.set_state(Gst.State.NULL)
+    return None if msg is None else msg.type
+"""
+_LEAK_END = """
+gc.collect()
+Gst.deinit()
+print("done")
+"""
+
+
+def assert_nothing_leaked(code: str, timeout: float = 60.0) -> None:
+    """Run ``code`` (after a prelude giving it ``Gst`` and ``play``) under the leaks
+    tracer, then deinit: every GStreamer object it made must be gone."""
+    r = run_python(_LEAK_PRELUDE + code + _LEAK_END, timeout=timeout, env=LEAKS_ENV)
+    assert r.returncode == 0 and "done" in r.stdout, r.stderr[-3000:]
+    leaked = leaked_objects(r.stderr)
+    assert leaked == [], "\n".join(leaked[:20])
+
 
 def run_script(
     name: str, *args: str, timeout: float = 60.0, env: dict[str, str] | None = None
